@@ -1,0 +1,21 @@
+import FluentKit
+
+struct CreateAPIToken: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(APIToken.schema)
+            .id()
+            .field("user_id", .uuid, .required, .references(UserAccount.schema, .id, onDelete: .cascade))
+            .field("name", .string, .required)
+            .field("token_hash", .string, .required)
+            .field("prefix", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_used_at", .datetime)
+            .field("revoked_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(APIToken.schema).delete()
+    }
+}

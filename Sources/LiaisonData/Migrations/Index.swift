@@ -1,0 +1,13 @@
+import FluentKit
+import SQLKit
+
+extension Database {
+    /// Creates a plain index; FluentKit's schema builder has no index support of its own.
+    func index(_ name: String, on table: String, columns: String...) async throws {
+        var builder = (self as! any SQLDatabase).create(index: name).on(table)
+        for column in columns {
+            builder = builder.column(column)
+        }
+        try await builder.run()
+    }
+}

@@ -1,0 +1,31 @@
+import FluentKit
+import Foundation
+
+/// A message waiting to leave the system (email now; in-app and webhooks later).
+///
+/// Written in the same transaction as the change that causes it, so a message is never lost
+/// and never sent for a change that was rolled back. A worker delivers and marks it.
+public final class OutboxMessage: Model, @unchecked Sendable {
+    public static let schema = "outbox_messages"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "channel") public var channel: String
+    @Field(key: "recipient") public var recipient: String
+    @Field(key: "subject") public var subject: String
+    @Field(key: "body") public var body: String
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "attempts") public var attempts: Int
+    @OptionalField(key: "delivered_at") public var deliveredAt: Date?
+    @OptionalField(key: "last_error") public var lastError: String?
+
+    public init() {}
+
+    public init(channel: String, recipient: String, subject: String, body: String, createdAt: Date) {
+        self.channel = channel
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.createdAt = createdAt
+        self.attempts = 0
+    }
+}

@@ -1,0 +1,115 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import LiaisonData
+
+/// Signing in and out, and recognising who a session cookie or API token belongs to.
+struct SessionService: Sendable {
+    let database: LiaisonDatabase
+    let clock: any Clock
+    let hasher: PasswordHasher
+    let lockout = LockoutPolicy()
+
+    enum SignInOutcome {
+        case signedIn(token: String)
+        case wrongCredentials
+        case locked(minutes: Int)
+    }
+
+    /// Checks the password, counting failures toward a temporary lock, and opens a session.
+    func signIn(email rawEmail: String, password: String) async throws -> SignInOutcome {
+        let now = clock.now()
+        guard let email = EmailAddress(rawEmail),
+              let user = try await UserAccount.query(on: database.db()).filter(\.$email == email.value).first()
+        else {
+            try await hasher.verifyDecoy(password)
+            return .wrongCredentials
+        }
+        let attempts = LockoutPolicy.Attempts(consecutiveFailures: user.failedSignIns, lockedUntil: user.lockedUntil)
+        if lockout.isLocked(attempts, at: now) {
+            return .locked(minutes: Self.minutes(until: user.lockedUntil!, from: now))
+        }
+        guard try await hasher.verify(password, hash: user.passwordHash) else {
+            let after = lockout.afterFailure(attempts, at: now)
+            user.failedSignIns = after.consecutiveFailures
+            user.lockedUntil = after.lockedUntil
+            try await user.save(on: database.db())
+            if let until = after.lockedUntil { return .locked(minutes: Self.minutes(until: until, from: now)) }
+            return .wrongCredentials
+        }
+        let token = SecretToken.generate()
+        let session = SessionRecord(
+            tokenHash: SecretToken.digest(token), userID: try user.requireID(), createdAt: now,
+            expiresAt: now.addingTimeInterval(TokenLifetime.session))
+        try await database.db().transaction { db in
+            user.failedSignIns = 0
+            user.lockedUntil = nil
+            try await user.save(on: db)
+            try await session.create(on: db)
+        }
+        return .signedIn(token: token)
+    }
+
+    /// Opens a session for a person who has just proved who they are another way (invitation, reset).
+    func openSession(for userID: UUID, on db: any Database) async throws -> String {
+        let now = clock.now()
+        let token = SecretToken.generate()
+        try await SessionRecord(
+            tokenHash: SecretToken.digest(token), userID: userID, createdAt: now,
+            expiresAt: now.addingTimeInterval(TokenLifetime.session)
+        ).create(on: db)
+        return token
+    }
+
+    func signOut(sessionID: UUID) async throws {
+        try await SessionRecord.query(on: database.db()).filter(\.$id == sessionID).delete()
+    }
+
+    /// The person a session cookie belongs to, if the session is still open.
+    func identity(sessionToken: String) async throws -> Identity? {
+        let db = database.db()
+        guard let session = try await SessionRecord.query(on: db)
+            .filter(\.$tokenHash == SecretToken.digest(sessionToken))
+            .filter(\.$expiresAt > clock.now())
+            .with(\.$user)
+            .first()
+        else { return nil }
+        return try await identity(of: session.user, credential: .session(try session.requireID()), on: db)
+    }
+
+    /// The person an API token acts for, if the token has not been revoked.
+    func identity(apiToken: String) async throws -> Identity? {
+        let db = database.db()
+        guard let token = try await APIToken.query(on: db)
+            .filter(\.$tokenHash == SecretToken.digest(apiToken))
+            .filter(\.$revokedAt == nil)
+            .with(\.$user)
+            .first()
+        else { return nil }
+        let now = clock.now()
+        // Recording every use would turn each read into a write; a minute's precision is enough.
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            token.lastUsedAt = now
+            try await token.save(on: db)
+        }
+        return try await identity(of: token.user, credential: .apiToken(try token.requireID()), on: db)
+    }
+
+    private func identity(of user: UserAccount, credential: Identity.Credential, on db: any Database) async throws -> Identity {
+        let userID = try user.requireID()
+        let memberships = try await Membership.query(on: db).filter(\.$user.$id == userID).with(\.$organisation).all()
+        let links = memberships.map {
+            Identity.OrganisationLink(id: $0.$organisation.id, name: $0.organisation.name, role: $0.membershipRole)
+        }.sorted { $0.name < $1.name }
+        return Identity(
+            userID: userID, email: user.email, displayName: user.displayName,
+            actor: Actor(
+                userID: userID, isSystemAdministrator: user.isSystemAdministrator,
+                memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
+            credential: credential, organisations: links)
+    }
+
+    private static func minutes(until: Date, from now: Date) -> Int {
+        max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+    }
+}

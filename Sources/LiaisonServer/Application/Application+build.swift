@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import LiaisonCore
+import LiaisonData
+import Logging
+import Prometheus
+
+/// Everything the server needs from outside: settings, database, clock and metrics registry.
+public struct AppDependencies: Sendable {
+    public var configuration: LiaisonConfiguration
+    public var database: LiaisonDatabase
+    public var clock: any Clock
+    public var metrics: PrometheusCollectorRegistry
+    public var logger: Logger
+
+    public init(configuration: LiaisonConfiguration, database: LiaisonDatabase, clock: any Clock = SystemClock(), metrics: PrometheusCollectorRegistry = .init(), logger: Logger) {
+        self.configuration = configuration
+        self.database = database
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger
+    }
+}
+
+/// Wires the whole application: services, controllers, middleware, routes. Tests call it too.
+public func buildApplication(_ dependencies: AppDependencies) async throws -> some ApplicationProtocol {
+    let configuration = dependencies.configuration
+    let database = dependencies.database
+    let clock = dependencies.clock
+    let secure = configuration.secureCookies
+    let views = try await Views(secureCookies: secure)
+    let hasher = PasswordHasher(cost: configuration.bcryptCost)
+    let outbox = Outbox(clock: clock, logger: dependencies.logger)
+    let sessions = SessionService(database: database, clock: clock, hasher: hasher)
+    let invitations = InvitationService(
+        database: database, clock: clock, hasher: hasher, outbox: outbox, sessions: sessions, baseURL: configuration.baseURL)
+    let directory = DirectoryService(database: database, clock: clock)
+    let organisations = OrganisationService(database: database, clock: clock)
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    // Authentication runs before errors are rendered so error pages know who is signed in.
+    router.add(middleware: AuthenticationMiddleware(sessions: sessions))
+    router.add(middleware: ErrorMiddleware(views: views))
+    router.add(middleware: CSRFMiddleware(secureCookies: secure))
+
+    OperationsController(database: database, metrics: dependencies.metrics).register(on: router)
+    HomeController(views: views, directory: directory, openAPIDocument: Resources.openAPI).register(on: router)
+    AccountsController(
+        views: views, sessions: sessions,
+        resets: PasswordResetService(database: database, clock: clock, hasher: hasher, outbox: outbox, baseURL: configuration.baseURL),
+        invitations: invitations, secureCookies: secure
+    ).register(on: router)
+    TokensController(views: views, tokens: TokenService(database: database, clock: clock)).register(on: router)
+    DirectoryController(views: views, directory: directory).register(on: router)
+    OrganisationsController(views: views, organisations: organisations, invitations: invitations).register(on: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Liaison"),
+        logger: dependencies.logger)
+    app.addServices(database.databases)
+    return app
+}

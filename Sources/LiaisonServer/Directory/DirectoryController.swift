@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import LiaisonCore
+import LiaisonData
+
+/// The directory pages, one's own profile, and the same through the JSON API.
+struct DirectoryController: Sendable {
+    let views: Views
+    let directory: DirectoryService
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get(RouterPath(SiteURL.directory.path), use: directoryPage)
+        router.get(RouterPath(SiteURL.Pattern.clinician), use: clinicianPage)
+        router.get(RouterPath(SiteURL.profile.path), use: profilePage)
+        router.post(RouterPath(SiteURL.profile.path), use: saveProfile)
+        router.get(RouterPath(APIURL.clinicians), use: apiSearch)
+        router.get(RouterPath(APIURL.clinician), use: apiClinician)
+        router.get(RouterPath(APIURL.myProfile), use: apiMyProfile)
+        router.put(RouterPath(APIURL.myProfile), use: apiSaveProfile)
+    }
+
+    @Sendable func directoryPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireIdentity()
+        let query = try request.queryForm.dictionary
+        let page: DirectoryPage
+        do {
+            let filter = try DirectoryFilter.parse(query)
+            page = DirectoryPage(query: query, filter: filter, results: try await directory.search(filter), errors: nil)
+        } catch let errors as ValidationErrors {
+            page = DirectoryPage(query: query, filter: DirectoryFilter(), results: nil, errors: errors)
+        }
+        return views.page("directory", title: "Directory", page, request: request, context: context, status: page.errors.isEmpty ? .ok : .badRequest)
+    }
+
+    @Sendable func clinicianPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        guard let entry = try await directory.entry(userID: try context.uuid("id"), viewer: identity.userID) else { throw AppError.notFound }
+        return views.page("clinician", title: entry.displayName, ClinicianCard(entry), request: request, context: context)
+    }
+
+    @Sendable func profilePage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let existing = try await directory.profile(of: identity.userID)
+        let draft = existing.map(ClinicianProfileDraft.init) ?? ClinicianProfileDraft(
+            displayName: identity.displayName, contactMethod: ContactMethod.secureMessage.rawValue, languages: "English",
+            modality: Modality.both.rawValue, transfers: TransferPolicy.accepts.rawValue, listedInDirectory: true)
+        let page = ProfileEditPage(draft: draft, organisations: identity.organisations.map(\.name), isNew: existing == nil)
+        return views.page("profile-edit", title: "Your profile", page, request: request, context: context)
+    }
+
+    @Sendable func saveProfile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var request = request
+        let form = try await request.form(context: context)
+        let draft = Self.draft(from: form)
+        do {
+            _ = try await directory.saveProfile(of: identity.userID, draft)
+            return views.redirect(to: .clinician(identity.userID), flash: "Profile saved.")
+        } catch AppError.invalid(let errors) {
+            let page = ProfileEditPage(draft: draft, errors: errors, organisations: identity.organisations.map(\.name), isNew: false)
+            return views.page("profile-edit", title: "Your profile", page, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    static func draft(from form: FormData) -> ClinicianProfileDraft {
+        var openings: [String: String] = [:]
+        for (service, value) in form.group("offer.") where !["", "off", "false", "0"].contains(value.lowercased()) {
+            openings[service] = form["openings.\(service)"] ?? "0"
+        }
+        return ClinicianProfileDraft(
+            displayName: form["displayName"], discipline: form["discipline"], credentials: form["credentials"],
+            about: form["about"], contactMethod: form["contactMethod"], contactPhone: form["contactPhone"],
+            contactEmail: form["contactEmail"], contactHours: form["contactHours"], openings: openings,
+            languages: form["languages"], insurance: form["insurance"], modality: form["modality"],
+            locations: form["locations"], acceptingNewPatients: form.flag("acceptingNewPatients"),
+            transfers: form["transfers"], prioritisesPatientsWithoutPsychiatrist: form.flag("prioritisesPatientsWithoutPsychiatrist"),
+            listedInDirectory: form.flag("listedInDirectory"))
+    }
+
+    // MARK: JSON API
+
+    @Sendable func apiSearch(_ request: Request, context: AppRequestContext) async throws -> ClinicianList {
+        _ = try context.requireIdentity()
+        let filter: DirectoryFilter
+        do {
+            filter = try DirectoryFilter.parse(try request.queryForm.dictionary)
+        } catch let errors as ValidationErrors {
+            throw AppError.invalid(errors)
+        }
+        let results = try await directory.search(filter)
+        return ClinicianList(
+            total: results.total, page: filter.page, pageSize: DirectoryFilter.pageSize,
+            clinicians: results.entries.map(ClinicianDTO.init))
+    }
+
+    @Sendable func apiClinician(_ request: Request, context: AppRequestContext) async throws -> ClinicianDTO {
+        let identity = try context.requireIdentity()
+        guard let entry = try await directory.entry(userID: try context.uuid("id"), viewer: identity.userID) else { throw AppError.notFound }
+        return ClinicianDTO(entry)
+    }
+
+    @Sendable func apiMyProfile(_ request: Request, context: AppRequestContext) async throws -> ClinicianDTO {
+        let identity = try context.requireIdentity()
+        guard let entry = try await directory.entry(userID: identity.userID, viewer: identity.userID) else { throw AppError.notFound }
+        return ClinicianDTO(entry)
+    }
+
+    @Sendable func apiSaveProfile(_ request: Request, context: AppRequestContext) async throws -> ClinicianDTO {
+        let identity = try context.requireIdentity()
+        let input = try await request.decode(as: ProfileInput.self, context: context)
+        _ = try await directory.saveProfile(of: identity.userID, input.draft)
+        guard let entry = try await directory.entry(userID: identity.userID, viewer: identity.userID) else { throw AppError.notFound }
+        return ClinicianDTO(entry)
+    }
+}

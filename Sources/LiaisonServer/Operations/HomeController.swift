@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import LiaisonCore
+
+/// The page people land on after signing in, and `GET /api/v1/me`.
+struct HomeController: Sendable {
+    let views: Views
+    let directory: DirectoryService
+    let openAPIDocument: ByteBuffer
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get(RouterPath(SiteURL.home.path), use: home)
+        router.get(RouterPath(APIURL.me), use: me)
+        router.get(RouterPath(APIURL.openAPI), use: openAPI)
+        router.get(RouterPath(SiteURL.stylesheet.path), use: stylesheet)
+    }
+
+    struct HomePage: Sendable {
+        struct OrganisationRow: Sendable {
+            let name: String
+            let role: String
+            let href: String
+        }
+
+        let name: String
+        let needsProfile: Bool
+        let organisations: [OrganisationRow]
+        let profilePath = SiteURL.profile.path
+        let directoryPath = SiteURL.directory.path
+        let openingsPath = SiteURL.directory.path + "?openings=true"
+    }
+
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let hasProfile = try await directory.profile(of: identity.userID) != nil
+        let page = HomePage(
+            name: identity.displayName, needsProfile: !hasProfile,
+            organisations: identity.organisations.map { .init(name: $0.name, role: $0.role.label, href: SiteURL.organisation($0.id).path) })
+        return views.page("home", title: "Liaison", page, request: request, context: context)
+    }
+
+    struct Me: ResponseEncodable {
+        struct OrganisationDTO: Codable {
+            let id: UUID
+            let name: String
+            let role: String
+        }
+
+        let id: UUID
+        let email: String
+        let displayName: String
+        let isSystemAdministrator: Bool
+        let organisations: [OrganisationDTO]
+    }
+
+    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> Me {
+        let identity = try context.requireIdentity()
+        return Me(
+            id: identity.userID, email: identity.email, displayName: identity.displayName,
+            isSystemAdministrator: identity.actor.isSystemAdministrator,
+            organisations: identity.organisations.map { .init(id: $0.id, name: $0.name, role: $0.role.rawValue) })
+    }
+
+    @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPIDocument))
+    }
+
+    @Sendable func stylesheet(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+            body: .init(byteBuffer: Resources.stylesheet))
+    }
+}
+
+/// Static files shipped inside the binary's resource bundle, read once.
+enum Resources {
+    static let stylesheet: ByteBuffer = load("Public/liaison.css")
+    static let openAPI: ByteBuffer = load("Public/openapi.json")
+
+    private static func load(_ path: String) -> ByteBuffer {
+        guard let url = Bundle.module.resourceURL?.appendingPathComponent(path),
+              let data = try? Data(contentsOf: url)
+        else { preconditionFailure("Resource \(path) is missing from the bundle") }
+        return ByteBuffer(bytes: data)
+    }
+}

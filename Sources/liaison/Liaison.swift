@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Liaison: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "liaison",
+        abstract: "Care coordination for mental-health teams.",
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Demo.self, Token.self, Backup.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import LiaisonData
+import LiaisonServer
+import Logging
+
+/// Options every command shares; flags override `LIAISON_*` variables.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "postgres://… or a SQLite file path (default: LIAISON_DATABASE_URL, else liaison.sqlite).")
+    var databaseURL: String?
+
+    /// Reads the environment and applies flags; exits with a message naming any bad setting.
+    func configuration() throws -> LiaisonConfiguration {
+        var configuration: LiaisonConfiguration
+        do {
+            configuration = try LiaisonConfiguration.fromEnvironment()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let databaseURL {
+            do {
+                configuration.database = try DatabaseLocation(parsing: databaseURL)
+            } catch {
+                throw ValidationError("--database-url \(error.description)")
+            }
+        }
+        return configuration
+    }
+}
+
+/// Logging set up once per process.
+enum Logs {
+    static func bootstrap(level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "liaison")
+    }
+}
+
+/// Opens the database, runs `body`, and always closes the pools.
+func withDatabase<T>(_ configuration: LiaisonConfiguration, logger: Logger, migrate: Bool = true, _ body: (LiaisonDatabase) async throws -> T) async throws -> T {
+    let database = try LiaisonDatabase(location: configuration.database, logger: logger)
+    do {
+        if migrate { try await database.migrate() }
+        let result = try await body(database)
+        await database.shutdown()
+        return result
+    } catch {
+        await database.shutdown()
+        throw error
+    }
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import LiaisonCore
+@Test func placeholder() {}

@@ -1,0 +1,4 @@
+import Testing
+import HummingbirdTesting
+@testable import LiaisonServer
+@Test func placeholder() {}
