@@ -36,6 +36,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func printDemoSignIns(loaded: Bool, baseURL: String) {
+        defer { fflush(nil) }
         print(loaded ? "Loaded synthetic demo data." : "Demo data already present; not loaded again.")
         print("Open \(baseURL) and sign in with any of these (password: \(DemoData.password)):")
         for signIn in DemoData.signIns {

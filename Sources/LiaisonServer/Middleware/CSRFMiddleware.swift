@@ -36,7 +36,8 @@ struct CSRFMiddleware: RouterMiddleware {
         }
 
         var response = try await next(request, context)
-        if existing != token {
+        // Only pages carry forms; API and health answers need no cookie.
+        if existing != token, response.headers[.contentType]?.hasPrefix("text/html") == true {
             response.setCookie(Cookie(name: Self.cookieName, value: token, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
         }
         return response

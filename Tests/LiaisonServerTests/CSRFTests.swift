@@ -1,0 +1,56 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import LiaisonData
+import Testing
+@testable import LiaisonServer
+
+@Suite struct CSRFTests {
+    @Test func formPostWithoutTokenIsRefusedAndChangesNothing() async throws {
+        try await withApp { world in
+            try await world.person("ana@clinic.example")
+            let browser = world.browser()
+            let answer = try await browser.post("/sign-in", [("email", "ana@clinic.example"), ("password", TestWorld.password)], csrf: false)
+            #expect(answer.status == .forbidden)
+            #expect(answer.body.contains("This form has expired or did not come from Liaison"))
+            #expect(browser.cookies["liaison_session"] == nil)
+            #expect(try await SessionRecord.query(on: world.database.db()).count() == 0)
+        }
+    }
+
+    @Test func formPostWithAnotherTokenIsRefused() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example", name: "Ana Silva")
+            let browser = world.browser()
+            try await browser.signIn("ana@clinic.example")
+            let answer = try await browser.post("/profile", [("displayName", "Forged Name"), ("_csrf", "a-token-from-another-site-aaaaaaaaaaaaaaaa")], csrf: false)
+            #expect(answer.status == .forbidden)
+            let stored = try await UserAccount.find(ana.id, on: world.database.db())
+            #expect(stored?.displayName == "Ana Silva")
+        }
+    }
+
+    @Test func jsonWithSessionCookieNeedsTheHeaderToken() async throws {
+        try await withApp { world in
+            try await world.person("ana@clinic.example")
+            let browser = world.browser()
+            try await browser.signIn("ana@clinic.example")
+            let body = ByteBuffer(string: #"{"name":"script"}"#)
+            let without = try await browser.send("/api/v1/tokens", method: .post, headers: [.contentType: "application/json"], body: body)
+            #expect(without.status == .forbidden)
+            let with = try await browser.send(
+                "/api/v1/tokens", method: .post,
+                headers: [.contentType: "application/json", .init("X-CSRF-Token")!: browser.cookies["liaison_csrf"]!], body: body)
+            #expect(with.status == .created)
+        }
+    }
+
+    @Test func bearerTokenRequestsNeedNoFormToken() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example")
+            let secret = try await TokenService(database: world.database, clock: world.clock).create(for: ana.requireID(), name: "script").secret
+            let answer = try await APIClient(client: world.client, token: secret).call(.post, "/api/v1/tokens", json: #"{"name":"another"}"#)
+            #expect(answer.status == .created)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LiaisonCore
+import LiaisonData
+@testable import LiaisonServer
+import Logging
+
+/// Runs `body` against a freshly built application on a fresh database.
+///
+/// The application is built by the same `buildApplication` the server uses; only the clock,
+/// the bcrypt cost (4, to keep tests fast) and the database differ.
+func withApp(
+    clock: TestClock = TestClock(),
+    _ body: @escaping @Sendable (TestWorld) async throws -> Void
+) async throws {
+    try await TestDatabase.withFresh { location in
+        var configuration = LiaisonConfiguration()
+        configuration.database = location
+        configuration.bcryptCost = 4
+        configuration.publicURL = "https://liaison.test"
+        var logger = Logger(label: "liaison-test")
+        logger.logLevel = .warning
+        let database = try LiaisonDatabase(location: location, logger: logger)
+        try await database.migrate()
+        let app = try await buildApplication(AppDependencies(configuration: configuration, database: database, clock: clock, logger: logger))
+        try await app.test(.router) { client in
+            try await body(TestWorld(client: client, database: database, clock: clock))
+        }
+    }
+}
+
+/// What a test can reach: the running app, its database and its clock.
+struct TestWorld: Sendable {
+    let client: any TestClientProtocol
+    let database: LiaisonDatabase
+    let clock: TestClock
+
+    /// A new browser with its own cookies.
+    func browser() -> Browser { Browser(client: client) }
+
+    static let password = "a long enough password"
+}
