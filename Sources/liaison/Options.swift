@@ -11,17 +11,13 @@ struct CommonOptions: ParsableArguments {
 
     /// Reads the environment and applies flags; exits with a message naming any bad setting.
     func configuration() throws -> LiaisonConfiguration {
-        var configuration: LiaisonConfiguration
-        do {
-            configuration = try LiaisonConfiguration.fromEnvironment()
-        } catch {
-            throw ValidationError(error.description)
-        }
+        // Thrown as they are (not as ValidationError) so the message is not buried under usage text.
+        var configuration = try LiaisonConfiguration.fromEnvironment()
         if let databaseURL {
             do {
                 configuration.database = try DatabaseLocation(parsing: databaseURL)
             } catch {
-                throw ValidationError("--database-url \(error.description)")
+                throw OperatorError("--database-url \(error.description)")
             }
         }
         return configuration

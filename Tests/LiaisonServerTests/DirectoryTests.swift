@@ -101,6 +101,21 @@ import Testing
         }
     }
 
+    @Test func detailsAClinicianLeftBlankAreLeftOut() async throws {
+        try await withApp { world in
+            try await populate(world)
+            let sato = try #require(try await UserAccount.query(on: world.database.db()).filter(\.$email == "sato@clinic.example").first())
+            let browser = world.browser()
+            try await browser.signIn("viewer@clinic.example")
+            let page = try await browser.get("/clinicians/\(sato.id!.uuidString.lowercased())")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("Medication management: <strong>no openings</strong>"))
+            #expect(!page.body.contains("<dt>Locations</dt>"))
+            #expect(!page.body.contains("<dt>Insurance</dt>"))
+            #expect(!page.body.contains("<dt>Phone</dt>"))
+        }
+    }
+
     @Test func unknownFilterValueIsExplained() async throws {
         try await withApp { world in
             try await populate(world)

@@ -102,6 +102,8 @@ import Testing
             #expect(try await browser.get("/directory").status == .ok)
             clock.advance(by: 12 * 3600 + 1)
             #expect(try await browser.get("/directory").location?.hasPrefix("/sign-in") == true)
+            try await browser.signIn("ana@clinic.example")
+            #expect(try await SessionRecord.query(on: world.database.db()).count() == 1)
         }
     }
 

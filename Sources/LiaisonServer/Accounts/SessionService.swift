@@ -45,6 +45,8 @@ struct SessionService: Sendable {
             user.failedSignIns = 0
             user.lockedUntil = nil
             try await user.save(on: db)
+            // Expired sessions are useless; sweeping a person's own at sign-in keeps the table small.
+            try await SessionRecord.query(on: db).filter(\.$user.$id == user.requireID()).filter(\.$expiresAt <= now).delete()
             try await session.create(on: db)
         }
         return .signedIn(token: token)

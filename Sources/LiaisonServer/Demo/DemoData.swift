@@ -113,7 +113,7 @@ public enum DemoData {
                 role: index == 1 ? .administrator : .clinician,
                 draft: ClinicianProfileDraft(
                     displayName: name, discipline: discipline.rawValue,
-                    credentials: discipline.label + (discipline.isPrescriber ? ", board certified" : ", licensed"),
+                    credentials: Self.credentials[discipline] ?? "",
                     about: "Synthetic demo clinician. \(discipline.label) seeing adults\(index % 2 == 0 ? " and adolescents" : "").",
                     contactMethod: [ContactMethod.secureMessage, .phone, .email][index % 3].rawValue,
                     contactPhone: "+1 555 01\(String(format: "%02d", index))", contactEmail: "\(handle)@demo.liaison.example",
@@ -125,6 +125,14 @@ public enum DemoData {
                     prioritisesPatientsWithoutPsychiatrist: discipline.isPrescriber && index % 2 == 0, listedInDirectory: true))
         }
     }()
+
+    private static let credentials: [Discipline: String] = [
+        .psychiatrist: "MD, board certified in psychiatry", .psychiatricNursePractitioner: "PMHNP-BC",
+        .psychologist: "PhD, licensed clinical psychologist", .clinicalSocialWorker: "LCSW",
+        .counsellor: "Licensed professional counsellor", .primaryCarePhysician: "MD, family medicine",
+        .otherPhysician: "MD, neurology", .emergencyPhysician: "MD, emergency medicine", .nurse: "RN, psychiatric nursing",
+        .caseManager: "Certified case manager",
+    ]
 
     private static func openings(for discipline: Discipline, index: Int) -> [String: String] {
         let count = String([0, 1, 3, 0, 2, 5][index % 6])

@@ -2,58 +2,65 @@ import Foundation
 import LiaisonCore
 
 /// A clinician as a directory card or profile page shows them.
+///
+/// Optional text is `nil` when empty: Mustache treats an empty string as present.
 struct ClinicianCard: Sendable {
     struct ServiceLine: Sendable {
         let label: String
-        let openings: Int
-        let hasOpenings: Bool
+        let openings: String
     }
 
     let name: String
     let href: String
     let discipline: String
-    let credentials: String
-    let about: String
-    let organisations: String
+    let credentials: String?
+    let about: String?
+    let organisations: String?
     let services: [ServiceLine]
     let accepting: Bool
     let canTakeNow: Bool
-    let languages: String
-    let insurance: String
+    let languages: String?
+    let insurance: String?
     let modality: String
-    let locations: String
+    let locations: String?
     let transfers: String
     let prioritisesPatientsWithoutPsychiatrist: Bool
     let contactMethod: String
-    let contactPhone: String
-    let contactEmail: String
-    let contactHours: String
-    let hasContact: Bool
+    let contactPhone: String?
+    let contactEmail: String?
+    let contactHours: String?
 
     init(_ entry: DirectoryEntry) {
         let profile = entry.profile
         name = entry.displayName
         href = SiteURL.clinician(entry.userID).path
         discipline = profile.discipline.label
-        credentials = profile.credentials
-        about = profile.about
-        organisations = entry.organisations.joined(separator: ", ")
+        credentials = profile.credentials.nilIfEmpty
+        about = profile.about.nilIfEmpty
+        organisations = entry.organisations.joined(separator: ", ").nilIfEmpty
         services = ClinicalService.allCases.compactMap { service in
-            profile.openings[service].map { ServiceLine(label: service.label, openings: $0, hasOpenings: $0 > 0) }
+            profile.openings[service].map { ServiceLine(label: service.label, openings: Self.openings($0)) }
         }
         accepting = profile.intake.acceptingNewPatients
         canTakeNow = profile.intake.acceptingNewPatients && profile.totalOpenings > 0
-        languages = profile.languages.joined(separator: ", ")
-        insurance = profile.insurance.joined(separator: ", ")
+        languages = profile.languages.joined(separator: ", ").nilIfEmpty
+        insurance = profile.insurance.joined(separator: ", ").nilIfEmpty
         modality = profile.modality.label
-        locations = profile.locations.joined(separator: ", ")
+        locations = profile.locations.joined(separator: ", ").nilIfEmpty
         transfers = profile.intake.transfers.label
         prioritisesPatientsWithoutPsychiatrist = profile.intake.prioritisesPatientsWithoutPsychiatrist
         contactMethod = profile.contactMethod.label
-        contactPhone = profile.contactPhone
-        contactEmail = profile.contactEmail
-        contactHours = profile.contactHours
-        hasContact = !(profile.contactPhone.isEmpty && profile.contactEmail.isEmpty && profile.contactHours.isEmpty)
+        contactPhone = profile.contactPhone.nilIfEmpty
+        contactEmail = profile.contactEmail.nilIfEmpty
+        contactHours = profile.contactHours.nilIfEmpty
+    }
+
+    static func openings(_ count: Int) -> String {
+        switch count {
+        case 0: "no openings"
+        case 1: "1 opening"
+        default: "\(count) openings"
+        }
     }
 }
 
