@@ -13,5 +13,11 @@ enum LiaisonMigrations {
         CreateInvitation(),
         CreatePasswordReset(),
         CreateOutboxMessage(),
+        AddKindToUser(),
+        CreatePatient(),
+        CreatePatientIdentifier(),
+        CreateCareTeamMember(),
+        CreatePatientRecord(),
+        CreateAuditEntry(),
     ]
 }

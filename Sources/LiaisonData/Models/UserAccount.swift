@@ -13,10 +13,15 @@ public final class UserAccount: Model, @unchecked Sendable {
     @Field(key: "failed_sign_ins") public var failedSignIns: Int
     @OptionalField(key: "locked_until") public var lockedUntil: Date?
     @Field(key: "created_at") public var createdAt: Date
+    /// "clinician" (any professional, including administrators) or "patient" (portal account).
+    @Field(key: "kind") public var kind: String
 
     public init() {}
 
-    public init(id: UUID? = nil, email: String, displayName: String, passwordHash: String, isSystemAdministrator: Bool = false, createdAt: Date) {
+    public static let clinicianKind = "clinician"
+    public static let patientKind = "patient"
+
+    public init(id: UUID? = nil, email: String, displayName: String, passwordHash: String, isSystemAdministrator: Bool = false, kind: String = UserAccount.clinicianKind, createdAt: Date) {
         self.id = id
         self.email = email
         self.displayName = displayName
@@ -24,5 +29,6 @@ public final class UserAccount: Model, @unchecked Sendable {
         self.isSystemAdministrator = isSystemAdministrator
         self.failedSignIns = 0
         self.createdAt = createdAt
+        self.kind = kind
     }
 }

@@ -103,12 +103,14 @@ struct SessionService: Sendable {
         let links = memberships.map {
             Identity.OrganisationLink(id: $0.$organisation.id, name: $0.organisation.name, role: $0.membershipRole)
         }.sorted { $0.name < $1.name }
+        let unread = try await Notification.query(on: db).filter(\.$user.$id == userID).filter(\.$readAt == nil).count()
         return Identity(
             userID: userID, email: user.email, displayName: user.displayName,
             actor: Actor(
                 userID: userID, isSystemAdministrator: user.isSystemAdministrator,
                 memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
-            credential: credential, organisations: links)
+            credential: credential, organisations: links, isPatient: user.kind == UserAccount.patientKind,
+            unreadNotifications: unread)
     }
 
     private static func minutes(until: Date, from now: Date) -> Int {

@@ -62,7 +62,7 @@ struct TokensController: Sendable {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         return try await render(identity: identity, secret: nil, form: .empty, request: request, context: context)
     }
 
@@ -73,7 +73,7 @@ struct TokensController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         var request = request
         let form = try await request.form(context: context)
         let secret: String
@@ -86,7 +86,7 @@ struct TokensController: Sendable {
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         try await tokens.revoke(try context.uuid("id"), of: identity.userID)
         return views.redirect(to: .tokens, flash: "Token revoked. Programs using it can no longer sign in.")
     }
@@ -98,11 +98,11 @@ struct TokensController: Sendable {
     }
 
     @Sendable func apiList(_ request: Request, context: AppRequestContext) async throws -> [TokenRow] {
-        try await tokens.tokens(for: try context.requireIdentity().userID).map(TokenRow.init)
+        try await tokens.tokens(for: try context.requireClinician().userID).map(TokenRow.init)
     }
 
     @Sendable func apiCreate(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Created> {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         let input = try await request.decode(as: CreateInput.self, context: context)
         do {
             let created = try await tokens.create(for: identity.userID, name: input.name)
@@ -113,7 +113,7 @@ struct TokensController: Sendable {
     }
 
     @Sendable func apiRevoke(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        try await tokens.revoke(try context.uuid("id"), of: try context.requireIdentity().userID)
+        try await tokens.revoke(try context.uuid("id"), of: try context.requireClinician().userID)
         return .noContent
     }
 }

@@ -16,6 +16,10 @@ public struct Identity: Sendable {
     public let credential: Credential
     /// The organisations the person belongs to, for navigation.
     public let organisations: [OrganisationLink]
+    /// A patient's portal account rather than a professional's.
+    public let isPatient: Bool
+    /// In-app notifications not yet read, for the navigation badge.
+    public let unreadNotifications: Int
 
     public struct OrganisationLink: Sendable {
         public let id: UUID
@@ -39,6 +43,13 @@ public struct AppRequestContext: RequestContext {
     /// The signed-in person, or an error that sends them to sign in.
     public func requireIdentity() throws -> Identity {
         guard let identity else { throw AppError.unauthenticated }
+        return identity
+    }
+
+    /// The signed-in professional; patients' portal accounts are refused.
+    public func requireClinician() throws -> Identity {
+        let identity = try requireIdentity()
+        guard !identity.isPatient else { throw AppError.forbidden }
         return identity
     }
 

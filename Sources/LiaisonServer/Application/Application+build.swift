@@ -36,6 +36,15 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
         database: database, clock: clock, hasher: hasher, outbox: outbox, sessions: sessions, baseURL: configuration.baseURL)
     let directory = DirectoryService(database: database, clock: clock)
     let organisations = OrganisationService(database: database, clock: clock)
+    let auditor = Auditor(clock: clock)
+    let notifier = Notifier(clock: clock)
+    let patientAccess = PatientAccessService(clock: clock)
+    let patients = PatientService(database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier)
+    let emergency = EmergencyAccessService(database: database, clock: clock, auditor: auditor, notifier: notifier, patients: patients)
+    let accessLog = AccessLogService(database: database, access: patientAccess, auditor: auditor)
+    let portal = PortalService(
+        database: database, clock: clock, hasher: hasher, outbox: outbox, access: patientAccess, auditor: auditor, patients: patients,
+        baseURL: configuration.baseURL)
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
@@ -56,6 +65,11 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
     TokensController(views: views, tokens: TokenService(database: database, clock: clock)).register(on: router)
     DirectoryController(views: views, directory: directory).register(on: router)
     OrganisationsController(views: views, organisations: organisations, invitations: invitations).register(on: router)
+    PatientsController(views: views, patients: patients, emergency: emergency, accessLog: accessLog, portal: portal, clock: clock).register(on: router)
+    PatientsAPI(patients: patients, emergency: emergency, accessLog: accessLog, clock: clock).register(on: router)
+    PortalController(
+        views: views, portal: portal, accessLog: accessLog, emergency: emergency, organisations: organisations, database: database, clock: clock
+    ).register(on: router)
 
     var app = Application(
         router: router,

@@ -21,6 +21,20 @@ enum SiteURL {
     case admin
     case adminOrganisations
     case stylesheet
+    case patients
+    case newPatient
+    case patient(UUID)
+    case patientTeam(UUID)
+    case endMembership(patient: UUID, member: UUID)
+    case patientConsent(UUID)
+    case patientNotes(UUID)
+    case patientAccessLog(UUID)
+    case patientPortalInvitation(UUID)
+    case emergencyAccess
+    case notifications
+    case readNotifications
+    case portal
+    case emergencyReport(organisation: UUID)
 
     var path: String {
         switch self {
@@ -43,6 +57,20 @@ enum SiteURL {
         case .admin: "/admin"
         case .adminOrganisations: "/admin/organisations"
         case .stylesheet: "/static/liaison.css"
+        case .patients: "/patients"
+        case .newPatient: "/patients/new"
+        case .patient(let id): "/patients/\(id.uuidString.lowercased())"
+        case .patientTeam(let id): "/patients/\(id.uuidString.lowercased())/team"
+        case .endMembership(let patient, let member): "/patients/\(patient.uuidString.lowercased())/team/\(member.uuidString.lowercased())/end"
+        case .patientConsent(let id): "/patients/\(id.uuidString.lowercased())/consent"
+        case .patientNotes(let id): "/patients/\(id.uuidString.lowercased())/notes"
+        case .patientAccessLog(let id): "/patients/\(id.uuidString.lowercased())/access-log"
+        case .patientPortalInvitation(let id): "/patients/\(id.uuidString.lowercased())/portal-invitation"
+        case .emergencyAccess: "/emergency-access"
+        case .notifications: "/notifications"
+        case .readNotifications: "/notifications/read"
+        case .portal: "/portal"
+        case .emergencyReport(let organisation): "/organisations/\(organisation.uuidString.lowercased())/emergency-access"
         }
     }
 
@@ -56,6 +84,14 @@ enum SiteURL {
         static let organisationInvitations = "/organisations/:id/invitations"
         static let organisationSettings = "/organisations/:id/settings"
         static let memberRole = "/organisations/:id/members/:membership/role"
+        static let patient = "/patients/:id"
+        static let patientTeam = "/patients/:id/team"
+        static let endMembership = "/patients/:id/team/:member/end"
+        static let patientConsent = "/patients/:id/consent"
+        static let patientNotes = "/patients/:id/notes"
+        static let patientAccessLog = "/patients/:id/access-log"
+        static let patientPortalInvitation = "/patients/:id/portal-invitation"
+        static let emergencyReport = "/organisations/:id/emergency-access"
     }
 }
 
@@ -70,6 +106,14 @@ enum APIURL {
     static let organisation = "/api/v1/organisations/:id"
     static let tokens = "/api/v1/tokens"
     static let token = "/api/v1/tokens/:id"
+    static let patients = "/api/v1/patients"
+    static let patient = "/api/v1/patients/:id"
+    static let careTeam = "/api/v1/patients/:id/care-team"
+    static let endMembership = "/api/v1/patients/:id/care-team/:member/end"
+    static let consent = "/api/v1/patients/:id/consent"
+    static let notes = "/api/v1/patients/:id/notes"
+    static let accessLog = "/api/v1/patients/:id/access-log"
+    static let emergencyAccess = "/api/v1/emergency-access"
 }
 
 extension AppRequestContext {

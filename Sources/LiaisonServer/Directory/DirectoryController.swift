@@ -20,7 +20,7 @@ struct DirectoryController: Sendable {
     }
 
     @Sendable func directoryPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireIdentity()
+        _ = try context.requireClinician()
         let query = try request.queryForm.dictionary
         let page: DirectoryPage
         do {
@@ -33,13 +33,13 @@ struct DirectoryController: Sendable {
     }
 
     @Sendable func clinicianPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         guard let entry = try await directory.entry(userID: try context.uuid("id"), viewer: identity.userID) else { throw AppError.notFound }
         return views.page("clinician", title: entry.displayName, ClinicianCard(entry), request: request, context: context)
     }
 
     @Sendable func profilePage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         let existing = try await directory.profile(of: identity.userID)
         let draft = existing.map(ClinicianProfileDraft.init) ?? ClinicianProfileDraft(
             displayName: identity.displayName, contactMethod: ContactMethod.secureMessage.rawValue, languages: "English",
@@ -49,7 +49,7 @@ struct DirectoryController: Sendable {
     }
 
     @Sendable func saveProfile(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         var request = request
         let form = try await request.form(context: context)
         let draft = Self.draft(from: form)
@@ -80,7 +80,7 @@ struct DirectoryController: Sendable {
     // MARK: JSON API
 
     @Sendable func apiSearch(_ request: Request, context: AppRequestContext) async throws -> ClinicianList {
-        _ = try context.requireIdentity()
+        _ = try context.requireClinician()
         let filter: DirectoryFilter
         do {
             filter = try DirectoryFilter.parse(try request.queryForm.dictionary)
@@ -94,19 +94,19 @@ struct DirectoryController: Sendable {
     }
 
     @Sendable func apiClinician(_ request: Request, context: AppRequestContext) async throws -> ClinicianDTO {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         guard let entry = try await directory.entry(userID: try context.uuid("id"), viewer: identity.userID) else { throw AppError.notFound }
         return ClinicianDTO(entry)
     }
 
     @Sendable func apiMyProfile(_ request: Request, context: AppRequestContext) async throws -> ClinicianDTO {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         guard let entry = try await directory.entry(userID: identity.userID, viewer: identity.userID) else { throw AppError.notFound }
         return ClinicianDTO(entry)
     }
 
     @Sendable func apiSaveProfile(_ request: Request, context: AppRequestContext) async throws -> ClinicianDTO {
-        let identity = try context.requireIdentity()
+        let identity = try context.requireClinician()
         let input = try await request.decode(as: ProfileInput.self, context: context)
         _ = try await directory.saveProfile(of: identity.userID, input.draft)
         guard let entry = try await directory.entry(userID: identity.userID, viewer: identity.userID) else { throw AppError.notFound }

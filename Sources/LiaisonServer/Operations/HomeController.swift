@@ -28,10 +28,14 @@ struct HomeController: Sendable {
         let profilePath = SiteURL.profile.path
         let directoryPath = SiteURL.directory.path
         let openingsPath = SiteURL.directory.path + "?openings=true"
+        let patientsPath = SiteURL.patients.path
+        let newPatientPath = SiteURL.newPatient.path
+        let emergencyPath = SiteURL.emergencyAccess.path
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
+        if identity.isPatient { return views.redirect(to: .portal) }
         let hasProfile = try await directory.profile(of: identity.userID) != nil
         let page = HomePage(
             name: identity.displayName, needsProfile: !hasProfile,

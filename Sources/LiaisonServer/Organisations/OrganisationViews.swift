@@ -29,6 +29,7 @@ struct OrganisationPage: Sendable {
     let invitations: [InvitationRow]
     let canAdminister: Bool
     let settingsPath: String
+    let emergencyReportPath: String
     let invitePath: String
     let roles: [Choice]
     let form: FormState
@@ -54,6 +55,7 @@ struct OrganisationPage: Sendable {
         }
         self.canAdminister = canAdminister
         settingsPath = SiteURL.organisationSettings(id).path
+        emergencyReportPath = SiteURL.emergencyReport(organisation: id).path
         invitePath = SiteURL.organisationInvitations(id).path
         roles = MembershipRole.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form.values["role"] ?? "clinician")) }
         self.form = form

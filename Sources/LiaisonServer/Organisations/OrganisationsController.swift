@@ -21,7 +21,7 @@ struct OrganisationsController: Sendable {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireIdentity().actor
+        let actor = try context.requireClinician().actor
         let id = try context.uuid("id")
         let overview = try await organisations.overview(id, for: actor)
         let page = OrganisationPage(overview, canAdminister: actor.mayAdminister(organisation: id))
@@ -29,7 +29,7 @@ struct OrganisationsController: Sendable {
     }
 
     @Sendable func invite(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireIdentity().actor
+        let actor = try context.requireClinician().actor
         let id = try context.uuid("id")
         var request = request
         let form = try await request.form(context: context)
@@ -45,7 +45,7 @@ struct OrganisationsController: Sendable {
     }
 
     @Sendable func settingsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireIdentity().actor
+        let actor = try context.requireClinician().actor
         let id = try context.uuid("id")
         let organisation = try await organisations.organisationForAdministration(id, by: actor)
         let page = OrganisationSettingsForm(organisation: organisation, action: SiteURL.organisationSettings(id).path)
@@ -53,7 +53,7 @@ struct OrganisationsController: Sendable {
     }
 
     @Sendable func saveSettings(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireIdentity().actor
+        let actor = try context.requireClinician().actor
         let id = try context.uuid("id")
         var request = request
         let draft = OrganisationSettingsForm.draft(from: try await request.form(context: context))
@@ -67,7 +67,7 @@ struct OrganisationsController: Sendable {
     }
 
     @Sendable func changeRole(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireIdentity().actor
+        let actor = try context.requireClinician().actor
         let id = try context.uuid("id")
         var request = request
         let form = try await request.form(context: context)
@@ -76,7 +76,7 @@ struct OrganisationsController: Sendable {
     }
 
     @Sendable func adminPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireIdentity().actor
+        let actor = try context.requireClinician().actor
         guard actor.mayOperateInstallation else { throw AppError.forbidden }
         let draft = OrganisationSettingsDraft(timeZone: "UTC", businessDays: Weekday.mondayToFriday.map { String($0.rawValue) })
         return try await renderAdmin(OrganisationSettingsForm(draft: draft, action: SiteURL.adminOrganisations.path), status: .ok, request: request, context: context)
@@ -90,7 +90,7 @@ struct OrganisationsController: Sendable {
     }
 
     @Sendable func createOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireIdentity().actor
+        let actor = try context.requireClinician().actor
         guard actor.mayOperateInstallation else { throw AppError.forbidden }
         var request = request
         let draft = OrganisationSettingsForm.draft(from: try await request.form(context: context))
@@ -119,7 +119,7 @@ struct OrganisationsController: Sendable {
     }
 
     @Sendable func apiOrganisation(_ request: Request, context: AppRequestContext) async throws -> OrganisationDTO {
-        let actor = try context.requireIdentity().actor
+        let actor = try context.requireClinician().actor
         let overview = try await organisations.overview(try context.uuid("id"), for: actor)
         let settings = overview.organisation.settings
         return OrganisationDTO(

@@ -12,6 +12,8 @@ public struct Views: Sendable {
     static let required = [
         "layout", "error", "home", "sign-in", "forgot-password", "reset-password", "invitation",
         "profile-edit", "directory", "clinician", "tokens", "organisation", "organisation-settings", "admin",
+        "patients", "patient-new", "patient", "patient-consent", "access-log", "emergency-access", "notifications", "portal",
+        "emergency-report",
     ]
 
     init(secureCookies: Bool) async throws {
@@ -84,7 +86,11 @@ struct LayoutModel: Sendable {
     init(identity: Identity?, csrf: String, flash: String?, requestID: String) {
         user = identity?.displayName
         var links: [Link] = []
-        if let identity {
+        if let identity, identity.isPatient {
+            links.append(Link(label: "My care", href: SiteURL.portal.path))
+        } else if let identity {
+            links.append(Link(label: "My patients", href: SiteURL.patients.path))
+            links.append(Link(label: identity.unreadNotifications > 0 ? "Notifications (\(identity.unreadNotifications))" : "Notifications", href: SiteURL.notifications.path))
             links.append(Link(label: "Directory", href: SiteURL.directory.path))
             links.append(Link(label: "My profile", href: SiteURL.profile.path))
             for organisation in identity.organisations {

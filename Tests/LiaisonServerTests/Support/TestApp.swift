@@ -22,8 +22,15 @@ func withApp(
         var logger = Logger(label: "liaison-test")
         logger.logLevel = .warning
         let database = try LiaisonDatabase(location: location, logger: logger)
-        try await database.migrate()
-        let app = try await buildApplication(AppDependencies(configuration: configuration, database: database, clock: clock, logger: logger))
+        let app: any ApplicationProtocol
+        do {
+            try await database.migrate()
+            app = try await buildApplication(AppDependencies(configuration: configuration, database: database, clock: clock, logger: logger))
+        } catch {
+            // The application (which would close the pools) never started.
+            await database.shutdown()
+            throw error
+        }
         try await app.test(.router) { client in
             try await body(TestWorld(client: client, database: database, clock: clock))
         }

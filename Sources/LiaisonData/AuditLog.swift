@@ -1,0 +1,74 @@
+import Crypto
+import FluentKit
+import Foundation
+import LiaisonCore
+import SQLKit
+
+/// Appends to and verifies the hash-chained audit trail.
+public enum AuditLog {
+    /// What happened, before it is given a place in the chain.
+    public struct Event: Sendable {
+        public var actorID: UUID?
+        public var action: String
+        public var patientID: UUID?
+        public var subject: String
+        public var purpose: String
+        public var requestID: String
+
+        public init(actorID: UUID?, action: String, patientID: UUID?, subject: String, purpose: String, requestID: String) {
+            self.actorID = actorID
+            self.action = action
+            self.patientID = patientID
+            self.subject = subject
+            self.purpose = purpose
+            self.requestID = requestID
+        }
+    }
+
+    /// Appends `event`. Call inside the transaction that makes the change, so both commit or neither.
+    ///
+    /// The chain head row is locked (`FOR UPDATE` on PostgreSQL; SQLite transactions are already
+    /// serialised), so concurrent writers on several servers take turns extending the chain.
+    public static func append(_ event: Event, at moment: Date, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        var select = sql.select().columns("sequence", "hash").from(AuditChainHead.schema).where("id", .equal, 1)
+        if sql.dialect.name == "postgresql" { select = select.lockingClause(SQLLockingClause.update) }
+        guard let head = try await select.first() else { throw AuditLogError.missingHead }
+        let previousSequence = try head.decode(column: "sequence", as: Int64.self)
+        let previousHash = try head.decode(column: "hash", as: String.self)
+        let record = AuditRecord(
+            sequence: previousSequence + 1, occurredAtMilliseconds: Int64((moment.timeIntervalSince1970 * 1000).rounded()),
+            actorID: event.actorID, action: event.action, patientID: event.patientID, subject: event.subject,
+            purpose: event.purpose, requestID: event.requestID, previousHash: previousHash)
+        let hash = sha256(record.canonicalText)
+        try await AuditEntry(record, hash: hash).create(on: db)
+        try await sql.update(AuditChainHead.schema).set("sequence", to: record.sequence).set("hash", to: hash).where("id", .equal, 1).run()
+    }
+
+    /// Checks every link, reading in batches so a chain of millions fits in little memory.
+    public static func verify(on db: any Database, batchSize: Int = 5000) async throws -> AuditChain.Verdict {
+        var verified = 0
+        var previousHash = AuditChain.genesis
+        var nextSequence: Int64 = 1
+        while true {
+            let batch = try await AuditEntry.query(on: db).filter(\.$sequence >= nextSequence).sort(\.$sequence).limit(batchSize).all()
+            guard let last = batch.last else { return .intact(entries: verified) }
+            let verdict = AuditChain.verify(
+                batch.map { (record: $0.record, hash: $0.hash) }, startingAt: nextSequence, previousHash: previousHash, hash: sha256)
+            if case .broken = verdict { return verdict }
+            verified += batch.count
+            previousHash = last.hash
+            nextSequence = last.sequence + 1
+        }
+    }
+
+    public static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+public enum AuditLogError: Error, CustomStringConvertible {
+    case missingHead
+
+    public var description: String { "the audit chain head row is missing; run `liaison migrate`" }
+}

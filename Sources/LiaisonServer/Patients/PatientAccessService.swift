@@ -1,0 +1,48 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import LiaisonData
+
+/// Loads a patient together with the connections `PatientAccessPolicy` decides on.
+///
+/// Every patient route goes through `authorize`; a person without access gets `notFound`,
+/// exactly as for an identifier that does not exist.
+struct PatientAccessService: Sendable {
+    let clock: any Clock
+
+    struct Authorized {
+        let patient: Patient
+        let access: PatientAccess
+        let team: [CareTeamMember]
+    }
+
+    enum Need {
+        case clinicalRecord
+        case write
+        case accessLog
+        case anyAccess
+    }
+
+    func authorize(_ patientID: UUID, for caller: Caller, need: Need, on db: any Database) async throws -> Authorized {
+        guard let patient = try await Patient.find(patientID, on: db) else { throw AppError.notFound }
+        let team = try await CareTeamMember.query(on: db).filter(\.$patient.$id == patientID).with(\.$user).sort(\.$startedAt).all()
+        let grants = try await EmergencyAccess.query(on: db)
+            .filter(\.$patient.$id == patientID).filter(\.$user.$id == caller.userID).filter(\.$expiresAt > clock.now()).all()
+        let connections = PatientConnections(
+            team: team.map(\.membership), emergencyGrants: grants.map { ($0.$user.id, $0.expiresAt) }, patientUserID: patient.portalUserID)
+        let access = PatientAccessPolicy.access(of: caller.userID, to: connections, at: clock.now())
+        let allowed: Bool = switch need {
+        case .clinicalRecord: access.mayReadClinicalRecord
+        case .write: access.mayWrite
+        case .accessLog: access.mayReadAccessLog
+        case .anyAccess: access != .none
+        }
+        guard allowed else {
+            // Someone who can see the record but not do this (e.g. emergency access is read-only) is told so;
+            // anyone else learns nothing, not even that the patient exists.
+            if access == .none { throw AppError.notFound }
+            throw AppError.forbidden
+        }
+        return Authorized(patient: patient, access: access, team: team)
+    }
+}

@@ -1,0 +1,226 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import LiaisonData
+
+/// Registering patients and keeping their team record: team, consent, notes, timeline.
+struct PatientService: Sendable {
+    let database: LiaisonDatabase
+    let clock: any Clock
+    let access: PatientAccessService
+    let auditor: Auditor
+    let notifier: Notifier
+
+    enum RegistrationError: Error {
+        case invalid(ValidationErrors)
+        /// Patients with the same name and date of birth already registered at the caller's organisations.
+        case possibleDuplicate(count: Int)
+    }
+
+    struct Registration: Sendable {
+        var draft: PatientDraft
+        var role: String?
+        var organisationID: UUID?
+        var identifier: String?
+        var confirmedDifferentPerson: Bool
+    }
+
+    /// Registers a patient with the caller as the first member of the care team.
+    func register(_ registration: Registration, by caller: Caller) async throws -> Patient {
+        let today = DateOnly.of(clock.now(), in: .gmt)
+        var check = FieldChecker()
+        var details: PatientDetails?
+        do { details = try registration.draft.validated(today: today) } catch { check.errors = error }
+        let role = check.choice(registration.role, field: "role", label: "Your role on the care team", as: CareTeamRole.self)
+        let identifier = check.text(registration.identifier, field: "identifier", label: "Record number", maxLength: 60)
+        if let organisationID = registration.organisationID, caller.identity.actor.memberships[organisationID] == nil {
+            check.errors.add("organisationID", "Choose one of your own organisations.")
+        }
+        if !identifier.isEmpty, registration.organisationID == nil {
+            check.errors.add("identifier", "Choose the organisation this record number belongs to.")
+        }
+        if !check.errors.isEmpty { throw RegistrationError.invalid(check.errors) }
+        let db = database.db()
+        let myOrganisations = Array(caller.identity.actor.memberships.keys)
+        if !registration.confirmedDifferentPerson, !myOrganisations.isEmpty {
+            let matches = try await Patient.query(on: db)
+                .filter(\.$matchKey == details!.matchKey).filter(\.$registeredOrganisationID ~~ myOrganisations).count()
+            if matches > 0 { throw RegistrationError.possibleDuplicate(count: matches) }
+        }
+        if !identifier.isEmpty, let organisationID = registration.organisationID,
+           try await PatientIdentifier.query(on: db).filter(\.$organisation.$id == organisationID).filter(\.$value == identifier).first() != nil {
+            var errors = ValidationErrors()
+            errors.add("identifier", "Record number \(identifier) is already used at that organisation.")
+            throw RegistrationError.invalid(errors)
+        }
+        let now = clock.now()
+        let patient = Patient(details: details!, registeredBy: caller.userID, organisationID: registration.organisationID, createdAt: now)
+        try await db.transaction { db in
+            try await patient.create(on: db)
+            let patientID = try patient.requireID()
+            if !identifier.isEmpty, let organisationID = registration.organisationID {
+                try await PatientIdentifier(patientID: patientID, organisationID: organisationID, value: identifier).create(on: db)
+            }
+            let member = CareTeamMember(patientID: patientID, userID: caller.userID, role: role!, responsible: false, startedAt: now, addedBy: caller.userID)
+            try await member.create(on: db)
+            try await event(patientID, "registered", "\(caller.identity.displayName) registered the patient and joined the care team as \(role!.label.lowercased()).", by: caller, on: db)
+            try await auditor.record("patient.create", patient: patientID, subject: "patient:\(patientID)", by: caller, on: db)
+        }
+        return patient
+    }
+
+    /// The caller's patients: those whose care team they are on now.
+    func myPatients(by caller: Caller) async throws -> [(Patient, CareTeamMember)] {
+        let db = database.db()
+        let now = clock.now()
+        let memberships = try await CareTeamMember.query(on: db)
+            .filter(\.$user.$id == caller.userID).filter(\.$startedAt <= now)
+            .group(.or) { $0.filter(\.$endedAt == nil).filter(\.$endedAt > now) }
+            .with(\.$patient).all()
+        try await db.transaction { db in
+            try await auditor.record("patients.list", patient: nil, subject: "my-patients:\(memberships.count)", by: caller, on: db)
+        }
+        return memberships.map { ($0.patient, $0) }.sorted { ($0.0.familyName, $0.0.givenName) < ($1.0.familyName, $1.0.givenName) }
+    }
+
+    /// Everything on the team record the caller may see, read and audited in one transaction.
+    func record(_ patientID: UUID, by caller: Caller) async throws -> PatientRecord {
+        try await database.db().transaction { db in
+            let authorized = try await access.authorize(patientID, for: caller, need: .clinicalRecord, on: db)
+            let consent = try await consentSettings(patientID, on: db)
+            let notes = try await Note.query(on: db).filter(\.$patient.$id == patientID).with(\.$author).sort(\.$createdAt, .descending).limit(200).all()
+            let visible = notes.filter {
+                NoteVisibility.mayRead(
+                    kind: NoteKind(rawValue: $0.kind) ?? .privateProcess, authorID: $0.$author.id,
+                    authorRole: CareTeamRole(rawValue: $0.authorRole) ?? .other, viewerID: caller.userID,
+                    viewerAccess: authorized.access, consent: consent)
+            }
+            let events = try await PatientEvent.query(on: db).filter(\.$patient.$id == patientID).sort(\.$createdAt, .descending).limit(200).all()
+            let identifiers = try await PatientIdentifier.query(on: db).filter(\.$patient.$id == patientID).with(\.$organisation).all()
+            let purpose = if case .emergency = authorized.access { "emergency" } else { "treatment" }
+            try await auditor.record("patient.read", patient: patientID, subject: "patient:\(patientID)", purpose: purpose, by: caller, on: db)
+            return PatientRecord(
+                patient: authorized.patient, access: authorized.access, team: authorized.team, consent: consent,
+                notes: visible, events: events, identifiers: identifiers)
+        }
+    }
+
+    /// Adds a clinician to the team; they are notified. Only team members may.
+    func addMember(to patientID: UUID, email rawEmail: String?, role rawRole: String?, responsible: Bool, by caller: Caller) async throws -> CareTeamMember {
+        try await database.db().transaction { db in
+            let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
+            var check = FieldChecker()
+            let emailText = check.text(rawEmail, field: "email", label: "Clinician's email", required: true, maxLength: 254)
+            let role = check.choice(rawRole, field: "role", label: "Role on the team", as: CareTeamRole.self)
+            var user: UserAccount?
+            if let email = EmailAddress(emailText) {
+                user = try await UserAccount.query(on: db).filter(\.$email == email.value).filter(\.$kind == UserAccount.clinicianKind).first()
+            }
+            if !emailText.isEmpty, user == nil {
+                check.errors.add("email", "No clinician in Liaison signs in as \(emailText.prefix(80)). Check the address, or ask an administrator to invite them.")
+            }
+            if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
+            let userID = try user!.requireID()
+            do {
+                try CareTeamRules.checkJoin(userID: userID, role: role!, responsible: responsible, team: authorized.team.map(\.membership), at: clock.now())
+            } catch let errors as ValidationErrors {
+                throw AppError.invalid(errors)
+            }
+            let member = CareTeamMember(patientID: patientID, userID: userID, role: role!, responsible: responsible, startedAt: clock.now(), addedBy: caller.userID)
+            try await member.create(on: db)
+            let title = responsible ? "responsible prescriber" : role!.label.lowercased()
+            try await event(patientID, "team.joined", "\(caller.identity.displayName) added \(user!.displayName) to the care team as \(title).", by: caller, on: db)
+            try await auditor.record("care-team.add", patient: patientID, subject: "care-team-member:\(member.id!)", by: caller, on: db)
+            try await notifier.notify(
+                [userID], patient: patientID, kind: "care-team.added",
+                message: "\(caller.identity.displayName) added you to the care team of \(authorized.patient.givenName) \(authorized.patient.familyName) as \(title).",
+                link: SiteURL.patient(patientID).path, on: db)
+            return member
+        }
+    }
+
+    /// Ends a membership (the history keeps it). A member may end their own or another's.
+    func endMember(_ memberID: UUID, of patientID: UUID, by caller: Caller) async throws {
+        try await database.db().transaction { db in
+            let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
+            guard let member = authorized.team.first(where: { $0.id == memberID }) else { throw AppError.notFound }
+            guard member.endedAt == nil else { throw AppError.conflict("\(member.user.displayName)'s membership has already ended.") }
+            member.endedAt = clock.now()
+            member.endedBy = caller.userID
+            try await member.save(on: db)
+            try await event(patientID, "team.left", "\(caller.identity.displayName) ended \(member.user.displayName)'s membership of the care team.", by: caller, on: db)
+            try await auditor.record("care-team.end", patient: patientID, subject: "care-team-member:\(memberID)", by: caller, on: db)
+        }
+    }
+
+    /// Records the patient's consent choices (by a team member on their behalf, or by the patient).
+    func updateConsent(of patientID: UUID, withheld keys: [String], by caller: Caller) async throws -> ConsentSettings {
+        let settings: ConsentSettings
+        do { settings = try ConsentSettings.parse(withheldKeys: keys) } catch { throw AppError.invalid(error) }
+        try await database.db().transaction { db in
+            let authorized = try await access.authorize(patientID, for: caller, need: .anyAccess, on: db)
+            guard authorized.access.mayWrite || authorized.access == .patientSelf else { throw AppError.forbidden }
+            let text = settings.withheld.sorted().map(\.key).joined(separator: ",")
+            if let existing = try await ConsentRecord.query(on: db).filter(\.$patient.$id == patientID).first() {
+                existing.withheld = text
+                existing.updatedAt = clock.now()
+                existing.updatedBy = caller.userID
+                try await existing.save(on: db)
+            } else {
+                try await ConsentRecord(patientID: patientID, withheld: text, updatedAt: clock.now(), updatedBy: caller.userID).create(on: db)
+            }
+            let described = settings.withheld.isEmpty
+                ? "notes are shared across the whole team"
+                : "notes are not shared between " + settings.withheld.sorted().map { "\($0.first.label.lowercased()) and \($0.second.label.lowercased())" }.joined(separator: "; ")
+            try await event(patientID, "consent.updated", "\(caller.identity.displayName) recorded the patient's consent: \(described).", by: caller, on: db)
+            try await auditor.record("consent.update", patient: patientID, subject: "consent:\(patientID)", by: caller, on: db)
+        }
+        return settings
+    }
+
+    func consent(of patientID: UUID, by caller: Caller) async throws -> ConsentSettings {
+        try await database.db().transaction { db in
+            let authorized = try await access.authorize(patientID, for: caller, need: .anyAccess, on: db)
+            guard authorized.access.mayReadClinicalRecord || authorized.access == .patientSelf else { throw AppError.forbidden }
+            try await auditor.record("consent.read", patient: patientID, subject: "consent:\(patientID)", by: caller, on: db)
+            return try await consentSettings(patientID, on: db)
+        }
+    }
+
+    /// Adds a team note or a private process note.
+    func addNote(to patientID: UUID, kind rawKind: String?, body rawBody: String?, by caller: Caller) async throws -> Note {
+        var check = FieldChecker()
+        let kind = check.choice(rawKind, field: "kind", label: "Kind of note", as: NoteKind.self)
+        let body = check.text(rawBody, field: "body", label: "Note", required: true, maxLength: 4000)
+        if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
+        return try await database.db().transaction { db in
+            let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
+            guard case .careTeam(let role) = authorized.access else { throw AppError.forbidden }
+            let note = Note(patientID: patientID, authorID: caller.userID, authorRole: role.rawValue, kind: kind!.rawValue, body: body, createdAt: clock.now())
+            try await note.create(on: db)
+            try await auditor.record("note.create", patient: patientID, subject: "note:\(note.id!)", by: caller, on: db)
+            return note
+        }
+    }
+
+    func consentSettings(_ patientID: UUID, on db: any Database) async throws -> ConsentSettings {
+        let text = try await ConsentRecord.query(on: db).filter(\.$patient.$id == patientID).first()?.withheld ?? ""
+        let keys = text.split(separator: ",").map(String.init)
+        return ConsentSettings(withheld: Set(keys.compactMap(ConsentSettings.RolePair.init(key:))))
+    }
+
+    func event(_ patientID: UUID, _ kind: String, _ summary: String, by caller: Caller?, on db: any Database) async throws {
+        try await PatientEvent(patientID: patientID, actorID: caller?.userID, kind: kind, summary: summary, createdAt: clock.now()).create(on: db)
+    }
+}
+
+/// What a team record page or API answer shows, already filtered for the viewer.
+struct PatientRecord: Sendable {
+    let patient: Patient
+    let access: PatientAccess
+    let team: [CareTeamMember]
+    let consent: ConsentSettings
+    let notes: [Note]
+    let events: [PatientEvent]
+    let identifiers: [PatientIdentifier]
+}

@@ -1,0 +1,230 @@
+import Foundation
+import LiaisonCore
+import LiaisonData
+
+/// A care-team member as pages show them.
+struct TeamMemberLine: Sendable {
+    let name: String
+    let role: String
+    let responsible: Bool
+    let since: String
+    let until: String?
+    let active: Bool
+    let endPath: String
+    let profileHref: String
+
+    init(_ member: CareTeamMember, patientID: UUID, now: Date) {
+        name = member.user.displayName
+        role = CareTeamRole(rawValue: member.role)?.label ?? member.role
+        responsible = member.isResponsiblePrescriber
+        since = DisplayDate.dateTime(member.startedAt)
+        until = member.endedAt.map { DisplayDate.dateTime($0) }
+        active = member.membership.isActive(at: now)
+        endPath = SiteURL.endMembership(patient: patientID, member: member.id!).path
+        profileHref = SiteURL.clinician(member.$user.id).path
+    }
+}
+
+/// The "My patients" page.
+struct PatientsPage: Sendable {
+    struct Row: Sendable {
+        let name: String
+        let dateOfBirth: String
+        let role: String
+        let href: String
+    }
+
+    let rows: [Row]
+    let newPath = SiteURL.newPatient.path
+    let emergencyPath = SiteURL.emergencyAccess.path
+}
+
+/// Registering a patient.
+struct NewPatientPage: Sendable {
+    let form: FormState
+    let roles: [Choice]
+    let organisations: [Choice]
+    let duplicateWarning: String?
+    let action = SiteURL.patients.path
+}
+
+/// The team record: team, consent summary, notes and timeline, filtered for the viewer.
+struct PatientPage: Sendable {
+    struct NoteLine: Sendable {
+        let author: String
+        let role: String
+        let at: String
+        let body: String
+        let isPrivate: Bool
+    }
+
+    struct EventLine: Sendable {
+        let at: String
+        let summary: String
+    }
+
+    let name: String
+    let dateOfBirth: String
+    let pronouns: String?
+    let phone: String?
+    let email: String?
+    let address: String?
+    let identifiers: [String]
+    let isEmergency: Bool
+    let emergencyUntil: String?
+    let canWrite: Bool
+    let team: [TeamMemberLine]
+    let formerMembers: [TeamMemberLine]
+    let consentSummary: [String]
+    let notes: [NoteLine]
+    let events: [EventLine]
+    let roles: [Choice]
+    let noteKinds: [Choice]
+    let hasPortalAccount: Bool
+    let teamPath: String
+    let notesPath: String
+    let consentPath: String
+    let accessLogPath: String
+    let portalPath: String
+    let form: FormState
+
+    init(_ record: PatientRecord, now: Date, form: FormState = .empty) {
+        let patient = record.patient
+        let id = patient.id!
+        name = "\(patient.givenName) \(patient.familyName)"
+        dateOfBirth = patient.dateOfBirth
+        pronouns = patient.pronouns.nilIfEmpty
+        phone = patient.phone.nilIfEmpty
+        email = patient.email.nilIfEmpty
+        address = patient.address.nilIfEmpty
+        identifiers = record.identifiers.map { "\($0.organisation.name): \($0.value)" }
+        if case .emergency(let until) = record.access {
+            isEmergency = true
+            emergencyUntil = DisplayDate.dateTime(until)
+        } else {
+            isEmergency = false
+            emergencyUntil = nil
+        }
+        canWrite = record.access.mayWrite
+        let lines = record.team.map { TeamMemberLine($0, patientID: id, now: now) }
+        team = lines.filter(\.active)
+        formerMembers = lines.filter { !$0.active }
+        consentSummary = record.consent.withheld.sorted().map { "Notes are not shared between \($0.first.label.lowercased()) and \($0.second.label.lowercased())." }
+        notes = record.notes.map {
+            NoteLine(
+                author: $0.author.displayName, role: CareTeamRole(rawValue: $0.authorRole)?.label ?? $0.authorRole,
+                at: DisplayDate.dateTime($0.createdAt), body: $0.body, isPrivate: $0.kind == NoteKind.privateProcess.rawValue)
+        }
+        events = record.events.map { EventLine(at: DisplayDate.dateTime($0.createdAt), summary: $0.summary) }
+        roles = DirectoryPage.choices(CareTeamRole.self, selected: form.values["role"] ?? CareTeamRole.therapist.rawValue)
+        noteKinds = DirectoryPage.choices(NoteKind.self, selected: form.values["kind"] ?? NoteKind.team.rawValue)
+        hasPortalAccount = patient.portalUserID != nil
+        teamPath = SiteURL.patientTeam(id).path
+        notesPath = SiteURL.patientNotes(id).path
+        consentPath = SiteURL.patientConsent(id).path
+        accessLogPath = SiteURL.patientAccessLog(id).path
+        portalPath = SiteURL.patientPortalInvitation(id).path
+        self.form = form
+    }
+}
+
+/// The consent form: one checkbox per pair of roles, ticked when sharing is withheld.
+struct ConsentPage: Sendable {
+    struct Pair: Sendable {
+        let key: String
+        let label: String
+        let withheld: Bool
+    }
+
+    let name: String
+    let pairs: [Pair]
+    let action: String
+    let backPath: String
+
+    init(name: String, consent: ConsentSettings, patientID: UUID, backPath: String) {
+        self.name = name
+        pairs = ConsentSettings.allPairs.filter { $0.first != $0.second }.map {
+            Pair(key: $0.key, label: "\($0.first.label) and \($0.second.label.lowercased())", withheld: consent.withheld.contains($0))
+        }
+        action = SiteURL.patientConsent(patientID).path
+        self.backPath = backPath
+    }
+}
+
+/// Who looked at the record.
+struct AccessLogPage: Sendable {
+    struct Line: Sendable {
+        let at: String
+        let who: String
+        let action: String
+        let purpose: String
+    }
+
+    let name: String
+    let lines: [Line]
+    let backPath: String
+
+    init(name: String, lines: [AccessLogService.Line], backPath: String) {
+        self.name = name
+        self.lines = lines.map { Line(at: DisplayDate.dateTime($0.at), who: $0.who, action: $0.action, purpose: $0.purpose) }
+        self.backPath = backPath
+    }
+}
+
+/// Breaking the glass.
+struct EmergencyAccessPage: Sendable {
+    struct Match: Sendable {
+        let name: String
+        let dateOfBirth: String
+        let href: String
+    }
+
+    let form: FormState
+    let noMatch: Bool
+    var matches: [Match] = []
+    let hours = Int(PatientAccessPolicy.emergencyAccessDuration / 3600)
+    let action = SiteURL.emergencyAccess.path
+}
+
+struct NotificationsPage: Sendable {
+    struct Line: Sendable {
+        let at: String
+        let message: String
+        let link: String
+        let unread: Bool
+    }
+
+    let lines: [Line]
+    let readPath = SiteURL.readNotifications.path
+}
+
+/// The patient's own page.
+struct PortalPage: Sendable {
+    struct Member: Sendable {
+        let name: String
+        let role: String
+        let discipline: String?
+        let contactMethod: String?
+        let phone: String?
+        let email: String?
+        let hours: String?
+    }
+
+    let name: String
+    let team: [Member]
+    let consent: ConsentPage
+    let accessLog: [AccessLogPage.Line]
+}
+
+struct EmergencyReportPage: Sendable {
+    struct Line: Sendable {
+        let at: String
+        let accessor: String
+        let reason: String
+        let until: String
+        let patientReference: String
+    }
+
+    let organisation: String
+    let lines: [Line]
+}

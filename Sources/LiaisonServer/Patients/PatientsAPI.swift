@@ -1,0 +1,237 @@
+import Foundation
+import Hummingbird
+import LiaisonCore
+import LiaisonData
+
+/// The patients part of the JSON API; every handler calls the same service as the pages.
+struct PatientsAPI: Sendable {
+    let patients: PatientService
+    let emergency: EmergencyAccessService
+    let accessLog: AccessLogService
+    let clock: any Clock
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get(RouterPath(APIURL.patients), use: list)
+        router.post(RouterPath(APIURL.patients), use: create)
+        router.get(RouterPath(APIURL.patient), use: show)
+        router.get(RouterPath(APIURL.careTeam), use: careTeam)
+        router.post(RouterPath(APIURL.careTeam), use: addMember)
+        router.post(RouterPath(APIURL.endMembership), use: endMember)
+        router.get(RouterPath(APIURL.consent), use: consent)
+        router.put(RouterPath(APIURL.consent), use: saveConsent)
+        router.get(RouterPath(APIURL.notes), use: notes)
+        router.post(RouterPath(APIURL.notes), use: addNote)
+        router.get(RouterPath(APIURL.accessLog), use: log)
+        router.post(RouterPath(APIURL.emergencyAccess), use: breakGlass)
+    }
+
+    struct PatientSummaryDTO: Codable, Sendable {
+        let id: UUID
+        let givenName: String
+        let familyName: String
+        let dateOfBirth: String
+
+        init(_ patient: Patient) {
+            id = patient.id!
+            givenName = patient.givenName
+            familyName = patient.familyName
+            dateOfBirth = patient.dateOfBirth
+        }
+    }
+
+    struct MemberDTO: Codable, Sendable {
+        let id: UUID
+        let clinicianID: UUID
+        let displayName: String
+        let role: String
+        let responsiblePrescriber: Bool
+        let startedAt: Date
+        let endedAt: Date?
+
+        init(_ member: CareTeamMember) {
+            id = member.id!
+            clinicianID = member.$user.id
+            displayName = member.$user.value?.displayName ?? ""
+            role = member.role
+            responsiblePrescriber = member.isResponsiblePrescriber
+            startedAt = member.startedAt
+            endedAt = member.endedAt
+        }
+    }
+
+    struct PatientDTO: ResponseEncodable, Sendable {
+        let id: UUID
+        let givenName: String
+        let familyName: String
+        let dateOfBirth: String
+        let pronouns: String
+        let phone: String
+        let email: String
+        let address: String
+        let access: String
+        let careTeam: [MemberDTO]
+    }
+
+    struct PatientList: ResponseEncodable { let patients: [PatientSummaryDTO] }
+    struct CareTeamDTO: ResponseEncodable { let members: [MemberDTO] }
+    struct ConsentDTO: ResponseEncodable, Decodable { let withheld: [String] }
+    struct NoteDTO: ResponseEncodable, Codable {
+        let id: UUID
+        let authorID: UUID
+        let authorRole: String
+        let kind: String
+        let body: String
+        let createdAt: Date
+    }
+    struct NoteList: ResponseEncodable { let notes: [NoteDTO] }
+    struct LogLine: Codable { let at: Date; let who: String; let action: String; let purpose: String }
+    struct AccessLogDTO: ResponseEncodable { let entries: [LogLine] }
+
+    struct CreateInput: Decodable {
+        let givenName: String?
+        let familyName: String?
+        let dateOfBirth: String?
+        let pronouns: String?
+        let phone: String?
+        let email: String?
+        let address: String?
+        let role: String?
+        let organisationID: UUID?
+        let identifier: String?
+        let confirmedDifferentPerson: Bool?
+    }
+
+    struct MemberInput: Decodable {
+        let email: String?
+        let role: String?
+        let responsiblePrescriber: Bool?
+    }
+
+    struct NoteInput: Decodable {
+        let kind: String?
+        let body: String?
+    }
+
+    struct EmergencyInput: Decodable {
+        let givenName: String?
+        let familyName: String?
+        let dateOfBirth: String?
+        let reason: String?
+    }
+
+    struct Granted: ResponseEncodable {
+        let patients: [PatientSummaryDTO]
+        let expiresAt: Date
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PatientList {
+        _ = try context.requireClinician()
+        return PatientList(patients: try await patients.myPatients(by: try context.caller()).map { PatientSummaryDTO($0.0) })
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<PatientDTO> {
+        _ = try context.requireClinician()
+        let input = try await request.decode(as: CreateInput.self, context: context)
+        let registration = PatientService.Registration(
+            draft: PatientDraft(
+                givenName: input.givenName, familyName: input.familyName, dateOfBirth: input.dateOfBirth, pronouns: input.pronouns,
+                phone: input.phone, email: input.email, address: input.address),
+            role: input.role, organisationID: input.organisationID, identifier: input.identifier,
+            confirmedDifferentPerson: input.confirmedDifferentPerson ?? false)
+        let patient: Patient
+        do {
+            patient = try await patients.register(registration, by: try context.caller())
+        } catch PatientService.RegistrationError.invalid(let errors) {
+            throw AppError.invalid(errors)
+        } catch PatientService.RegistrationError.possibleDuplicate(let count) {
+            throw AppError.conflict("\(count) patient(s) with this name and date of birth are already registered at your organisation. Send confirmedDifferentPerson: true if this is someone else.")
+        }
+        return EditedResponse(status: .created, response: try await detail(patient.id!, context: context))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> PatientDTO {
+        _ = try context.requireClinician()
+        return try await detail(try context.uuid("id"), context: context)
+    }
+
+    private func detail(_ id: UUID, context: AppRequestContext) async throws -> PatientDTO {
+        let record = try await patients.record(id, by: try context.caller())
+        let patient = record.patient
+        let access: String = switch record.access {
+        case .careTeam(let role): "care-team:\(role.rawValue)"
+        case .emergency: "emergency"
+        case .patientSelf: "patient"
+        case .none: "none"
+        }
+        return PatientDTO(
+            id: patient.id!, givenName: patient.givenName, familyName: patient.familyName, dateOfBirth: patient.dateOfBirth,
+            pronouns: patient.pronouns, phone: patient.phone, email: patient.email, address: patient.address, access: access,
+            careTeam: record.team.map(MemberDTO.init))
+    }
+
+    @Sendable func careTeam(_ request: Request, context: AppRequestContext) async throws -> CareTeamDTO {
+        _ = try context.requireClinician()
+        let record = try await patients.record(try context.uuid("id"), by: try context.caller())
+        return CareTeamDTO(members: record.team.map(MemberDTO.init))
+    }
+
+    @Sendable func addMember(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CareTeamDTO> {
+        _ = try context.requireClinician()
+        let id = try context.uuid("id")
+        let input = try await request.decode(as: MemberInput.self, context: context)
+        _ = try await patients.addMember(to: id, email: input.email, role: input.role, responsible: input.responsiblePrescriber ?? false, by: try context.caller())
+        return EditedResponse(status: .created, response: try await careTeam(request, context: context))
+    }
+
+    @Sendable func endMember(_ request: Request, context: AppRequestContext) async throws -> CareTeamDTO {
+        _ = try context.requireClinician()
+        try await patients.endMember(try context.uuid("member"), of: try context.uuid("id"), by: try context.caller())
+        return try await careTeam(request, context: context)
+    }
+
+    @Sendable func consent(_ request: Request, context: AppRequestContext) async throws -> ConsentDTO {
+        let settings = try await patients.consent(of: try context.uuid("id"), by: try context.caller())
+        return ConsentDTO(withheld: settings.withheld.sorted().map(\.key))
+    }
+
+    @Sendable func saveConsent(_ request: Request, context: AppRequestContext) async throws -> ConsentDTO {
+        let input = try await request.decode(as: ConsentDTO.self, context: context)
+        let settings = try await patients.updateConsent(of: try context.uuid("id"), withheld: input.withheld, by: try context.caller())
+        return ConsentDTO(withheld: settings.withheld.sorted().map(\.key))
+    }
+
+    @Sendable func notes(_ request: Request, context: AppRequestContext) async throws -> NoteList {
+        _ = try context.requireClinician()
+        let record = try await patients.record(try context.uuid("id"), by: try context.caller())
+        return NoteList(notes: record.notes.map(Self.note))
+    }
+
+    @Sendable func addNote(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NoteDTO> {
+        _ = try context.requireClinician()
+        let input = try await request.decode(as: NoteInput.self, context: context)
+        let note = try await patients.addNote(to: try context.uuid("id"), kind: input.kind, body: input.body, by: try context.caller())
+        return EditedResponse(status: .created, response: Self.note(note))
+    }
+
+    static func note(_ note: Note) -> NoteDTO {
+        NoteDTO(id: note.id!, authorID: note.$author.id, authorRole: note.authorRole, kind: note.kind, body: note.body, createdAt: note.createdAt)
+    }
+
+    @Sendable func log(_ request: Request, context: AppRequestContext) async throws -> AccessLogDTO {
+        let (_, lines) = try await accessLog.log(of: try context.uuid("id"), by: try context.caller())
+        return AccessLogDTO(entries: lines.map { LogLine(at: $0.at, who: $0.who, action: $0.action, purpose: $0.purpose) })
+    }
+
+    @Sendable func breakGlass(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Granted> {
+        _ = try context.requireClinician()
+        let input = try await request.decode(as: EmergencyInput.self, context: context)
+        let ask = EmergencyAccessService.Request(givenName: input.givenName, familyName: input.familyName, dateOfBirth: input.dateOfBirth, reason: input.reason)
+        switch try await emergency.breakGlass(ask, by: try context.caller()) {
+        case .granted(let found):
+            return EditedResponse(status: .created, response: Granted(
+                patients: found.map(PatientSummaryDTO.init), expiresAt: clock.now().addingTimeInterval(PatientAccessPolicy.emergencyAccessDuration)))
+        case .noMatch:
+            throw AppError.notFound
+        }
+    }
+}

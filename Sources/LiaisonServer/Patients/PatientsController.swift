@@ -1,0 +1,193 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import LiaisonCore
+import LiaisonData
+
+/// The patient pages: my patients, registration, the team record, consent, access log, emergency access.
+struct PatientsController: Sendable {
+    let views: Views
+    let patients: PatientService
+    let emergency: EmergencyAccessService
+    let accessLog: AccessLogService
+    let portal: PortalService
+    let clock: any Clock
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get(RouterPath(SiteURL.patients.path), use: list)
+        router.get(RouterPath(SiteURL.newPatient.path), use: newPage)
+        router.post(RouterPath(SiteURL.patients.path), use: create)
+        router.get(RouterPath(SiteURL.Pattern.patient), use: show)
+        router.post(RouterPath(SiteURL.Pattern.patientTeam), use: addMember)
+        router.post(RouterPath(SiteURL.Pattern.endMembership), use: endMember)
+        router.get(RouterPath(SiteURL.Pattern.patientConsent), use: consentPage)
+        router.post(RouterPath(SiteURL.Pattern.patientConsent), use: saveConsent)
+        router.post(RouterPath(SiteURL.Pattern.patientNotes), use: addNote)
+        router.get(RouterPath(SiteURL.Pattern.patientAccessLog), use: accessLogPage)
+        router.post(RouterPath(SiteURL.Pattern.patientPortalInvitation), use: invitePatient)
+        router.get(RouterPath(SiteURL.emergencyAccess.path), use: emergencyPage)
+        router.post(RouterPath(SiteURL.emergencyAccess.path), use: breakGlass)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        let rows = try await patients.myPatients(by: try context.caller()).map { patient, member in
+            PatientsPage.Row(
+                name: "\(patient.familyName), \(patient.givenName)", dateOfBirth: patient.dateOfBirth,
+                role: CareTeamRole(rawValue: member.role)?.label ?? member.role, href: SiteURL.patient(patient.id!).path)
+        }
+        return views.page("patients", title: "My patients", PatientsPage(rows: rows), request: request, context: context)
+    }
+
+    @Sendable func newPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireClinician()
+        return views.page("patient-new", title: "Register a patient", newPatientPage(identity, form: .empty, duplicate: nil), request: request, context: context)
+    }
+
+    private func newPatientPage(_ identity: Identity, form: FormState, duplicate: String?) -> NewPatientPage {
+        NewPatientPage(
+            form: form, roles: DirectoryPage.choices(CareTeamRole.self, selected: form.values["role"]),
+            organisations: identity.organisations.map { Choice(value: $0.id.uuidString.lowercased(), label: $0.name, selected: form.values["organisationID"] == $0.id.uuidString.lowercased()) },
+            duplicateWarning: duplicate)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireClinician()
+        var request = request
+        let form = try await request.form(context: context)
+        let registration = PatientService.Registration(
+            draft: PatientDraft(
+                givenName: form["givenName"], familyName: form["familyName"], dateOfBirth: form["dateOfBirth"],
+                pronouns: form["pronouns"], phone: form["phone"], email: form["email"], address: form["address"]),
+            role: form["role"], organisationID: form["organisationID"].flatMap(UUID.init(uuidString:)),
+            identifier: form["identifier"], confirmedDifferentPerson: form.flag("confirmDifferentPerson"))
+        do {
+            let patient = try await patients.register(registration, by: try context.caller())
+            return views.redirect(to: .patient(patient.id!), flash: "Patient registered. You are on the care team.")
+        } catch PatientService.RegistrationError.invalid(let errors) {
+            let page = newPatientPage(identity, form: FormState(values: form.dictionary, errors: errors), duplicate: nil)
+            return views.page("patient-new", title: "Register a patient", page, request: request, context: context, status: .unprocessableContent)
+        } catch PatientService.RegistrationError.possibleDuplicate(let count) {
+            let warning = "\(count == 1 ? "A patient" : "\(count) patients") with this name and date of birth \(count == 1 ? "is" : "are") already registered at your organisation. If this is the same person, ask their care team to add you instead. If it is a different person, tick the box below and register again."
+            let page = newPatientPage(identity, form: FormState(values: form.dictionary), duplicate: warning)
+            return views.page("patient-new", title: "Register a patient", page, request: request, context: context, status: .conflict)
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        let record = try await patients.record(try context.uuid("id"), by: try context.caller())
+        let page = PatientPage(record, now: clock.now())
+        return views.page("patient", title: page.name, page, request: request, context: context)
+    }
+
+    /// Re-renders the record with a form's problems (adding a member, a note, inviting to the portal).
+    private func showWithErrors(_ patientID: UUID, _ form: FormData, _ errors: ValidationErrors, request: Request, context: AppRequestContext) async throws -> Response {
+        let record = try await patients.record(patientID, by: try context.caller())
+        let page = PatientPage(record, now: clock.now(), form: FormState(values: form.dictionary, errors: errors))
+        return views.page("patient", title: page.name, page, request: request, context: context, status: .unprocessableContent)
+    }
+
+    @Sendable func addMember(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        let id = try context.uuid("id")
+        var request = request
+        let form = try await request.form(context: context)
+        do {
+            _ = try await patients.addMember(to: id, email: form["email"], role: form["role"], responsible: form.flag("responsible"), by: try context.caller())
+            return views.redirect(to: .patient(id), flash: "Added to the care team. They have been notified.")
+        } catch AppError.invalid(let errors) {
+            return try await showWithErrors(id, form, errors, request: request, context: context)
+        }
+    }
+
+    @Sendable func endMember(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        let id = try context.uuid("id")
+        try await patients.endMember(try context.uuid("member"), of: id, by: try context.caller())
+        return views.redirect(to: .patient(id), flash: "Membership ended. It stays in the team's history.")
+    }
+
+    @Sendable func consentPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.uuid("id")
+        let consent = try await patients.consent(of: id, by: try context.caller())
+        let back = identity.isPatient ? SiteURL.portal.path : SiteURL.patient(id).path
+        return views.page("patient-consent", title: "Consent", ConsentPage(name: "", consent: consent, patientID: id, backPath: back), request: request, context: context)
+    }
+
+    @Sendable func saveConsent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.uuid("id")
+        var request = request
+        let form = try await request.form(context: context)
+        _ = try await patients.updateConsent(of: id, withheld: form.all("withheld"), by: try context.caller())
+        return views.redirect(to: identity.isPatient ? .portal : .patient(id), flash: "Consent choices saved.")
+    }
+
+    @Sendable func addNote(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        let id = try context.uuid("id")
+        var request = request
+        let form = try await request.form(context: context)
+        do {
+            _ = try await patients.addNote(to: id, kind: form["kind"], body: form["body"], by: try context.caller())
+            return views.redirect(to: .patient(id), flash: "Note saved.")
+        } catch AppError.invalid(let errors) {
+            return try await showWithErrors(id, form, errors, request: request, context: context)
+        }
+    }
+
+    @Sendable func accessLogPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.uuid("id")
+        let (patient, lines) = try await accessLog.log(of: id, by: try context.caller())
+        let back = identity.isPatient ? SiteURL.portal.path : SiteURL.patient(id).path
+        let page = AccessLogPage(name: "\(patient.givenName) \(patient.familyName)", lines: lines, backPath: back)
+        return views.page("access-log", title: "Who accessed the record", page, request: request, context: context)
+    }
+
+    @Sendable func invitePatient(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        let id = try context.uuid("id")
+        var request = request
+        let form = try await request.form(context: context)
+        do {
+            try await portal.invite(id, email: form["portalEmail"], by: try context.caller())
+            return views.redirect(to: .patient(id), flash: "Portal invitation sent.")
+        } catch AppError.invalid(let errors) {
+            var renamed = ValidationErrors()
+            for problem in errors.problems { renamed.add("portalEmail", problem.message) }
+            return try await showWithErrors(id, form, renamed, request: request, context: context)
+        }
+    }
+
+    @Sendable func emergencyPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        return views.page("emergency-access", title: "Emergency access", EmergencyAccessPage(form: .empty, noMatch: false), request: request, context: context)
+    }
+
+    @Sendable func breakGlass(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        var request = request
+        let form = try await request.form(context: context)
+        let ask = EmergencyAccessService.Request(givenName: form["givenName"], familyName: form["familyName"], dateOfBirth: form["dateOfBirth"], reason: form["reason"])
+        do {
+            switch try await emergency.breakGlass(ask, by: try context.caller()) {
+            case .granted(let found):
+                let hours = Int(PatientAccessPolicy.emergencyAccessDuration / 3600)
+                let message = "Emergency access granted for \(hours) hours. The patient's care team has been notified."
+                if found.count == 1 { return views.redirect(to: .patient(found[0].id!), flash: message) }
+                let matches = found.map { EmergencyAccessPage.Match(name: "\($0.givenName) \($0.familyName)", dateOfBirth: $0.dateOfBirth, href: SiteURL.patient($0.id!).path) }
+                let page = EmergencyAccessPage(form: .empty, noMatch: false, matches: matches)
+                return views.page("emergency-access", title: "Emergency access", page, request: request, context: context)
+            case .noMatch:
+                let page = EmergencyAccessPage(form: FormState(values: form.dictionary), noMatch: true)
+                return views.page("emergency-access", title: "Emergency access", page, request: request, context: context, status: .notFound)
+            }
+        } catch AppError.invalid(let errors) {
+            let page = EmergencyAccessPage(form: FormState(values: form.dictionary, errors: errors), noMatch: false)
+            return views.page("emergency-access", title: "Emergency access", page, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+}

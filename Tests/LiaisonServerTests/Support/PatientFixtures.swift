@@ -1,0 +1,50 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import LiaisonData
+@testable import LiaisonServer
+
+/// Patients and care teams built through the same services the pages use.
+extension TestWorld {
+    var patientService: PatientService {
+        PatientService(database: database, clock: clock, access: PatientAccessService(clock: clock), auditor: Auditor(clock: clock), notifier: Notifier(clock: clock))
+    }
+
+    func caller(_ user: UserAccount, memberOf organisations: [Organisation] = [], isPatient: Bool = false) -> Caller {
+        let memberships = Dictionary(uniqueKeysWithValues: organisations.map { ($0.id!, MembershipRole.clinician) })
+        return Caller(
+            identity: Identity(
+                userID: user.id!, email: user.email, displayName: user.displayName,
+                actor: Actor(userID: user.id!, isSystemAdministrator: user.isSystemAdministrator, memberships: memberships),
+                credential: .session(UUID()),
+                organisations: organisations.map { .init(id: $0.id!, name: $0.name, role: .clinician) },
+                isPatient: isPatient, unreadNotifications: 0),
+            requestID: "test")
+    }
+
+    /// Registers a synthetic patient with `registrar` as the first team member.
+    @discardableResult
+    func patient(
+        _ given: String = "Sam", _ family: String = "Rivera", born: String = "1984-03-27", registeredBy registrar: UserAccount,
+        role: CareTeamRole = .therapist, at organisation: Organisation? = nil
+    ) async throws -> Patient {
+        try await patientService.register(
+            .init(
+                draft: PatientDraft(givenName: given, familyName: family, dateOfBirth: born), role: role.rawValue,
+                organisationID: organisation?.id, identifier: nil, confirmedDifferentPerson: true),
+            by: caller(registrar, memberOf: organisation.map { [$0] } ?? []))
+    }
+
+    func addToTeam(_ patient: Patient, _ user: UserAccount, as role: CareTeamRole, responsible: Bool = false, by member: UserAccount) async throws {
+        _ = try await patientService.addMember(to: patient.requireID(), email: user.email, role: role.rawValue, responsible: responsible, by: caller(member))
+    }
+
+    func auditEntries(for patient: Patient) async throws -> [AuditEntry] {
+        try await AuditEntry.query(on: database.db()).filter(\.$patientID == patient.id).sort(\.$sequence).all()
+    }
+
+    func apiToken(for user: UserAccount) async throws -> APIClient {
+        let secret = try await TokenService(database: database, clock: clock).create(for: user.requireID(), name: "test").secret
+        return APIClient(client: client, token: secret)
+    }
+}
