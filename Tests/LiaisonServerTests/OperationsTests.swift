@@ -40,7 +40,10 @@ import Testing
             #expect(answer.status == .ok)
             let json = try answer.json()
             #expect((json["openapi"] as? String)?.hasPrefix("3.1") == true)
-            #expect((json["paths"] as? [String: Any])?["/api/v1/clinicians"] != nil)
+            let paths = json["paths"] as? [String: Any] ?? [:]
+            for path in ["/api/v1/clinicians", "/api/v1/patients/{id}", "/api/v1/patients/{id}/care-team", "/api/v1/patients/{id}/consent", "/api/v1/patients/{id}/access-log"] {
+                #expect(paths[path] != nil, "\(path) is not documented")
+            }
         }
     }
 

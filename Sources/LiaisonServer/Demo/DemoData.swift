@@ -18,6 +18,8 @@ public enum DemoData {
         ("dr.okafor@demo.liaison.example", "psychiatrist, Harbour Psychiatry (solo practice)"),
         ("m.lindqvist@demo.liaison.example", "psychologist, Riverside Community Mental Health"),
         ("dr.haddad@demo.liaison.example", "primary-care physician, Elm Street Family Medicine"),
+        ("dr.kim@demo.liaison.example", "emergency physician, St. Brendan's (try emergency access)"),
+        (DemoPatients.portalEmail, "patient portal (Jamie Calloway)"),
     ]
 
     struct Clinician {
@@ -60,6 +62,7 @@ public enum DemoData {
             guard let user = try await UserAccount.query(on: db).filter(\.$email == clinician.email).first() else { continue }
             _ = try await directory.saveProfile(of: user.requireID(), clinician.draft)
         }
+        try await DemoPatients.load(database: database, clock: clock, organisations: organisations, portalPasswordHash: hash)
         return true
     }
 
