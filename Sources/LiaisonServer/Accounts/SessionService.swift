@@ -76,7 +76,7 @@ struct SessionService: Sendable {
             .with(\.$user)
             .first()
         else { return nil }
-        return try await identity(of: session.user, credential: .session(try session.requireID()), on: db)
+        return try await Self.identity(of: session.user, credential: .session(try session.requireID()), on: db)
     }
 
     /// The person an API token acts for, if the token has not been revoked.
@@ -94,10 +94,11 @@ struct SessionService: Sendable {
             token.lastUsedAt = now
             try await token.save(on: db)
         }
-        return try await identity(of: token.user, credential: .apiToken(try token.requireID()), on: db)
+        return try await Self.identity(of: token.user, credential: .apiToken(try token.requireID()), on: db)
     }
 
-    private func identity(of user: UserAccount, credential: Identity.Credential, on db: any Database) async throws -> Identity {
+    /// Everything a request needs to know about a person: roles, organisations, unread notifications.
+    static func identity(of user: UserAccount, credential: Identity.Credential, on db: any Database) async throws -> Identity {
         let userID = try user.requireID()
         let memberships = try await Membership.query(on: db).filter(\.$user.$id == userID).with(\.$organisation).all()
         let links = memberships.map {

@@ -61,14 +61,7 @@ enum DemoPatients {
             guard let user = try await UserAccount.query(on: db).filter(\.$email == "\(handle)@demo.liaison.example").first() else {
                 throw OperatorError("demo clinician \(handle) is missing")
             }
-            let memberships = try await Membership.query(on: db).filter(\.$user.$id == user.requireID()).with(\.$organisation).all()
-            let links = memberships.map { Identity.OrganisationLink(id: $0.$organisation.id, name: $0.organisation.name, role: $0.membershipRole) }
-            return Caller(
-                identity: Identity(
-                    userID: try user.requireID(), email: user.email, displayName: user.displayName,
-                    actor: Actor(userID: try user.requireID(), isSystemAdministrator: false, memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { a, _ in a })),
-                    credential: .session(UUID()), organisations: links, isPatient: false, unreadNotifications: 0),
-                requestID: "demo")
+            return Caller(identity: try await SessionService.identity(of: user, credential: .session(UUID()), on: db), requestID: "demo")
         }
         for (index, team) in teams.enumerated() {
             let registrar = try await caller(team.registrar)
