@@ -19,5 +19,7 @@ enum LiaisonMigrations {
         CreateCareTeamMember(),
         CreatePatientRecord(),
         CreateAuditEntry(),
+        CreateReferral(),
+        AddServiceLevelTargetsToOrganisation(),
     ]
 }

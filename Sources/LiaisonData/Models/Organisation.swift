@@ -12,6 +12,12 @@ public final class Organisation: Model, @unchecked Sendable {
     @Field(key: "time_zone") public var timeZone: String
     @Field(key: "business_days") public var businessDays: String
     @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "ack_routine_days") public var acknowledgeRoutineDays: Int
+    @Field(key: "ack_urgent_days") public var acknowledgeUrgentDays: Int
+    @Field(key: "ack_emergent_days") public var acknowledgeEmergentDays: Int
+    @Field(key: "closing_note_days") public var closingNoteDays: Int
+    @Field(key: "escalation_days") public var escalationDays: Int
+    @Field(key: "expiry_days") public var expiryDays: Int
 
     public init() {}
 
@@ -19,6 +25,26 @@ public final class Organisation: Model, @unchecked Sendable {
         self.id = id
         self.createdAt = createdAt
         apply(settings)
+        apply(ServiceLevelTargets.standard)
+    }
+
+    public var targets: ServiceLevelTargets {
+        ServiceLevelTargets(
+            acknowledgementDays: [.routine: acknowledgeRoutineDays, .urgent: acknowledgeUrgentDays, .emergent: acknowledgeEmergentDays],
+            closingNoteDays: closingNoteDays, escalationDays: escalationDays, expiryDays: expiryDays)
+    }
+
+    public func apply(_ targets: ServiceLevelTargets) {
+        acknowledgeRoutineDays = targets.acknowledgementDays[.routine] ?? 3
+        acknowledgeUrgentDays = targets.acknowledgementDays[.urgent] ?? 1
+        acknowledgeEmergentDays = targets.acknowledgementDays[.emergent] ?? 0
+        closingNoteDays = targets.closingNoteDays
+        escalationDays = targets.escalationDays
+        expiryDays = targets.expiryDays
+    }
+
+    public var calendar: BusinessCalendar {
+        BusinessCalendar(timeZone: TimeZone(identifier: timeZone) ?? .gmt, businessDays: Weekday.decode(businessDays))
     }
 
     public func apply(_ settings: OrganisationSettings) {

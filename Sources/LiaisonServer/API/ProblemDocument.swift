@@ -10,14 +10,19 @@ struct ProblemDocument: Codable, Sendable {
     let detail: String
     let requestID: String
     let errors: [ValidationErrors.Problem]?
+    /// For a refused referral action: the state it is in and what may be done instead.
+    let currentState: String?
+    let allowedActions: [String]?
 
-    init(status: HTTPResponse.Status, detail: String, requestID: String, errors: [ValidationErrors.Problem] = []) {
+    init(status: HTTPResponse.Status, detail: String, requestID: String, errors: [ValidationErrors.Problem] = [], conflict: ReferralTransitionError? = nil) {
         type = "about:blank"
         title = status.reasonPhrase
         self.status = Int(status.code)
         self.detail = detail
         self.requestID = requestID
         self.errors = errors.isEmpty ? nil : errors
+        currentState = conflict?.state.rawValue
+        allowedActions = conflict.map { $0.allowed.map(\.rawValue) }
     }
 
     func response() -> Response {

@@ -12,13 +12,16 @@ public struct AppDependencies: Sendable {
     public var clock: any Clock
     public var metrics: PrometheusCollectorRegistry
     public var logger: Logger
+    /// Reminders and escalations run in the server; tests run the sweep by hand instead.
+    public var runBackgroundJobs: Bool
 
-    public init(configuration: LiaisonConfiguration, database: LiaisonDatabase, clock: any Clock = SystemClock(), metrics: PrometheusCollectorRegistry = .init(), logger: Logger) {
+    public init(configuration: LiaisonConfiguration, database: LiaisonDatabase, clock: any Clock = SystemClock(), metrics: PrometheusCollectorRegistry = .init(), logger: Logger, runBackgroundJobs: Bool = false) {
         self.configuration = configuration
         self.database = database
         self.clock = clock
         self.metrics = metrics
         self.logger = logger
+        self.runBackgroundJobs = runBackgroundJobs
     }
 }
 
@@ -42,6 +45,9 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
     let patients = PatientService(database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier)
     let emergency = EmergencyAccessService(database: database, clock: clock, auditor: auditor, notifier: notifier, patients: patients)
     let accessLog = AccessLogService(database: database, access: patientAccess, auditor: auditor)
+    let referrals = ReferralService(
+        database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, baseURL: configuration.baseURL)
+    let worklists = ReferralWorklists(database: database, clock: clock, auditor: auditor)
     let portal = PortalService(
         database: database, clock: clock, hasher: hasher, outbox: outbox, access: patientAccess, auditor: auditor, patients: patients,
         baseURL: configuration.baseURL)
@@ -67,6 +73,11 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
     OrganisationsController(views: views, organisations: organisations, invitations: invitations).register(on: router)
     PatientsController(views: views, patients: patients, emergency: emergency, accessLog: accessLog, portal: portal, clock: clock).register(on: router)
     PatientsAPI(patients: patients, emergency: emergency, accessLog: accessLog, clock: clock).register(on: router)
+    ReferralsController(
+        views: views, referrals: referrals, worklists: worklists, patients: patients, directory: directory, organisations: organisations,
+        database: database, clock: clock
+    ).register(on: router)
+    ReferralsAPI(referrals: referrals, worklists: worklists).register(on: router)
     PortalController(
         views: views, portal: portal, accessLog: accessLog, emergency: emergency, organisations: organisations, database: database, clock: clock
     ).register(on: router)
@@ -76,5 +87,9 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Liaison"),
         logger: dependencies.logger)
     app.addServices(database.databases)
+    if dependencies.runBackgroundJobs {
+        let sweep = ReferralSweep(database: database, clock: clock, notifier: notifier, outbox: outbox, auditor: auditor)
+        app.addServices(ReferralSweepService(sweep: sweep, interval: .seconds(60), logger: dependencies.logger))
+    }
     return app
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LiaisonCore
 
 /// Every page and endpoint's path, in one place: routes are registered from `pattern` and links
 /// are built from the same cases, so a link cannot point at a route that does not exist.
@@ -35,6 +36,12 @@ enum SiteURL {
     case readNotifications
     case portal
     case emergencyReport(organisation: UUID)
+    case referrals
+    case newReferral
+    case referral(UUID)
+    case referralAction(UUID, ReferralAction)
+    case referralLetter(referral: UUID, note: UUID?)
+    case referralReport
 
     var path: String {
         switch self {
@@ -71,6 +78,13 @@ enum SiteURL {
         case .readNotifications: "/notifications/read"
         case .portal: "/portal"
         case .emergencyReport(let organisation): "/organisations/\(organisation.uuidString.lowercased())/emergency-access"
+        case .referrals: "/referrals"
+        case .newReferral: "/referrals/new"
+        case .referral(let id): "/referrals/\(id.uuidString.lowercased())"
+        case .referralAction(let id, let action): "/referrals/\(id.uuidString.lowercased())/\(action.rawValue)"
+        case .referralLetter(let referral, let note):
+            "/referrals/\(referral.uuidString.lowercased())/letter" + (note.map { "/\($0.uuidString.lowercased())" } ?? "")
+        case .referralReport: "/reports/referrals"
         }
     }
 
@@ -92,6 +106,10 @@ enum SiteURL {
         static let patientAccessLog = "/patients/:id/access-log"
         static let patientPortalInvitation = "/patients/:id/portal-invitation"
         static let emergencyReport = "/organisations/:id/emergency-access"
+        static let referral = "/referrals/:id"
+        static let referralAction = "/referrals/:id/:action"
+        static let referralLetter = "/referrals/:id/letter"
+        static let referralNoteLetter = "/referrals/:id/letter/:note"
     }
 }
 
@@ -114,6 +132,9 @@ enum APIURL {
     static let notes = "/api/v1/patients/:id/notes"
     static let accessLog = "/api/v1/patients/:id/access-log"
     static let emergencyAccess = "/api/v1/emergency-access"
+    static let referrals = "/api/v1/referrals"
+    static let referral = "/api/v1/referrals/:id"
+    static let referralAction = "/api/v1/referrals/:id/actions/:action"
 }
 
 extension AppRequestContext {

@@ -55,8 +55,10 @@ enum DemoPatients {
 
     static func load(database: LiaisonDatabase, clock: any Clock, organisations: [Organisation], portalPasswordHash: String) async throws {
         let db = database.db()
+        // The teams were formed three months ago, before the demo referrals were sent.
+        let past = DemoReferrals.ShiftedClock(base: clock, offset: -90 * 86400)
         let service = PatientService(
-            database: database, clock: clock, access: PatientAccessService(clock: clock), auditor: Auditor(clock: clock), notifier: Notifier(clock: clock))
+            database: database, clock: past, access: PatientAccessService(clock: past), auditor: Auditor(clock: past), notifier: Notifier(clock: past))
         func caller(_ handle: String) async throws -> Caller {
             guard let user = try await UserAccount.query(on: db).filter(\.$email == "\(handle)@demo.liaison.example").first() else {
                 throw OperatorError("demo clinician \(handle) is missing")
@@ -89,5 +91,6 @@ enum DemoPatients {
                 try await patient.save(on: db)
             }
         }
+        try await DemoReferrals.load(database: database, clock: clock, caller: caller)
     }
 }

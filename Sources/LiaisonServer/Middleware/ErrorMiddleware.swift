@@ -15,7 +15,8 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch {
             let (status, message, problems) = describe(error, context: context)
             if request.wantsJSON {
-                return ProblemDocument(status: status, detail: message, requestID: context.id, errors: problems).response()
+                let conflict = (error as? ReferralConflict)?.error
+                return ProblemDocument(status: status, detail: message, requestID: context.id, errors: problems, conflict: conflict).response()
             }
             if status == .unauthorized {
                 let next = request.method == .get ? request.uri.description : SiteURL.home.path
@@ -32,6 +33,10 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as AppError:
             if case .invalid(let errors) = error { return (error.status, error.message, errors.problems) }
             return (error.status, error.message, [])
+        case let conflict as ReferralConflict:
+            let allowed = conflict.error.allowed.map { $0.label.lowercased() }
+            let next = allowed.isEmpty ? "Nothing more can be done with it." : "What can be done now: \(allowed.joined(separator: ", "))."
+            return (.conflict, "\(conflict.error.reason) It is \(conflict.error.state.label.lowercased()). \(next)", [])
         case let error as ValidationErrors:
             return (.unprocessableContent, AppError.invalid(error).message, error.problems)
         case let error as any HTTPResponseError where error.status.code < 500:

@@ -13,7 +13,7 @@ public struct Views: Sendable {
         "layout", "error", "home", "sign-in", "forgot-password", "reset-password", "invitation",
         "profile-edit", "directory", "clinician", "tokens", "organisation", "organisation-settings", "admin",
         "patients", "patient-new", "patient", "patient-consent", "access-log", "emergency-access", "notifications", "portal",
-        "emergency-report",
+        "emergency-report", "referrals", "referral-new", "referral", "letter", "referral-report",
     ]
 
     init(secureCookies: Bool) async throws {
@@ -90,6 +90,7 @@ struct LayoutModel: Sendable {
             links.append(Link(label: "My care", href: SiteURL.portal.path))
         } else if let identity {
             links.append(Link(label: "My patients", href: SiteURL.patients.path))
+            links.append(Link(label: "Referrals", href: SiteURL.referrals.path))
             links.append(Link(label: identity.unreadNotifications > 0 ? "Notifications (\(identity.unreadNotifications))" : "Notifications", href: SiteURL.notifications.path))
             links.append(Link(label: "Directory", href: SiteURL.directory.path))
             links.append(Link(label: "My profile", href: SiteURL.profile.path))

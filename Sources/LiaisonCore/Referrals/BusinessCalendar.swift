@@ -1,0 +1,98 @@
+import Foundation
+
+/// An organisation's working calendar: its time zone and business days.
+public struct BusinessCalendar: Sendable {
+    public let timeZone: TimeZone
+    public let businessDays: Set<Weekday>
+    private let calendar: Calendar
+
+    public init(timeZone: TimeZone, businessDays: Set<Weekday>) {
+        self.timeZone = timeZone
+        self.businessDays = businessDays.isEmpty ? Weekday.mondayToFriday : businessDays
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
+
+    public func isBusinessDay(_ moment: Date) -> Bool {
+        businessDays.contains(Weekday(rawValue: calendar.component(.weekday, from: moment))!)
+    }
+
+    /// The last instant of the local day containing `moment`.
+    public func endOfDay(_ moment: Date) -> Date {
+        let start = calendar.startOfDay(for: moment)
+        return calendar.date(byAdding: .day, value: 1, to: start)!.addingTimeInterval(-1)
+    }
+
+    /// The end of the `count`th business day after `moment`'s day. With `count` 0: the end of
+    /// that day if it is a business day, else the end of the next business day.
+    public func endOfBusinessDay(_ count: Int, after moment: Date) -> Date {
+        var day = calendar.startOfDay(for: moment)
+        var remaining = count
+        if remaining == 0 {
+            while !isBusinessDay(day) { day = calendar.date(byAdding: .day, value: 1, to: day)! }
+            return endOfDay(day)
+        }
+        while remaining > 0 {
+            day = calendar.date(byAdding: .day, value: 1, to: day)!
+            if isBusinessDay(day) { remaining -= 1 }
+        }
+        return endOfDay(day)
+    }
+}
+
+/// An organisation's service-level targets for closing loops.
+public struct ServiceLevelTargets: Sendable, Equatable {
+    /// Business days to acknowledge, per urgency (0 = by the end of the same business day).
+    public var acknowledgementDays: [Urgency: Int]
+    /// Calendar days after discharge to send the closing note.
+    public var closingNoteDays: Int
+    /// Business days after the acknowledgement was due before the organisation administrator is told.
+    public var escalationDays: Int
+    /// Days without any answer after which a sent referral expires.
+    public var expiryDays: Int
+    /// How long before the due time the recipient is reminded.
+    public var reminderLead: TimeInterval
+
+    public init(
+        acknowledgementDays: [Urgency: Int] = [.routine: 3, .urgent: 1, .emergent: 0], closingNoteDays: Int = 14,
+        escalationDays: Int = 2, expiryDays: Int = 30, reminderLead: TimeInterval = 24 * 3600
+    ) {
+        self.acknowledgementDays = acknowledgementDays
+        self.closingNoteDays = closingNoteDays
+        self.escalationDays = escalationDays
+        self.expiryDays = expiryDays
+        self.reminderLead = reminderLead
+    }
+
+    public static let standard = ServiceLevelTargets()
+
+    public func acknowledgementDue(sentAt: Date, urgency: Urgency, calendar: BusinessCalendar) -> Date {
+        calendar.endOfBusinessDay(acknowledgementDays[urgency] ?? 3, after: sentAt)
+    }
+
+    public func escalationAt(due: Date, calendar: BusinessCalendar) -> Date {
+        calendar.endOfBusinessDay(escalationDays, after: due)
+    }
+
+    public func expiresAt(sentAt: Date) -> Date {
+        sentAt.addingTimeInterval(TimeInterval(expiryDays) * 24 * 3600)
+    }
+
+    public func closingNoteDue(dischargedAt: Date) -> Date {
+        dischargedAt.addingTimeInterval(TimeInterval(closingNoteDays) * 24 * 3600)
+    }
+}
+
+/// Where an owed note stands against its due time.
+public enum DueStatus: String, Sendable, Equatable {
+    case onTrack = "on-track"
+    case dueSoon = "due-soon"
+    case overdue
+
+    public static func of(due: Date, now: Date, lead: TimeInterval) -> DueStatus {
+        if now > due { return .overdue }
+        if due.timeIntervalSince(now) <= lead { return .dueSoon }
+        return .onTrack
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// The kinds of structured note a referral loop carries.
+public enum ReferralNoteKind: String, Sendable, Codable, CaseIterable, Labelled {
+    case referral
+    case acknowledgement
+    case progress
+    case closing
+
+    public var label: String {
+        switch self {
+        case .referral: "Referral letter"
+        case .acknowledgement: "Acknowledgement"
+        case .progress: "Progress update"
+        case .closing: "Closing summary"
+        }
+    }
+}
+
+/// A brief, decisive note: a few named sections, each short.
+///
+/// Physicians read many of these; the template asks for what they need and little else.
+public struct ReferralNote: Sendable, Equatable, Codable {
+    public let kind: ReferralNoteKind
+    /// Section title → text, in the template's order.
+    public let sections: [Section]
+
+    public struct Section: Sendable, Equatable, Codable {
+        public let key: String
+        public let title: String
+        public let text: String
+    }
+
+    /// The sections each kind asks for: (key, title, guidance, required).
+    public static func template(_ kind: ReferralNoteKind) -> [(key: String, title: String, guidance: String, required: Bool)] {
+        switch kind {
+        case .referral:
+            [("reason", "Reason for referral", "One or two sentences.", true),
+             ("questions", "Specific questions", "What do you need answered?", false),
+             ("hopes", "What treatment should achieve", "The outcome you hope for.", false),
+             ("attachments", "Relevant history", "Medications, diagnoses, results; paste text.", false)]
+        case .acknowledgement:
+            [("presentingProblem", "Presenting problem", "As you understand it after first contact.", true),
+             ("plan", "Focus and plan of treatment", "What you will do, and how often.", true),
+             ("contact", "How and when to reach me", "Phone, secure message, best times.", true)]
+        case .progress:
+            [("summary", "Progress", "What has changed; any action needed from the referrer.", true)]
+        case .closing:
+            [("course", "Course of treatment", "Dates, sessions, main interventions.", true),
+             ("outcome", "Outcome", "Where the patient is now; scores if used.", true),
+             ("recommendations", "Recommendations for the referrer", "What to watch for; when to refer again.", true)]
+        }
+    }
+
+    /// Sections are kept short; the guidance says so and validation enforces a ceiling.
+    public static let maximumSectionLength = 1500
+    public static let suggestedWords = 80
+
+    public static func validated(_ kind: ReferralNoteKind, fields: [String: String]) throws(ValidationErrors) -> ReferralNote {
+        var check = FieldChecker()
+        var sections: [Section] = []
+        for part in template(kind) {
+            let text = check.text(fields[part.key], field: part.key, label: part.title, required: part.required, maxLength: maximumSectionLength)
+            if !text.isEmpty { sections.append(Section(key: part.key, title: part.title, text: text)) }
+        }
+        try check.errors.throwIfAny()
+        return ReferralNote(kind: kind, sections: sections)
+    }
+
+    public func text(_ key: String) -> String? {
+        sections.first { $0.key == key }?.text
+    }
+
+    public var wordCount: Int {
+        sections.reduce(0) { $0 + $1.text.split(whereSeparator: \.isWhitespace).count }
+    }
+}

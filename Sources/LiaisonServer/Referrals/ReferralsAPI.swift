@@ -1,0 +1,151 @@
+import Foundation
+import Hummingbird
+import LiaisonCore
+import LiaisonData
+
+/// The referrals part of the JSON API, on the same service as the pages.
+struct ReferralsAPI: Sendable {
+    let referrals: ReferralService
+    let worklists: ReferralWorklists
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get(RouterPath(APIURL.referrals), use: list)
+        router.post(RouterPath(APIURL.referrals), use: create)
+        router.get(RouterPath(APIURL.referral), use: show)
+        router.post(RouterPath(APIURL.referralAction), use: act)
+    }
+
+    struct NoteDTO: Codable {
+        let id: UUID
+        let kind: String
+        let authorID: UUID
+        let createdAt: Date
+        let sections: [String: String]
+    }
+
+    struct ReferralDTO: ResponseEncodable {
+        let id: UUID
+        let patientID: UUID
+        let patientName: String
+        let referrerID: UUID
+        let recipientID: UUID?
+        let recipientOrganisationID: UUID?
+        let urgency: String
+        let state: String
+        let letter: [String: String]
+        let sentAt: Date?
+        let acknowledgementDueAt: Date?
+        let acknowledgedAt: Date?
+        let firstAppointmentAt: Date?
+        let dischargedAt: Date?
+        let closingDueAt: Date?
+        let closedAt: Date?
+        let endedReason: String?
+        let redirectedFromID: UUID?
+        let allowedActions: [String]?
+        let notes: [NoteDTO]?
+
+        init(_ referral: Referral, side: ReferralSide?, notes: [ReferralNoteRecord]?) {
+            id = referral.id!
+            patientID = referral.$patient.id
+            patientName = referral.$patient.value.map { "\($0.givenName) \($0.familyName)" } ?? ""
+            referrerID = referral.$referrer.id
+            recipientID = referral.$recipient.id
+            recipientOrganisationID = referral.$recipientOrganisation.id
+            urgency = referral.urgency
+            state = referral.state
+            letter = Self.sections(ReferralService.decode(referral.letter))
+            sentAt = referral.sentAt
+            acknowledgementDueAt = referral.acknowledgementDueAt
+            acknowledgedAt = referral.acknowledgedAt
+            firstAppointmentAt = referral.firstAppointmentAt
+            dischargedAt = referral.dischargedAt
+            closingDueAt = referral.closingDueAt
+            closedAt = referral.closedAt
+            endedReason = referral.endedReason
+            redirectedFromID = referral.redirectedFromID
+            allowedActions = side.map { ReferralStateMachine.allowedActions(in: referral.referralState, for: $0).map(\.rawValue) }
+            self.notes = notes?.map {
+                NoteDTO(id: $0.id!, kind: $0.kind, authorID: $0.$author.id, createdAt: $0.createdAt, sections: Self.sections(ReferralService.decode($0.content)))
+            }
+        }
+
+        static func sections(_ note: ReferralNote?) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: (note?.sections ?? []).map { ($0.key, $0.text) })
+        }
+    }
+
+    struct Worklist: ResponseEncodable {
+        struct Line: Codable {
+            let referralID: UUID
+            let patientName: String
+            let state: String
+            let owed: String
+            let dueAt: Date?
+            let status: String?
+        }
+
+        let box: String
+        let referrals: [Line]
+    }
+
+    struct CreateInput: Decodable {
+        let patientID: UUID?
+        let recipientID: UUID?
+        let recipientOrganisationID: UUID?
+        let urgency: String?
+        let letter: [String: String]?
+        let draft: Bool?
+    }
+
+    /// `?box=owed` (default): what you owe; `?box=waiting`: what you are waiting to hear about.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Worklist {
+        _ = try context.requireClinician()
+        let box = request.uri.queryParameters["box"].map(String.init) ?? "owed"
+        let caller = try context.caller()
+        let items: [ReferralWorklists.Item]
+        switch box {
+        case "owed": items = try await worklists.owed(by: caller)
+        case "waiting": items = try await worklists.waiting(by: caller)
+        default: throw AppError.invalid(ReferralService.problem("box", "box must be owed or waiting."))
+        }
+        return Worklist(box: box, referrals: items.map {
+            .init(referralID: $0.referral.id!, patientName: "\($0.referral.patient.givenName) \($0.referral.patient.familyName)",
+                  state: $0.referral.state, owed: $0.owed, dueAt: $0.due, status: $0.status?.rawValue)
+        })
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ReferralDTO> {
+        _ = try context.requireClinician()
+        let input = try await request.decode(as: CreateInput.self, context: context)
+        let referral = try await referrals.create(
+            .init(patientID: input.patientID, recipientID: input.recipientID, recipientOrganisationID: input.recipientOrganisationID,
+                  urgency: input.urgency, letter: input.letter ?? [:], sendNow: !(input.draft ?? false)),
+            by: try context.caller())
+        let loaded = try await referrals.load(referral.id!, by: try context.caller())
+        return EditedResponse(status: .created, response: ReferralDTO(loaded.referral, side: loaded.side, notes: loaded.notes))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ReferralDTO {
+        _ = try context.requireClinician()
+        let loaded = try await referrals.load(try context.uuid("id"), by: try context.caller())
+        return ReferralDTO(loaded.referral, side: loaded.side, notes: loaded.notes)
+    }
+
+    /// `POST /api/v1/referrals/{id}/actions/{action}` with the action's fields as a JSON object of strings.
+    @Sendable func act(_ request: Request, context: AppRequestContext) async throws -> ReferralDTO {
+        _ = try context.requireClinician()
+        let id = try context.uuid("id")
+        guard let action = context.parameters.get("action").flatMap(ReferralAction.init(rawValue:)) else { throw AppError.notFound }
+        var request = request
+        let fields: [String: String]
+        if (try await request.collectBody(upTo: context.maxUploadSize)).readableBytes == 0 {
+            fields = [:]
+        } else {
+            fields = try await request.decode(as: [String: String].self, context: context)
+        }
+        try await ReferralsController.perform(action, on: id, fields, with: referrals, by: try context.caller())
+        let loaded = try await referrals.load(id, by: try context.caller())
+        return ReferralDTO(loaded.referral, side: loaded.side, notes: loaded.notes)
+    }
+}

@@ -1,0 +1,217 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import LiaisonCore
+import LiaisonData
+
+/// The referral pages: worklists, the new-referral form, a referral and its actions, letters, metrics.
+struct ReferralsController: Sendable {
+    let views: Views
+    let referrals: ReferralService
+    let worklists: ReferralWorklists
+    let patients: PatientService
+    let directory: DirectoryService
+    let organisations: OrganisationService
+    let database: LiaisonDatabase
+    let clock: any Clock
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get(RouterPath(SiteURL.referrals.path), use: worklistsPage)
+        router.get(RouterPath(SiteURL.newReferral.path), use: newPage)
+        router.post(RouterPath(SiteURL.referrals.path), use: create)
+        router.get(RouterPath(SiteURL.referralReport.path), use: report)
+        router.get(RouterPath(SiteURL.Pattern.referral), use: show)
+        router.get(RouterPath(SiteURL.Pattern.referralLetter), use: letter)
+        router.get(RouterPath(SiteURL.Pattern.referralNoteLetter), use: letter)
+        router.post(RouterPath(SiteURL.Pattern.referralAction), use: act)
+    }
+
+    @Sendable func worklistsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        let caller = try context.caller()
+        let owed = try await worklists.owed(by: caller).map { WorklistLine($0, counterpart: $0.referral.referrer.displayName) }
+        let waiting = try await worklists.waiting(by: caller).map {
+            WorklistLine($0, counterpart: $0.referral.recipient?.displayName ?? "\($0.referral.recipientOrganisation?.name ?? "Organisation") intake")
+        }
+        let owedOverdue = owed.filter(\.overdue).count, waitingOverdue = waiting.filter(\.overdue).count
+        let page = WorklistsPage(owed: owed, waiting: waiting, owedOverdue: owedOverdue == 0 ? nil : owedOverdue, waitingOverdue: waitingOverdue == 0 ? nil : waitingOverdue)
+        return views.page("referrals", title: "Referrals", page, request: request, context: context)
+    }
+
+    @Sendable func newPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireClinician()
+        let query = try request.queryForm.dictionary
+        return try await renderNew(identity, query: query, form: FormState(values: query), status: .ok, request: request, context: context)
+    }
+
+    private func renderNew(_ identity: Identity, query: [String: String], form: FormState, status: HTTPResponse.Status, request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.caller()
+        let mine = try await patients.myPatients(by: caller)
+        let patientChoices = mine.map { patient, _ in
+            Choice(value: patient.id!.uuidString.lowercased(), label: "\(patient.familyName), \(patient.givenName) (\(patient.dateOfBirth))", selected: form.values["patientID"] == patient.id!.uuidString.lowercased())
+        }
+        var filter = (try? DirectoryFilter.parse(query.filter { ["q", "discipline", "service", "language", "openings"].contains($0.key) })) ?? DirectoryFilter()
+        filter.page = 1
+        let found = try await directory.search(filter).entries.filter { $0.userID != identity.userID }
+        let selected = form.values["recipientID"]
+        let candidates = found.map { entry in
+            NewReferralPage.Candidate(
+                id: entry.userID.uuidString.lowercased(), name: entry.displayName,
+                detail: [entry.profile.discipline.label, entry.organisations.joined(separator: ", ")].filter { !$0.isEmpty }.joined(separator: " · "),
+                openings: entry.profile.openings.isEmpty ? "No services listed" : ClinicalService.allCases.compactMap { service in
+                    entry.profile.openings[service].map { "\(service.label): \(ClinicianCard.openings($0))" }
+                }.joined(separator: "; "),
+                policy: (entry.profile.intake.acceptingNewPatients ? "Accepting new patients" : "Not accepting new patients") + " · " + entry.profile.intake.transfers.label,
+                selected: selected == entry.userID.uuidString.lowercased())
+        }
+        let intakes = try await organisations.all().map { organisation, _ in
+            Choice(value: organisation.id!.uuidString.lowercased(), label: "\(organisation.name) intake", selected: form.values["recipientOrganisationID"] == organisation.id!.uuidString.lowercased())
+        }
+        let page = NewReferralPage(
+            form: form, patients: patientChoices, candidates: candidates, intakes: intakes,
+            urgencies: DirectoryPage.choices(Urgency.self, selected: form.values["urgency"] ?? Urgency.routine.rawValue),
+            sections: NoteField.fields(.referral, form: form), searchQuery: query,
+            disciplines: DirectoryPage.choices(Discipline.self, selected: query["discipline"]),
+            services: DirectoryPage.choices(ClinicalService.self, selected: query["service"]))
+        return views.page("referral-new", title: "New referral", page, request: request, context: context, status: status)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireClinician()
+        var request = request
+        let form = try await request.form(context: context)
+        let draft = ReferralService.Draft(
+            patientID: form["patientID"].flatMap(UUID.init(uuidString:)),
+            recipientID: form["recipientID"].flatMap(UUID.init(uuidString:)),
+            recipientOrganisationID: form["recipientOrganisationID"].flatMap(UUID.init(uuidString:)),
+            urgency: form["urgency"], letter: form.dictionary, sendNow: form["save"] != "draft")
+        do {
+            let referral = try await referrals.create(draft, by: try context.caller())
+            return views.redirect(to: .referral(referral.id!), flash: draft.sendNow ? "Referral sent. You will see here when it is acknowledged." : "Draft saved.")
+        } catch AppError.invalid(let errors) {
+            return try await renderNew(identity, query: [:], form: FormState(values: form.dictionary, errors: errors), status: .unprocessableContent, request: request, context: context)
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        return try await render(try context.uuid("id"), form: .empty, status: .ok, request: request, context: context)
+    }
+
+    private func render(_ id: UUID, form: FormState, status: HTTPResponse.Status, request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.caller()
+        let loaded = try await referrals.load(id, by: caller)
+        let onTeam = try await CareTeamMember.query(on: database.db())
+            .filter(\.$patient.$id == loaded.referral.$patient.id).filter(\.$user.$id == caller.userID).filter(\.$endedAt == nil).first() != nil
+        let page = ReferralPage(loaded, now: clock.now(), form: form, patientOnTeam: onTeam)
+        return views.page("referral", title: "Referral for \(page.patient)", page, request: request, context: context, status: status)
+    }
+
+    @Sendable func act(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        let id = try context.uuid("id")
+        guard let action = context.parameters.get("action").flatMap(ReferralAction.init(rawValue:)) else { throw AppError.notFound }
+        var request = request
+        let form = try await request.form(context: context)
+        do {
+            try await Self.perform(action, on: id, form.dictionary, with: referrals, by: try context.caller())
+            return views.redirect(to: .referral(id), flash: Self.confirmation(action))
+        } catch AppError.invalid(let errors) {
+            return try await render(id, form: FormState(values: form.dictionary, errors: errors), status: .unprocessableContent, request: request, context: context)
+        }
+    }
+
+    /// The one dispatch from an action's name and fields to the service, shared with the API.
+    static func perform(_ action: ReferralAction, on id: UUID, _ fields: [String: String], with referrals: ReferralService, by caller: Caller) async throws {
+        switch action {
+        case .send: try await referrals.send(id, by: caller)
+        case .accept: try await referrals.accept(id, note: fields, role: fields["role"], by: caller)
+        case .decline: try await referrals.decline(id, reason: fields["reason"], redirectTo: fields["redirectTo"], by: caller)
+        case .schedule: try await referrals.schedule(id, firstAppointment: fields["firstAppointment"], by: caller)
+        case .startCare: try await referrals.startCare(id, by: caller)
+        case .progress: try await referrals.progress(id, note: fields, by: caller)
+        case .discharge: try await referrals.discharge(id, by: caller)
+        case .close: try await referrals.close(id, note: fields, by: caller)
+        case .cancel: try await referrals.cancel(id, reason: fields["reason"], by: caller)
+        case .receive, .expire: throw AppError.notFound
+        }
+    }
+
+    static func confirmation(_ action: ReferralAction) -> String {
+        switch action {
+        case .send: "Referral sent."
+        case .accept: "Accepted. The referrer has your acknowledgement, and you are on the patient's care team."
+        case .decline: "Declined. The referrer has been told why."
+        case .schedule: "First appointment recorded."
+        case .startCare: "Recorded: the patient is in care."
+        case .progress: "Progress update sent."
+        case .discharge: "Discharge recorded. The closing summary is now due."
+        case .close: "Loop closed. The referrer has your closing summary."
+        case .cancel: "Referral cancelled."
+        case .receive, .expire: ""
+        }
+    }
+
+    @Sendable func letter(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireClinician()
+        let id = try context.uuid("id")
+        let loaded = try await referrals.load(id, by: try context.caller())
+        let referral = loaded.referral
+        let patient = "\(referral.patient.givenName) \(referral.patient.familyName), born \(referral.patient.dateOfBirth)"
+        let recipientName = referral.recipient?.displayName ?? "\(loaded.organisation?.name ?? "Organisation") intake"
+        let page: LetterPage
+        if let noteParameter = context.parameters.get("note") {
+            guard let noteID = UUID(uuidString: noteParameter), let record = loaded.notes.first(where: { $0.id == noteID }),
+                  let note = ReferralService.decode(record.content)
+            else { throw AppError.notFound }
+            page = LetterPage(
+                title: note.kind.label, from: record.author.displayName, to: referral.referrer.displayName,
+                date: DisplayDate.dateTime(record.createdAt), patient: patient, sections: note.sections, words: note.wordCount,
+                suggestedWords: ReferralNote.suggestedWords * note.sections.count, backPath: SiteURL.referral(id).path)
+        } else {
+            let note = ReferralService.decode(referral.letter)
+            page = LetterPage(
+                title: "Referral letter", from: referral.referrer.displayName, to: recipientName,
+                date: DisplayDate.dateTime(referral.sentAt ?? referral.createdAt), patient: patient, sections: note?.sections ?? [],
+                words: note?.wordCount ?? 0, suggestedWords: ReferralNote.suggestedWords * (note?.sections.count ?? 1), backPath: SiteURL.referral(id).path)
+        }
+        return views.page("letter", title: page.title, page, request: request, context: context)
+    }
+
+    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireClinician()
+        let query = try request.queryForm.dictionary
+        let administered = try await organisations.all().map(\.0).filter { identity.actor.mayAdminister(organisation: $0.id!) }
+        guard let first = administered.first else { throw AppError.forbidden }
+        let chosen = query["organisation"].flatMap(UUID.init(uuidString:)) ?? first.id!
+        guard let organisation = administered.first(where: { $0.id == chosen }) else { throw AppError.forbidden }
+        let zone = organisation.calendar.timeZone
+        let today = DateOnly.of(clock.now(), in: zone)
+        let defaultFrom = DateOnly.of(clock.now().addingTimeInterval(-90 * 86400), in: zone)
+        var errors: [String] = []
+        let from = query["from"].map { DateOnly($0) } ?? defaultFrom
+        let to = query["to"].map { DateOnly($0) } ?? today
+        if from == nil || to == nil { errors.append("Dates must be written YYYY-MM-DD.") }
+        let start = Self.startOfDay(from ?? defaultFrom, zone), end = Self.startOfDay(to ?? today, zone).addingTimeInterval(86400)
+        if start >= end { errors.append("The period must start before it ends.") }
+        let caller = try context.caller()
+        let report = try await worklists.report(for: chosen, from: start, to: max(end, start), by: identity.actor)
+        let overdue = try await worklists.overdue(for: chosen, by: caller).map { WorklistLine($0, counterpart: $0.referral.recipient?.displayName ?? "Intake") }
+        let chart = BarChart.svg(
+            title: "Median hours to acknowledge, per clinician",
+            bars: report.byClinician.map { ($0.name, $0.metrics.medianHoursToAcknowledge ?? 0, ReferralReportPage.hours($0.metrics.medianHoursToAcknowledge)) })
+        let page = ReferralReportPage(
+            organisation: organisation.name,
+            organisations: administered.map { Choice(value: $0.id!.uuidString.lowercased(), label: $0.name, selected: $0.id == chosen) },
+            from: (from ?? defaultFrom).description, to: (to ?? today).description,
+            total: ReferralReportPage.row("All referrals", report.organisation),
+            rows: report.byClinician.map { ReferralReportPage.row($0.name, $0.metrics) }, chart: chart, overdueLines: overdue, errors: errors)
+        return views.page("referral-report", title: "Referral loops", page, request: request, context: context, status: errors.isEmpty ? .ok : .badRequest)
+    }
+
+    static func startOfDay(_ day: DateOnly, _ zone: TimeZone) -> Date {
+        var components = DateComponents(year: day.year, month: day.month, day: day.day)
+        components.timeZone = zone
+        return Calendar(identifier: .gregorian).date(from: components)!
+    }
+}

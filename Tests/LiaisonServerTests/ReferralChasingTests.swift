@@ -1,0 +1,168 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import LiaisonData
+import Testing
+@testable import LiaisonServer
+
+/// Overdue detection, reminders, escalation and expiry, driven by moving the injected clock.
+/// The clock starts on Friday 2027-01-15 at 03:00 in New York.
+@Suite struct ReferralChasingTests {
+    struct Cast {
+        let patient: Patient
+        let haddad: UserAccount
+        let lindqvist: UserAccount
+        let chief: UserAccount
+    }
+
+    func setUp(_ world: TestWorld) async throws -> Cast {
+        let clinic = try await world.organisation("Riverside Clinic", timeZone: "America/New_York")
+        let haddad = try await world.person("haddad@clinic.example", name: "Dr. Haddad", in: clinic)
+        let lindqvist = try await world.person("lindqvist@clinic.example", name: "Dr. Lindqvist", in: clinic)
+        let chief = try await world.person("chief@clinic.example", in: clinic, role: .administrator)
+        let patient = try await world.patient(registeredBy: haddad, role: .primaryCare, at: clinic)
+        return Cast(patient: patient, haddad: haddad, lindqvist: lindqvist, chief: chief)
+    }
+
+    func at(_ text: String) -> TimeInterval {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "America/New_York")
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
+        return formatter.date(from: text)!.timeIntervalSince1970
+    }
+
+    func move(_ clock: TestClock, to text: String) {
+        clock.advance(by: at(text) - clock.now().timeIntervalSince1970)
+    }
+
+    @Test func routineReferralIsDueAtTheEndOfTheThirdBusinessDayInTheOrganisationsZone() async throws {
+        try await withApp { world in
+            let cast = try await setUp(world)
+            let referral = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            // Friday → Monday, Tuesday, Wednesday.
+            #expect(referral.acknowledgementDueAt?.timeIntervalSince1970 == at("2027-01-20T23:59:59"))
+            let urgent = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist, urgency: .urgent)
+            #expect(urgent.acknowledgementDueAt?.timeIntervalSince1970 == at("2027-01-18T23:59:59"))
+        }
+    }
+
+    @Test func remindersEscalationAndExpiryEachHappenOnce() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            let referral = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            #expect(try await world.sweep.run() == .init(expired: 0, reminders: ["due-soon": 0, "overdue": 0, "escalated": 0, "closing-overdue": 0]))
+
+            move(clock, to: "2027-01-20T09:00:00")
+            #expect(try await world.sweep.run().reminders["due-soon"] == 1)
+            #expect(try await world.sweep.run().reminders["due-soon"] == 0)
+            #expect(try await world.notifications(for: cast.lindqvist).last?.contains("is due soon") == true)
+
+            move(clock, to: "2027-01-21T08:00:00")
+            let overdue = try await world.sweep.run()
+            #expect(overdue.reminders["overdue"] == 1)
+            #expect(try await world.notifications(for: cast.lindqvist).last?.contains("is overdue") == true)
+            #expect(try await world.notifications(for: cast.haddad).last?.contains("You have not yet heard back") == true)
+            let waiting = try await world.apiToken(for: cast.haddad).call(.get, "/api/v1/referrals?box=waiting")
+            #expect(waiting.body.contains("\"status\":\"overdue\""))
+
+            // Escalation: two business days after the due day (Thursday, Friday).
+            move(clock, to: "2027-01-22T20:00:00")
+            #expect(try await world.sweep.run().reminders["escalated"] == 0)
+            move(clock, to: "2027-01-23T01:00:00")
+            #expect(try await world.sweep.run().reminders["escalated"] == 1)
+            #expect(try await world.notifications(for: cast.chief).last?.contains("still unacknowledged") == true)
+
+            // A restarted server (a fresh sweep) sends nothing again.
+            let again = try await world.sweep.run()
+            #expect(again.reminders.values.allSatisfy { $0 == 0 })
+            #expect(try await ReferralReminder.query(on: world.database.db()).count() == 3)
+
+            // Thirty days without an answer: expired, and the referrer is told.
+            clock.advance(by: 30 * 86400)
+            #expect(try await world.sweep.run().expired == 1)
+            #expect(try await Referral.find(referral.id, on: world.database.db())?.state == "expired")
+            #expect(try await world.notifications(for: cast.haddad).last?.contains("expired without an answer") == true)
+            #expect(try await world.outbox(to: cast.lindqvist.email).count == 3)
+            #expect(try await world.sweep.run().expired == 0)
+        }
+    }
+
+    @Test func acknowledgedReferralIsNotChased() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            let referral = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            try await world.referralService.accept(referral.requireID(), note: ["presentingProblem": "a", "plan": "b", "contact": "c"], role: nil, by: world.caller(cast.lindqvist))
+            clock.advance(by: 10 * 86400)
+            #expect(try await world.sweep.run().reminders.values.allSatisfy { $0 == 0 })
+        }
+    }
+
+    @Test func closingSummaryIsChasedFourteenDaysAfterDischarge() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            let referral = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            let id = try referral.requireID(), recipient = world.caller(cast.lindqvist)
+            try await world.referralService.accept(id, note: ["presentingProblem": "a", "plan": "b", "contact": "c"], role: nil, by: recipient)
+            try await world.referralService.startCare(id, by: recipient)
+            try await world.referralService.discharge(id, by: recipient)
+            clock.advance(by: 14 * 86400 - 60)
+            #expect(try await world.sweep.run().reminders["closing-overdue"] == 0)
+            clock.advance(by: 120)
+            #expect(try await world.sweep.run().reminders["closing-overdue"] == 1)
+            #expect(try await world.notifications(for: cast.lindqvist).last?.contains("closing summary") == true)
+        }
+    }
+
+    @Test func twoServersSweepingAtOnceSendEachReminderOnce() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            for _ in 1...5 { _ = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist) }
+            move(clock, to: "2027-01-21T08:00:00")
+            let other = world.database.location.isPostgres ? try LiaisonDatabase(location: world.database.location, logger: TestDatabase.logger) : world.database
+            let second = ReferralSweep(database: other, clock: clock, notifier: Notifier(clock: clock), outbox: Outbox(clock: clock, logger: TestDatabase.logger), auditor: Auditor(clock: clock))
+            do {
+                async let a = world.sweep.run()
+                async let b = second.run()
+                let (first, secondOutcome) = try await (a, b)
+                #expect((first.reminders["overdue"] ?? 0) + (secondOutcome.reminders["overdue"] ?? 0) == 5)
+            } catch {
+                if other !== world.database { await other.shutdown() }
+                throw error
+            }
+            if other !== world.database { await other.shutdown() }
+            #expect(try await ReferralReminder.query(on: world.database.db()).filter(\.$kind == "overdue").count() == 5)
+        }
+    }
+}
+
+@Suite struct ReferralReportTests {
+    @Test func administratorSeesLoopMetricsWithAChart() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let clinic = try await world.organisation()
+            let haddad = try await world.person("haddad@clinic.example", in: clinic)
+            let lindqvist = try await world.person("lindqvist@clinic.example", name: "Dr. Lindqvist", in: clinic)
+            try await world.person("chief@clinic.example", in: clinic, role: .administrator)
+            let patient = try await world.patient(registeredBy: haddad, role: .primaryCare, at: clinic)
+            for hours in [2.0, 10.0] {
+                let referral = try await world.referral(patient, from: haddad, to: lindqvist)
+                clock.advance(by: hours * 3600)
+                try await world.referralService.accept(referral.requireID(), note: ["presentingProblem": "a", "plan": "b", "contact": "c"], role: nil, by: world.caller(lindqvist))
+            }
+            let chief = world.browser()
+            try await chief.signIn("chief@clinic.example")
+            let page = try await chief.get("/reports/referrals")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("<svg"))
+            #expect(page.body.contains("Dr. Lindqvist"))
+            #expect(page.body.contains("<td>2</td><td>2 h</td><td>10 h</td>"))
+            let clinician = world.browser()
+            try await clinician.signIn("haddad@clinic.example")
+            #expect(try await clinician.get("/reports/referrals").status == .forbidden)
+        }
+    }
+}
