@@ -157,3 +157,16 @@ import Testing
         #expect(LoopMetrics.compute([], now: t0).medianHoursToAcknowledge == nil)
     }
 }
+
+@Suite struct ServiceLevelTargetTests {
+    @Test func standardTargetsRoundTripThroughTheForm() throws {
+        #expect(try ServiceLevelTargets.parse(ServiceLevelTargets.standard.formValues) == .standard)
+    }
+
+    @Test(arguments: [("ackRoutineDays", "-1"), ("ackEmergentDays", "3"), ("expiryDays", "0"), ("closingNoteDays", "two weeks")])
+    func outOfRangeTargetsAreNamed(key: String, value: String) {
+        var values = ServiceLevelTargets.standard.formValues
+        values[key] = value
+        #expect { try ServiceLevelTargets.parse(values) } throws: { ($0 as? ValidationErrors)?.message(for: key) != nil }
+    }
+}

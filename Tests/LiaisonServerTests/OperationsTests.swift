@@ -41,7 +41,7 @@ import Testing
             let json = try answer.json()
             #expect((json["openapi"] as? String)?.hasPrefix("3.1") == true)
             let paths = json["paths"] as? [String: Any] ?? [:]
-            for path in ["/api/v1/clinicians", "/api/v1/patients/{id}", "/api/v1/patients/{id}/care-team", "/api/v1/patients/{id}/consent", "/api/v1/patients/{id}/access-log"] {
+            for path in ["/api/v1/clinicians", "/api/v1/patients/{id}", "/api/v1/patients/{id}/care-team", "/api/v1/patients/{id}/consent", "/api/v1/patients/{id}/access-log", "/api/v1/referrals", "/api/v1/referrals/{id}/actions/{action}"] {
                 #expect(paths[path] != nil, "\(path) is not documented")
             }
         }

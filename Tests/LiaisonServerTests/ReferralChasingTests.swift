@@ -46,6 +46,19 @@ import Testing
         }
     }
 
+    @Test func theOrganisationsOwnTargetsSetTheDueDate() async throws {
+        try await withApp { world in
+            let cast = try await setUp(world)
+            let clinic = try #require(try await Organisation.query(on: world.database.db()).first())
+            var targets = clinic.targets
+            targets.acknowledgementDays[.routine] = 1
+            clinic.apply(targets)
+            try await clinic.save(on: world.database.db())
+            let referral = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            #expect(referral.acknowledgementDueAt?.timeIntervalSince1970 == at("2027-01-18T23:59:59"))
+        }
+    }
+
     @Test func remindersEscalationAndExpiryEachHappenOnce() async throws {
         let clock = TestClock()
         try await withApp(clock: clock) { world in

@@ -9,7 +9,10 @@ import Testing
         "/organisations/\(organisation.id!.uuidString.lowercased())\(rest)"
     }
 
-    static let settings: [(String, String)] = [("name", "Renamed"), ("kind", "hospital"), ("timeZone", "Europe/London"), ("businessDays", "2"), ("businessDays", "3")]
+    static let targets: [(String, String)] = [
+        ("ackRoutineDays", "5"), ("ackUrgentDays", "1"), ("ackEmergentDays", "0"), ("closingNoteDays", "10"), ("escalationDays", "2"), ("expiryDays", "45"),
+    ]
+    static let settings: [(String, String)] = [("name", "Renamed"), ("kind", "hospital"), ("timeZone", "Europe/London"), ("businessDays", "2"), ("businessDays", "3")] + targets
 
     @Test func clinicianCannotReachTheAdministrationPages() async throws {
         try await withApp { world in
@@ -64,6 +67,8 @@ import Testing
             #expect(stored.name == "Renamed")
             #expect(stored.timeZone == "Europe/London")
             #expect(stored.businessDays == "23")
+            #expect(stored.targets.acknowledgementDays[.routine] == 5)
+            #expect(stored.targets.expiryDays == 45)
         }
     }
 
@@ -73,10 +78,11 @@ import Testing
             try await world.person("admin@clinic.example", in: riverside, role: .administrator)
             let admin = world.browser()
             try await admin.signIn("admin@clinic.example")
-            let answer = try await admin.post(path(riverside, "/settings"), [("name", "X"), ("kind", "hospital"), ("timeZone", "Mars/Olympus")])
+            let answer = try await admin.post(path(riverside, "/settings"), [("name", "X"), ("kind", "hospital"), ("timeZone", "Mars/Olympus")] + Self.targets.map { $0.0 == "ackUrgentDays" ? ($0.0, "11") : $0 })
             #expect(answer.status == .unprocessableContent)
             #expect(answer.body.contains("is not a time zone"))
             #expect(answer.body.contains("Choose at least one business day."))
+            #expect(answer.body.contains("Business days to acknowledge an urgent referral must be a whole number from 0 to 10."))
             #expect(try await Organisation.find(riverside.id, on: world.database.db())?.timeZone == "America/New_York")
         }
     }

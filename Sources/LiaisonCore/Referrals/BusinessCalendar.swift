@@ -84,6 +84,45 @@ public struct ServiceLevelTargets: Sendable, Equatable {
     }
 }
 
+extension ServiceLevelTargets {
+    /// The form fields, with their labels and allowed ranges.
+    public static let fields: [(key: String, label: String, range: ClosedRange<Int>)] = [
+        ("ackRoutineDays", "Business days to acknowledge a routine referral", 0...30),
+        ("ackUrgentDays", "Business days to acknowledge an urgent referral", 0...10),
+        ("ackEmergentDays", "Business days to acknowledge an emergent referral", 0...2),
+        ("closingNoteDays", "Days after discharge for the closing summary", 1...90),
+        ("escalationDays", "Business days overdue before administrators are told", 0...30),
+        ("expiryDays", "Days without an answer before a referral expires", 1...365),
+    ]
+
+    /// Reads the targets from form fields, naming each bad one.
+    public static func parse(_ values: [String: String]) throws(ValidationErrors) -> ServiceLevelTargets {
+        var errors = ValidationErrors()
+        var numbers: [String: Int] = [:]
+        for field in fields {
+            let raw = (values[field.key] ?? "").trimmingCharacters(in: .whitespaces)
+            guard let number = Int(raw), field.range.contains(number) else {
+                errors.add(field.key, "\(field.label) must be a whole number from \(field.range.lowerBound) to \(field.range.upperBound).")
+                continue
+            }
+            numbers[field.key] = number
+        }
+        try errors.throwIfAny()
+        return ServiceLevelTargets(
+            acknowledgementDays: [.routine: numbers["ackRoutineDays"]!, .urgent: numbers["ackUrgentDays"]!, .emergent: numbers["ackEmergentDays"]!],
+            closingNoteDays: numbers["closingNoteDays"]!, escalationDays: numbers["escalationDays"]!, expiryDays: numbers["expiryDays"]!)
+    }
+
+    /// The targets as form values.
+    public var formValues: [String: String] {
+        [
+            "ackRoutineDays": String(acknowledgementDays[.routine] ?? 3), "ackUrgentDays": String(acknowledgementDays[.urgent] ?? 1),
+            "ackEmergentDays": String(acknowledgementDays[.emergent] ?? 0), "closingNoteDays": String(closingNoteDays),
+            "escalationDays": String(escalationDays), "expiryDays": String(expiryDays),
+        ]
+    }
+}
+
 /// Where an owed note stands against its due time.
 public enum DueStatus: String, Sendable, Equatable {
     case onTrack = "on-track"

@@ -66,6 +66,7 @@ struct AccountsController: Sendable {
     struct ForgotPage: Sendable {
         let form: FormState
         let sent: Bool
+        let action = SiteURL.forgotPassword.path
     }
 
     @Sendable func forgotPage(_ request: Request, context: AppRequestContext) async throws -> Response {

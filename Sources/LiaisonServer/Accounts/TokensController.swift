@@ -59,6 +59,7 @@ struct TokensController: Sendable {
         let newSecret: String?
         let form: FormState
         let action = SiteURL.tokens.path
+        let openAPIPath = APIURL.openAPI
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -12,6 +12,7 @@ struct ClinicianCard: Sendable {
 
     let name: String
     let href: String
+    let referHref: String
     let discipline: String
     let credentials: String?
     let about: String?
@@ -34,6 +35,7 @@ struct ClinicianCard: Sendable {
         let profile = entry.profile
         name = entry.displayName
         href = SiteURL.clinician(entry.userID).path
+        referHref = SiteURL.newReferral.path + "?recipientID=" + entry.userID.uuidString.lowercased()
         discipline = profile.discipline.label
         credentials = profile.credentials.nilIfEmpty
         about = profile.about.nilIfEmpty

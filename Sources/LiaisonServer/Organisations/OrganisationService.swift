@@ -60,13 +60,18 @@ struct OrganisationService: Sendable {
         return organisation
     }
 
-    func updateSettings(_ id: UUID, _ draft: OrganisationSettingsDraft, by actor: Actor) async throws -> Organisation {
+    func updateSettings(_ id: UUID, _ draft: OrganisationSettingsDraft, targets rawTargets: [String: String], by actor: Actor) async throws -> Organisation {
         let organisation = try await organisationForAdministration(id, by: actor)
-        do {
-            organisation.apply(try draft.validated())
-        } catch {
-            throw AppError.invalid(error)
+        var errors = ValidationErrors()
+        var settings: OrganisationSettings?
+        var targets: ServiceLevelTargets?
+        do { settings = try draft.validated() } catch { errors = error }
+        do { targets = try ServiceLevelTargets.parse(rawTargets) } catch {
+            for problem in error.problems { errors.add(problem.field, problem.message) }
         }
+        if !errors.isEmpty { throw AppError.invalid(errors) }
+        organisation.apply(settings!)
+        organisation.apply(targets!)
         try await organisation.save(on: database.db())
         return organisation
     }

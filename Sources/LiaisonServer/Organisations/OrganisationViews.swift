@@ -64,13 +64,29 @@ struct OrganisationPage: Sendable {
 
 /// The settings form, used both to edit an organisation and (by operators) to create one.
 struct OrganisationSettingsForm: Sendable {
+    struct TargetField: Sendable {
+        let key: String
+        let label: String
+        let value: String
+        let min: Int
+        let max: Int
+        let error: String?
+    }
+
     let form: FormState
     let kinds: [Choice]
     let days: [Choice]
+    let targets: [TargetField]?
     let action: String
 
-    init(draft: OrganisationSettingsDraft, errors: ValidationErrors = .init(), action: String) {
+    /// `targets` is nil where the form creates an organisation (the standard targets apply).
+    init(draft: OrganisationSettingsDraft, targets: [String: String]?, errors: ValidationErrors = .init(), action: String) {
         form = FormState(values: ["name": draft.name ?? "", "timeZone": draft.timeZone ?? ""], errors: errors)
+        self.targets = targets.map { values in
+            ServiceLevelTargets.fields.map {
+                TargetField(key: $0.key, label: $0.label, value: values[$0.key] ?? "", min: $0.range.lowerBound, max: $0.range.upperBound, error: errors.message(for: $0.key))
+            }
+        }
         kinds = DirectoryPage.choices(OrganisationKind.self, selected: draft.kind)
         days = Weekday.allCases.map { Choice(value: String($0.rawValue), label: $0.label, selected: draft.businessDays.contains(String($0.rawValue))) }
         self.action = action
@@ -82,7 +98,7 @@ struct OrganisationSettingsForm: Sendable {
             draft: OrganisationSettingsDraft(
                 name: settings.name, kind: settings.kind.rawValue, timeZone: settings.timeZone.identifier,
                 businessDays: settings.businessDays.map { String($0.rawValue) }),
-            action: action)
+            targets: organisation.targets.formValues, action: action)
     }
 
     static func draft(from form: FormData) -> OrganisationSettingsDraft {

@@ -56,12 +56,14 @@ struct OrganisationsController: Sendable {
         let actor = try context.requireClinician().actor
         let id = try context.uuid("id")
         var request = request
-        let draft = OrganisationSettingsForm.draft(from: try await request.form(context: context))
+        let form = try await request.form(context: context)
+        let draft = OrganisationSettingsForm.draft(from: form)
+        let targets = form.dictionary.filter { key, _ in ServiceLevelTargets.fields.contains { $0.key == key } }
         do {
-            _ = try await organisations.updateSettings(id, draft, by: actor)
+            _ = try await organisations.updateSettings(id, draft, targets: targets, by: actor)
             return views.redirect(to: .organisation(id), flash: "Settings saved.")
         } catch AppError.invalid(let errors) {
-            let page = OrganisationSettingsForm(draft: draft, errors: errors, action: SiteURL.organisationSettings(id).path)
+            let page = OrganisationSettingsForm(draft: draft, targets: targets, errors: errors, action: SiteURL.organisationSettings(id).path)
             return views.page("organisation-settings", title: "Settings", page, request: request, context: context, status: .unprocessableContent)
         }
     }
@@ -79,7 +81,7 @@ struct OrganisationsController: Sendable {
         let actor = try context.requireClinician().actor
         guard actor.mayOperateInstallation else { throw AppError.forbidden }
         let draft = OrganisationSettingsDraft(timeZone: "UTC", businessDays: Weekday.mondayToFriday.map { String($0.rawValue) })
-        return try await renderAdmin(OrganisationSettingsForm(draft: draft, action: SiteURL.adminOrganisations.path), status: .ok, request: request, context: context)
+        return try await renderAdmin(OrganisationSettingsForm(draft: draft, targets: nil, action: SiteURL.adminOrganisations.path), status: .ok, request: request, context: context)
     }
 
     private func renderAdmin(_ create: OrganisationSettingsForm, status: HTTPResponse.Status, request: Request, context: AppRequestContext) async throws -> Response {
@@ -98,7 +100,7 @@ struct OrganisationsController: Sendable {
             let organisation = try await organisations.create(draft, by: actor)
             return views.redirect(to: .organisation(organisation.id!), flash: "Organisation created. Invite its administrator next.")
         } catch AppError.invalid(let errors) {
-            let form = OrganisationSettingsForm(draft: draft, errors: errors, action: SiteURL.adminOrganisations.path)
+            let form = OrganisationSettingsForm(draft: draft, targets: nil, errors: errors, action: SiteURL.adminOrganisations.path)
             return try await renderAdmin(form, status: .unprocessableContent, request: request, context: context)
         }
     }

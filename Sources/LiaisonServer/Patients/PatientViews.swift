@@ -36,6 +36,7 @@ struct PatientsPage: Sendable {
 
     let rows: [Row]
     let newPath = SiteURL.newPatient.path
+    let newReferralPath = SiteURL.newReferral.path
     let emergencyPath = SiteURL.emergencyAccess.path
 }
 
@@ -86,6 +87,7 @@ struct PatientPage: Sendable {
     let consentPath: String
     let accessLogPath: String
     let portalPath: String
+    let referPath: String
     let form: FormState
 
     init(_ record: PatientRecord, now: Date, form: FormState = .empty) {
@@ -124,6 +126,7 @@ struct PatientPage: Sendable {
         consentPath = SiteURL.patientConsent(id).path
         accessLogPath = SiteURL.patientAccessLog(id).path
         portalPath = SiteURL.patientPortalInvitation(id).path
+        referPath = SiteURL.newReferral.path + "?patientID=" + id.uuidString.lowercased()
         self.form = form
     }
 }

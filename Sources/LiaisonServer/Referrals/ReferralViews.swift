@@ -194,6 +194,7 @@ struct ReferralReportPage: Sendable {
 
     let organisation: String
     let organisations: [Choice]
+    let action = SiteURL.referralReport.path
     let from: String
     let to: String
     let total: Row

@@ -52,8 +52,13 @@ struct ReferralsController: Sendable {
         }
         var filter = (try? DirectoryFilter.parse(query.filter { ["q", "discipline", "service", "language", "openings"].contains($0.key) })) ?? DirectoryFilter()
         filter.page = 1
-        let found = try await directory.search(filter).entries.filter { $0.userID != identity.userID }
+        var found = try await directory.search(filter).entries.filter { $0.userID != identity.userID }
         let selected = form.values["recipientID"]
+        // Arriving from a clinician's profile ("Refer a patient"): that clinician comes first.
+        if let chosen = selected.flatMap(UUID.init(uuidString:)), !found.contains(where: { $0.userID == chosen }),
+           let entry = try await directory.entry(userID: chosen, viewer: identity.userID) {
+            found.insert(entry, at: 0)
+        }
         let candidates = found.map { entry in
             NewReferralPage.Candidate(
                 id: entry.userID.uuidString.lowercased(), name: entry.displayName,
