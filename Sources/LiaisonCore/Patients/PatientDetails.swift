@@ -77,6 +77,13 @@ public struct DateOnly: Sendable, Hashable, Comparable, CustomStringConvertible,
         try container.encode(description)
     }
 
+    /// The instant this day begins in `zone`, plus `hours`.
+    public func start(in zone: TimeZone, plusHours hours: Int = 0) -> Date {
+        var components = DateComponents(year: year, month: month, day: day, hour: hours)
+        components.timeZone = zone
+        return Calendar(identifier: .gregorian).date(from: components)!
+    }
+
     /// The date it is in `zone` at `moment`.
     public static func of(_ moment: Date, in zone: TimeZone) -> DateOnly {
         var calendar = Calendar(identifier: .gregorian)

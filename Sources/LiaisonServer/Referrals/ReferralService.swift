@@ -95,7 +95,7 @@ struct ReferralService: Sendable {
         try await referral.save(on: db)
         let patient = try await referral.$patient.get(on: db)
         let referrer = try await referral.$referrer.get(on: db)
-        let recipients = try await recipientUsers(of: referral, on: db)
+        let recipients = try await Self.recipientUsers(of: referral, on: db)
         try await notifier.notify(
             recipients.map { $0.id! }, patient: nil, kind: "referral.new",
             message: "New \(referral.referralUrgency.label.lowercased()) referral from \(referrer.displayName) for \(patient.givenName) \(patient.familyName); acknowledgement due \(DisplayDate.dateTime(due, in: calendar.timeZone)).",
@@ -184,9 +184,7 @@ struct ReferralService: Sendable {
         }
         try await perform(.schedule, on: id, by: caller) { referral, db in
             let calendar = referral.recipientOrganisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
-            var components = DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)
-            components.timeZone = calendar.timeZone
-            referral.firstAppointmentAt = Calendar(identifier: .gregorian).date(from: components)
+            referral.firstAppointmentAt = day.start(in: calendar.timeZone, plusHours: 12)
             try await tellReferrer(referral, "\(caller.identity.displayName) scheduled the first appointment for \(day).", on: db)
         }
     }
@@ -234,7 +232,7 @@ struct ReferralService: Sendable {
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
         try await perform(.cancel, on: id, by: caller) { referral, db in
             referral.endedReason = reason
-            let recipients = try await recipientUsers(of: referral, on: db)
+            let recipients = try await Self.recipientUsers(of: referral, on: db)
             try await notifier.notify(
                 recipients.map { $0.id! }, patient: nil, kind: "referral.cancelled",
                 message: "\(caller.identity.displayName) cancelled a referral: \(reason)", link: SiteURL.referral(referral.id!).path, on: db)
@@ -308,7 +306,7 @@ struct ReferralService: Sendable {
     }
 
     /// The people who owe the answer: the named recipient, or every clinician of the intake organisation.
-    func recipientUsers(of referral: Referral, on db: any Database) async throws -> [UserAccount] {
+    static func recipientUsers(of referral: Referral, on db: any Database) async throws -> [UserAccount] {
         if let recipient = referral.$recipient.id {
             return try await UserAccount.find(recipient, on: db).map { [$0] } ?? []
         }

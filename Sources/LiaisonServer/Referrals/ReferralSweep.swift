@@ -103,7 +103,7 @@ struct ReferralSweep: Sendable {
         try await ReferralReminder(referralID: referral.requireID(), kind: kind.rawValue, createdAt: clock.now()).create(on: db)
         let patient = "\(referral.patient.givenName) \(referral.patient.familyName)"
         let link = SiteURL.referral(referral.id!).path
-        let recipients = try await recipientUsers(referral, on: db)
+        let recipients = try await ReferralService.recipientUsers(of: referral, on: db)
         switch kind {
         case .dueSoon:
             try await tell(recipients, "referral.due-soon", "The acknowledgement for \(patient)'s referral from \(referral.referrer.displayName) is due soon.", link, email: true, on: db)
@@ -124,14 +124,6 @@ struct ReferralSweep: Sendable {
         if email {
             for user in users { try await outbox.email(to: user.email, subject: "Liaison: a referral needs you", body: message, on: db) }
         }
-    }
-
-    private func recipientUsers(_ referral: Referral, on db: any Database) async throws -> [UserAccount] {
-        if let recipient = referral.$recipient.id {
-            return try await UserAccount.find(recipient, on: db).map { [$0] } ?? []
-        }
-        guard let organisation = referral.$recipientOrganisation.id else { return [] }
-        return try await Membership.query(on: db).filter(\.$organisation.$id == organisation).with(\.$user).all().map(\.user)
     }
 
     private func organisationAdministrators(_ referral: Referral, on db: any Database) async throws -> [UserAccount] {

@@ -197,7 +197,7 @@ struct ReferralsController: Sendable {
         let from = query["from"].map { DateOnly($0) } ?? defaultFrom
         let to = query["to"].map { DateOnly($0) } ?? today
         if from == nil || to == nil { errors.append("Dates must be written YYYY-MM-DD.") }
-        let start = Self.startOfDay(from ?? defaultFrom, zone), end = Self.startOfDay(to ?? today, zone).addingTimeInterval(86400)
+        let start = (from ?? defaultFrom).start(in: zone), end = (to ?? today).start(in: zone).addingTimeInterval(86400)
         if start >= end { errors.append("The period must start before it ends.") }
         let caller = try context.caller()
         let report = try await worklists.report(for: chosen, from: start, to: max(end, start), by: identity.actor)
@@ -212,11 +212,5 @@ struct ReferralsController: Sendable {
             total: ReferralReportPage.row("All referrals", report.organisation),
             rows: report.byClinician.map { ReferralReportPage.row($0.name, $0.metrics) }, chart: chart, overdueLines: overdue, errors: errors)
         return views.page("referral-report", title: "Referral loops", page, request: request, context: context, status: errors.isEmpty ? .ok : .badRequest)
-    }
-
-    static func startOfDay(_ day: DateOnly, _ zone: TimeZone) -> Date {
-        var components = DateComponents(year: day.year, month: day.month, day: day.day)
-        components.timeZone = zone
-        return Calendar(identifier: .gregorian).date(from: components)!
     }
 }
