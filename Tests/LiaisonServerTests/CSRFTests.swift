@@ -45,6 +45,13 @@ import Testing
         }
     }
 
+    @Test func apiRequestWithoutAnyCredentialsIsUnauthorisedNotForbidden() async throws {
+        try await withApp { world in
+            let answer = try await APIClient(client: world.client, token: nil).call(.post, "/api/v1/emergency-access", json: "{}")
+            #expect(answer.status == .unauthorized)
+        }
+    }
+
     @Test func bearerTokenRequestsNeedNoFormToken() async throws {
         try await withApp { world in
             let ana = try await world.person("ana@clinic.example")

@@ -6,8 +6,9 @@ import Hummingbird
 ///
 /// Double-submit: a random token lives in an HttpOnly, SameSite cookie and every form carries
 /// the same token in a hidden `_csrf` field (programs using cookies send `X-CSRF-Token`).
-/// A forged request from another origin cannot read the cookie to copy it. Requests with a bearer
-/// token carry no ambient credentials and are exempt.
+/// A forged request from another origin cannot read the cookie to copy it. API requests with a
+/// bearer token, or with no session cookie at all, carry no ambient credentials and are exempt
+/// (they then meet authentication, which answers 401).
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "liaison_csrf"
@@ -21,7 +22,8 @@ struct CSRFMiddleware: RouterMiddleware {
         context.csrfToken = token
         var request = request
 
-        if ![.get, .head, .options].contains(request.method), request.bearerToken == nil {
+        let ambientCredentials = request.cookies[AuthenticationMiddleware.sessionCookie] != nil || !request.uri.path.hasPrefix(APIURL.base)
+        if ![.get, .head, .options].contains(request.method), request.bearerToken == nil, ambientCredentials {
             let submitted: String
             if let header = request.headers[.csrfToken] {
                 submitted = header

@@ -1,0 +1,84 @@
+"""What a person does on Liaison's pages, and the accessibility checks run on each page visited."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import PASSWORD
+
+ACCESSIBILITY_CHECK = """
+const problems = [];
+const headings = document.querySelectorAll('h1');
+if (headings.length !== 1) problems.push('expected one h1, found ' + headings.length);
+for (const field of document.querySelectorAll('input, select, textarea')) {
+  const type = (field.getAttribute('type') || '').toLowerCase();
+  if (['hidden', 'submit', 'button'].includes(type)) continue;
+  const labelled = (field.id && document.querySelector('label[for="' + CSS.escape(field.id) + '"]'))
+    || field.getAttribute('aria-label') || field.getAttribute('aria-labelledby') || field.closest('label');
+  if (!labelled) problems.push('unlabelled ' + field.tagName.toLowerCase() + ' ' + (field.name || ''));
+  if (field.tabIndex < 0) problems.push('not keyboard-reachable: ' + (field.name || field.id));
+}
+for (const image of document.querySelectorAll('img')) {
+  if (!image.hasAttribute('alt')) problems.push('image without alt: ' + image.src);
+}
+for (const button of document.querySelectorAll('button')) {
+  if (!button.textContent.trim() && !button.getAttribute('aria-label')) problems.push('button without a name');
+  if (button.tabIndex < 0) problems.push('button not keyboard-reachable');
+}
+if (!document.documentElement.getAttribute('lang')) problems.push('no lang on html');
+return problems;
+"""
+
+
+class Visitor:
+    """One person's browser session, checking accessibility on every page it sees."""
+
+    def __init__(self, driver, base):
+        self.driver = driver
+        self.base = base
+        self.checked = []
+
+    def check_page(self):
+        problems = self.driver.execute_script(ACCESSIBILITY_CHECK)
+        assert problems == [], f"{self.driver.current_url}: {problems}"
+        self.checked.append(self.driver.current_url)
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+        self.check_page()
+
+    def sign_in(self, email):
+        self.open("/sign-in")
+        self.fill("email", email)
+        self.fill("password", PASSWORD)
+        self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(self.driver, 10).until(lambda d: "/sign-in" not in d.current_url)
+        self.check_page()
+
+    def sign_out(self):
+        self.driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
+        WebDriverWait(self.driver, 10).until(lambda d: "/sign-in" in d.current_url)
+
+    def fill(self, field_id, text):
+        element = self.driver.find_element(By.ID, field_id)
+        element.clear()
+        element.send_keys(text)
+
+    def submit(self, button_text):
+        """Clicks a submit button by its text and waits for the next page."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.XPATH, f"//button[normalize-space()='{button_text}']").click()
+        WebDriverWait(self.driver, 10).until(lambda d: old.id != d.find_element(By.TAG_NAME, "html").id)
+        self.check_page()
+
+    def click_link(self, text):
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.PARTIAL_LINK_TEXT, text).click()
+        WebDriverWait(self.driver, 10).until(lambda d: old.id != d.find_element(By.TAG_NAME, "html").id)
+        self.check_page()
+
+    @property
+    def heading(self):
+        return self.driver.find_element(By.TAG_NAME, "h1").text
+
+    @property
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "main").text
