@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
             let loaded = try await DemoData.loadIfEmpty(database: database, bcryptCost: configuration.bcryptCost)
             printDemoSignIns(loaded: loaded, baseURL: configuration.baseURL)
         }
-        let app = try await buildApplication(AppDependencies(configuration: configuration, database: database, metrics: registry, logger: logger, runBackgroundJobs: true))
+        let app = try await buildApplication(AppDependencies(configuration: configuration, database: database, metrics: registry, logger: logger, runBackgroundJobs: configuration.backgroundJobs))
         try await app.runService()
     }
 

@@ -89,15 +89,18 @@ import Testing
         }
     }
 
+    /// Each server appends from two concurrent request handlers, all servers at once.
     static func appendConcurrently(perServer: Int, servers: [LiaisonDatabase], at moment: Date) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, server) in servers.enumerated() {
-                for n in 0..<perServer {
+                for handler in 0..<2 {
                     group.addTask {
-                        try await server.db().transaction { db in
-                            try await AuditLog.append(
-                                .init(actorID: nil, action: "test.write", patientID: nil, subject: "server-\(index)-\(n)", purpose: "test", requestID: "r"),
-                                at: moment, on: db)
+                        for n in stride(from: handler, to: perServer, by: 2) {
+                            try await server.db().transaction { db in
+                                try await AuditLog.append(
+                                    .init(actorID: nil, action: "test.write", patientID: nil, subject: "server-\(index)-\(n)", purpose: "test", requestID: "r"),
+                                    at: moment, on: db)
+                            }
                         }
                     }
                 }

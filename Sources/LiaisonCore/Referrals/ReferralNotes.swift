@@ -29,6 +29,17 @@ public struct ReferralNote: Sendable, Equatable, Codable {
         public let key: String
         public let title: String
         public let text: String
+
+        public init(key: String, title: String, text: String) {
+            self.key = key
+            self.title = title
+            self.text = text
+        }
+    }
+
+    public init(kind: ReferralNoteKind, sections: [Section]) {
+        self.kind = kind
+        self.sections = sections
     }
 
     /// The sections each kind asks for: (key, title, guidance, required).

@@ -14,6 +14,8 @@ public struct LiaisonConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// bcrypt work factor; 12 in production, lower in tests only.
     public var bcryptCost: UInt8 = 12
+    /// Run the referral sweep (reminders, escalation, expiry) in this server.
+    public var backgroundJobs: Bool = true
 
     public init() {}
 
@@ -72,6 +74,11 @@ public struct LiaisonConfiguration: Sendable {
         read("LIAISON_BCRYPT_COST") { value in
             guard let cost = UInt8(value), (4...16).contains(cost) else { return "must be a whole number from 4 to 16" }
             configuration.bcryptCost = cost
+            return nil
+        }
+        read("LIAISON_BACKGROUND_JOBS") { value in
+            guard let flag = parseFlag(value) else { return "must be true or false" }
+            configuration.backgroundJobs = flag
             return nil
         }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
