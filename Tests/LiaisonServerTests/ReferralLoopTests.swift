@@ -79,6 +79,30 @@ import Testing
         }
     }
 
+    @Test func aDraftIsSentLaterAndOnlyThenStartsTheClock() async throws {
+        try await withApp { world in
+            let (patient, haddad, lindqvist) = try await setUp(world)
+            let api = try await world.apiToken(for: haddad)
+            let created = try await api.call(.post, "/api/v1/referrals", json: """
+                {"patientID":"\(patient.id!.uuidString)","recipientID":"\(lindqvist.id!.uuidString)","urgency":"urgent","letter":{"reason":"Panic attacks."},"draft":true}
+                """)
+            #expect(created.status == .created)
+            let draft = try created.json()
+            #expect(draft["state"] as? String == "draft")
+            #expect(draft["acknowledgementDueAt"] == nil)
+            #expect(try await world.notifications(for: lindqvist).isEmpty)
+            let id = try #require(draft["id"] as? String)
+            let sent = try await api.call(.post, "/api/v1/referrals/\(id)/actions/send")
+            #expect(sent.status == .ok)
+            #expect(try sent.json()["state"] as? String == "sent")
+            #expect(try sent.json()["acknowledgementDueAt"] != nil)
+            #expect(try await world.notifications(for: lindqvist).count == 1)
+            let actions = try await AuditEntry.query(on: world.database.db()).filter(\.$subject == "referral:\(id.uppercased())").all().map(\.action)
+            #expect(actions.filter { $0 == "referral.send" }.count == 1)
+            #expect(try await api.call(.post, "/api/v1/referrals/\(id)/actions/send").status == .conflict)
+        }
+    }
+
     @Test func acceptingNeedsTheAcknowledgementNote() async throws {
         try await withApp { world in
             let (patient, haddad, lindqvist) = try await setUp(world)

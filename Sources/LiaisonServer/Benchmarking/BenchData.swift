@@ -145,7 +145,8 @@ public struct BenchData: Sendable {
             try await insertRows(database, AuditEntry.schema, ["id", "sequence", "occurred_at_ms", "actor_id", "action", "patient_id", "subject", "purpose", "request_id", "previous_hash", "hash"], rows)
         }
         try await sql.update("audit_chain_head").set("sequence", to: Int64(audit)).set("hash", to: previous).where("id", .equal, 1).run()
-        if !database.location.isPostgres { try await sql.raw("ANALYZE").run() } else { try await sql.raw("ANALYZE").run() }
+        // Fresh statistics, so the query planner sees the real table sizes.
+        try await sql.raw("ANALYZE").run()
 
         var summary = Summary()
         summary.counts = [("organisations", organisations), ("clinicians", clinicians), ("patients", patients), ("referrals", referrals), ("referral notes", noteCount), ("audit entries", audit)]

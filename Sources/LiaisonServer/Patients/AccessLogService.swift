@@ -35,7 +35,6 @@ struct AccessLogService: Sendable {
         switch action {
         case "patient.create": "registered the record"
         case "patient.read": "viewed the record"
-        case "patient.update": "changed details"
         case "care-team.add": "added a care-team member"
         case "care-team.end": "ended a care-team membership"
         case "consent.update": "recorded consent choices"

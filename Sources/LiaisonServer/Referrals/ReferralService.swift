@@ -76,13 +76,21 @@ struct ReferralService: Sendable {
     /// Sends a draft: the clock for the acknowledgement starts now.
     func send(_ id: UUID, by caller: Caller) async throws {
         try await perform(.send, on: id, by: caller) { referral, db in
-            try await send(referral, by: caller, on: db)
+            try await startClock(referral, on: db)
         }
     }
 
+    /// Sends a referral just created (by its referrer, or by a redirect) in the caller's transaction.
     private func send(_ referral: Referral, by caller: Caller, on db: any Database) async throws {
-        let now = clock.now()
         referral.state = try Self.transition(.send, referral, side: .referrer).rawValue
+        try await startClock(referral, on: db)
+        try await referral.save(on: db)
+        try await auditor.record("referral.send", patient: referral.$patient.id, subject: "referral:\(referral.id!)", by: caller, on: db)
+    }
+
+    /// Sets the due dates from the receiving organisation's calendar and tells the recipients.
+    private func startClock(_ referral: Referral, on db: any Database) async throws {
+        let now = clock.now()
         let organisation = try await referral.$recipientOrganisation.get(on: db)
         let calendar = organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
         let targets = organisation?.targets ?? .standard
@@ -92,7 +100,6 @@ struct ReferralService: Sendable {
         referral.escalateAt = targets.escalationAt(due: due, calendar: calendar)
         referral.expiresAt = max(targets.expiresAt(sentAt: now), due)
         referral.updatedAt = now
-        try await referral.save(on: db)
         let patient = try await referral.$patient.get(on: db)
         let referrer = try await referral.$referrer.get(on: db)
         let recipients = try await Self.recipientUsers(of: referral, on: db)
@@ -106,7 +113,6 @@ struct ReferralService: Sendable {
                 body: "\(referrer.displayName) has sent you a \(referral.referralUrgency.label.lowercased()) referral. Acknowledge it by \(DisplayDate.dateTime(due, in: calendar.timeZone)): \(baseURL)\(SiteURL.referral(referral.id!).path)",
                 on: db)
         }
-        try await auditor.record("referral.send", patient: referral.$patient.id, subject: "referral:\(referral.id!)", by: caller, on: db)
     }
 
     // MARK: Reading
@@ -248,16 +254,11 @@ struct ReferralService: Sendable {
             guard let referral = try await Referral.query(on: db).filter(\.$id == id).with(\.$recipientOrganisation).first(),
                   let side = try await side(of: caller, in: referral, on: db)
             else { throw AppError.notFound }
-            let next = try Self.transition(action, referral, side: side)
-            if action != .send {
-                referral.state = next.rawValue
-                referral.updatedAt = clock.now()
-            }
+            referral.state = try Self.transition(action, referral, side: side).rawValue
+            referral.updatedAt = clock.now()
             try await change(referral, db)
             try await referral.save(on: db)
-            if action != .send {
-                try await auditor.record("referral.\(action.rawValue)", patient: referral.$patient.id, subject: "referral:\(id)", by: caller, on: db)
-            }
+            try await auditor.record("referral.\(action.rawValue)", patient: referral.$patient.id, subject: "referral:\(id)", by: caller, on: db)
         }
     }
 
