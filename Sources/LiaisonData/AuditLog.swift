@@ -26,23 +26,39 @@ public enum AuditLog {
     }
 
     /// Appends `event`. Call inside the transaction that makes the change, so both commit or neither.
+    public static func append(_ event: Event, at moment: Date, on db: any Database) async throws {
+        try await append([event], at: moment, on: db)
+    }
+
+    /// Appends `events` in order, with one lock of the chain head and one insert per few hundred.
     ///
     /// The chain head row is locked (`FOR UPDATE` on PostgreSQL; SQLite transactions are already
     /// serialised), so concurrent writers on several servers take turns extending the chain.
-    public static func append(_ event: Event, at moment: Date, on db: any Database) async throws {
+    public static func append(_ events: [Event], at moment: Date, on db: any Database) async throws {
+        guard !events.isEmpty else { return }
         let sql = db as! any SQLDatabase
         var select = sql.select().columns("sequence", "hash").from(AuditChainHead.schema).where("id", .equal, 1)
         if sql.dialect.name == "postgresql" { select = select.lockingClause(SQLLockingClause.update) }
         guard let head = try await select.first() else { throw AuditLogError.missingHead }
-        let previousSequence = try head.decode(column: "sequence", as: Int64.self)
-        let previousHash = try head.decode(column: "hash", as: String.self)
-        let record = AuditRecord(
-            sequence: previousSequence + 1, occurredAtMilliseconds: Int64((moment.timeIntervalSince1970 * 1000).rounded()),
-            actorID: event.actorID, action: event.action, patientID: event.patientID, subject: event.subject,
-            purpose: event.purpose, requestID: event.requestID, previousHash: previousHash)
-        let hash = sha256(record.canonicalText)
-        try await AuditEntry(record, hash: hash).create(on: db)
-        try await sql.update(AuditChainHead.schema).set("sequence", to: record.sequence).set("hash", to: hash).where("id", .equal, 1).run()
+        var sequence = try head.decode(column: "sequence", as: Int64.self)
+        var previousHash = try head.decode(column: "hash", as: String.self)
+        let occurredAt = Int64((moment.timeIntervalSince1970 * 1000).rounded())
+        var rows: [[any SQLExpression]] = []
+        rows.reserveCapacity(events.count)
+        for event in events {
+            sequence += 1
+            let record = AuditRecord(
+                sequence: sequence, occurredAtMilliseconds: occurredAt, actorID: event.actorID, action: event.action,
+                patientID: event.patientID, subject: event.subject, purpose: event.purpose, requestID: event.requestID, previousHash: previousHash)
+            let hash = sha256(record.canonicalText)
+            rows.append([
+                SQLBind(UUID()), SQLBind(record.sequence), SQLBind(record.occurredAtMilliseconds), SQLBind(record.actorID), SQLBind(record.action),
+                SQLBind(record.patientID), SQLBind(record.subject), SQLBind(record.purpose), SQLBind(record.requestID), SQLBind(previousHash), SQLBind(hash),
+            ])
+            previousHash = hash
+        }
+        try await sql.insertRows(into: AuditEntry.schema, columns: AuditEntry.columns, rows)
+        try await sql.update(AuditChainHead.schema).set("sequence", to: sequence).set("hash", to: previousHash).where("id", .equal, 1).run()
     }
 
     /// Checks every link, reading in batches so a chain of millions fits in little memory.
@@ -63,7 +79,14 @@ public enum AuditLog {
     }
 
     public static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(text.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }
 

@@ -14,9 +14,12 @@ public final class LiaisonDatabase: Sendable {
     public let location: DatabaseLocation
     public let databases: Databases
     private let logger: Logger
-    /// SQLite serialises writers anyway; one connection on one event loop avoids "database is
-    /// locked" between our own connections. PostgreSQL spreads over the whole group.
+    /// SQLite serialises writers anyway; one writing connection on one event loop avoids "database
+    /// is locked" between our own connections. PostgreSQL spreads over the whole group.
     private let pinnedLoop: (any EventLoop)?
+    /// On a SQLite file, reads have connections of their own (one per event loop): in WAL mode they
+    /// see the last commit without waiting for the writer. Elsewhere reads share the writers' pool.
+    private let separateReaders: Bool
 
     public init(location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.location = location
@@ -24,20 +27,32 @@ public final class LiaisonDatabase: Sendable {
         self.databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
         switch location {
         case .sqliteFile(let path):
-            databases.use(.sqlite(.init(storage: .file(path: path)), sqlLogLevel: .trace), as: .sqlite)
+            databases.use(.sqlite(.init(storage: .file(path: path)), sqlLogLevel: .trace), as: .sqlite, isDefault: true)
+            databases.use(.sqlite(.init(storage: .file(path: path)), sqlLogLevel: .trace), as: .sqliteReader, isDefault: false)
             pinnedLoop = eventLoopGroup.next()
+            separateReaders = true
         case .sqliteMemory(let identifier):
+            // Connections to a shared in-memory database lock whole tables, so it gets just one.
             databases.use(.sqlite(.init(storage: .memory(identifier: identifier)), sqlLogLevel: .trace), as: .sqlite)
             pinnedLoop = eventLoopGroup.next()
+            separateReaders = false
         case .postgres(let url):
             databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
             pinnedLoop = nil
+            separateReaders = false
         }
     }
 
-    /// A handle for one unit of work.
+    /// A handle for one unit of work that may write.
     public func db(logger: Logger? = nil) -> any Database {
         databases.database(logger: logger ?? self.logger, on: pinnedLoop ?? databases.eventLoopGroup.any())!
+    }
+
+    /// A handle for work that only reads. On a SQLite file it never waits for the writer, and once
+    /// `migrate()` has run a write through it fails (`query_only`), so nothing bypasses the writer.
+    public func reader(logger: Logger? = nil) -> any Database {
+        guard separateReaders else { return db(logger: logger) }
+        return databases.database(.sqliteReader, logger: logger ?? self.logger, on: databases.eventLoopGroup.any())!
     }
 
     /// The same handle, for hand-written SQL.
@@ -60,6 +75,16 @@ public final class LiaisonDatabase: Sendable {
         let migrator = migrator()
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
+        try await prepareReaders()
+    }
+
+    /// Makes each reading connection (one per event loop) refuse writes.
+    private func prepareReaders() async throws {
+        guard separateReaders else { return }
+        for loop in databases.eventLoopGroup.makeIterator() {
+            let reader = databases.database(.sqliteReader, logger: logger, on: loop)! as! any SQLDatabase
+            try await reader.raw("PRAGMA query_only = ON").run()
+        }
     }
 
     /// Migrations known to this build but not yet applied; empty when the schema is current.
@@ -84,6 +109,11 @@ public final class LiaisonDatabase: Sendable {
     public func shutdown() async {
         await databases.shutdownAsync()
     }
+}
+
+extension DatabaseID {
+    /// The reading connections beside the single writer on a SQLite file.
+    static let sqliteReader = DatabaseID(string: "sqlite-reader")
 }
 
 public enum BackupError: Error, CustomStringConvertible {

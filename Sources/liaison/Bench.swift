@@ -29,7 +29,8 @@ struct BenchQueriesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-queries", abstract: "Time the benchmarked reads' service calls without HTTP (p50 and p99 in ms).")
     @OptionGroup var common: CommonOptions
-    @Option(help: "Calls per read.") var iterations: Int = 200
+    @Option(help: "Calls per read, for each of the two measurements.") var iterations: Int = 200
+    @Option(help: "Callers at once in the second measurement (match the HTTP benchmark's connections).") var concurrency: Int = 8
     @Flag(help: "Print the ids the HTTP benchmark needs instead.") var targets = false
 
     func run() async throws {
@@ -42,23 +43,27 @@ struct BenchQueriesCommand: AsyncParsableCommand {
                 for id in found.acceptableReferralIDs { print("referral \(id.uuidString.lowercased())") }
                 return
             }
-            for timing in try await BenchProbe.queries(database: database, iterations: iterations) {
-                print(String(format: "%@\t%.2f\t%.2f", timing.name, timing.p50, timing.p99))
+            guard iterations > 0, concurrency > 0 else { throw ValidationError("--iterations and --concurrency must be at least 1") }
+            for timing in try await BenchProbe.queries(database: database, iterations: iterations, concurrency: concurrency) {
+                print(String(format: "%@\t%.2f\t%.2f\t%.2f\t%.2f", timing.name, timing.p50, timing.p99, timing.concurrentP50, timing.concurrentP99))
             }
         }
     }
 }
 
 struct BenchSweepCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-sweep", abstract: "Time one pass of the referral sweep over the whole database.")
+    static let configuration = CommandConfiguration(
+        commandName: "bench-sweep", abstract: "Time the referral sweep over the whole database: an every-minute pass, then the catch-up after a day's outage.")
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         let configuration = try common.configuration()
         let logger = Logs.bootstrap(level: .warning)
-        let (seconds, summary) = try await withDatabase(configuration, logger: logger, migrate: false) { database in
-            try await BenchProbe.sweep(database: database)
+        let passes = try await withDatabase(configuration, logger: logger, migrate: false) { database in
+            try await BenchProbe.sweeps(database: database)
         }
-        print(String(format: "sweep\t%.3f\t%@", seconds, summary))
+        for pass in passes {
+            print(String(format: "%@\t%.3f\t%@", pass.name, pass.seconds, pass.summary))
+        }
     }
 }

@@ -6,16 +6,22 @@ import Testing
 
 @Suite struct BenchDataTests {
     @Test func generatedDatasetIsConsistentAndItsAuditChainVerifies() async throws {
-        try await withApp { world in
-            let summary = try await BenchData(scale: 0.001, seed: 7).generate(into: world.database)
-            #expect(summary.counts.first { $0.0 == "referrals" }?.1 == 1000)
-            #expect(try await Referral.query(on: world.database.db()).count() == 1000)
-            #expect(try await Patient.query(on: world.database.db()).count() == 200)
-            #expect(try await AuditLog.verify(on: world.database.db()) == .intact(entries: 5000))
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let summary = try await BenchData(scale: 0.002, seed: 7).generate(into: world.database, now: clock.now())
+            #expect(summary.counts.first { $0.0 == "referrals" }?.1 == 2000)
+            #expect(try await Referral.query(on: world.database.db()).count() == 2000)
+            #expect(try await Patient.query(on: world.database.db()).count() == 400)
+            #expect(try await AuditLog.verify(on: world.database.db()) == .intact(entries: 10000))
             // The benchmark's requests find what they need.
             let targets = try await BenchProbe.targets(database: world.database)
-            #expect(try await BenchProbe.queries(database: world.database, iterations: 1).count == 4)
+            #expect(try await BenchProbe.queries(database: world.database, iterations: 2, concurrency: 2).count == 4)
             #expect(!targets.acceptableReferralIDs.isEmpty)
+            // As a running system would be: nothing overdue for expiry, every reminder so far already sent.
+            #expect(try await world.sweep.run() == .init(expired: 0, reminders: ["due-soon": 0, "overdue": 0, "escalated": 0, "closing-overdue": 0]))
+            clock.advance(by: 86400)
+            let nextDay = try await world.sweep.run()
+            #expect(nextDay.reminders["overdue", default: 0] > 0)
         }
     }
 

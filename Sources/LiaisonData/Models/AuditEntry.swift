@@ -39,6 +39,9 @@ public final class AuditEntry: Model, @unchecked Sendable {
             patientID: patientID, subject: subject, purpose: purpose, requestID: requestID, previousHash: previousHash)
     }
 
+    /// The columns in the order bulk inserts give them.
+    static let columns = ["id", "sequence", "occurred_at_ms", "actor_id", "action", "patient_id", "subject", "purpose", "request_id", "previous_hash", "hash"]
+
     public var occurredAt: Date { Date(timeIntervalSince1970: Double(occurredAtMilliseconds) / 1000) }
 }
 

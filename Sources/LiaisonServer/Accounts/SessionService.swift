@@ -69,7 +69,7 @@ struct SessionService: Sendable {
 
     /// The person a session cookie belongs to, if the session is still open.
     func identity(sessionToken: String) async throws -> Identity? {
-        let db = database.db()
+        let db = database.reader()
         guard let session = try await SessionRecord.query(on: db)
             .filter(\.$tokenHash == SecretToken.digest(sessionToken))
             .filter(\.$expiresAt > clock.now())
@@ -81,7 +81,7 @@ struct SessionService: Sendable {
 
     /// The person an API token acts for, if the token has not been revoked.
     func identity(apiToken: String) async throws -> Identity? {
-        let db = database.db()
+        let db = database.reader()
         guard let token = try await APIToken.query(on: db)
             .filter(\.$tokenHash == SecretToken.digest(apiToken))
             .filter(\.$revokedAt == nil)
@@ -92,7 +92,7 @@ struct SessionService: Sendable {
         // Recording every use would turn each read into a write; a minute's precision is enough.
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             token.lastUsedAt = now
-            try await token.save(on: db)
+            try await token.save(on: database.db())
         }
         return try await Self.identity(of: token.user, credential: .apiToken(try token.requireID()), on: db)
     }
@@ -100,9 +100,10 @@ struct SessionService: Sendable {
     /// Everything a request needs to know about a person: roles, organisations, unread notifications.
     static func identity(of user: UserAccount, credential: Identity.Credential, on db: any Database) async throws -> Identity {
         let userID = try user.requireID()
-        let memberships = try await Membership.query(on: db).filter(\.$user.$id == userID).with(\.$organisation).all()
-        let links = memberships.map {
-            Identity.OrganisationLink(id: $0.$organisation.id, name: $0.organisation.name, role: $0.membershipRole)
+        let memberships = try await Membership.query(on: db).filter(\.$user.$id == userID)
+            .join(Organisation.self, on: \Membership.$organisation.$id == \Organisation.$id).all()
+        let links = try memberships.map {
+            Identity.OrganisationLink(id: $0.$organisation.id, name: try $0.joined(Organisation.self).name, role: $0.membershipRole)
         }.sorted { $0.name < $1.name }
         let unread = try await Notification.query(on: db).filter(\.$user.$id == userID).filter(\.$readAt == nil).count()
         return Identity(

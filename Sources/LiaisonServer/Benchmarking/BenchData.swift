@@ -20,6 +20,8 @@ public struct BenchData: Sendable {
     /// The clinician whose worklists and patients the benchmark requests use.
     public static let busyClinicianEmail = "clinician0@bench.liaison.example"
     public static let busyReferrerEmail = "clinician1@bench.liaison.example"
+    /// The clinician the write benchmark refers patients to, and who then acknowledges them.
+    public static let recipientEmail = "clinician2@bench.liaison.example"
 
     public struct Summary: Sendable, CustomStringConvertible {
         public var counts: [(String, Int)] = []
@@ -99,9 +101,10 @@ public struct BenchData: Sendable {
         let states: [ReferralState] = [.sent, .received, .accepted, .scheduled, .inCare, .closed, .closed, .closed, .declined, .cancelled, .expired]
         let letter = try ReferralService.encode(ReferralNote(kind: .referral, sections: [.init(key: "reason", title: "Reason for referral", text: "Synthetic bench referral.")]))
         let acknowledgement = try ReferralService.encode(ReferralNote(kind: .acknowledgement, sections: [.init(key: "plan", title: "Focus and plan of treatment", text: "Weekly sessions.")]))
-        var noteCount = 0
+        var noteCount = 0, reminderCount = 0
+        let lead = ServiceLevelTargets.standard.reminderLead
         try await inBatches(referrals) { range in
-            var rows: [[any SQLExpression]] = [], notes: [[any SQLExpression]] = []
+            var rows: [[any SQLExpression]] = [], notes: [[any SQLExpression]] = [], reminders: [[any SQLExpression]] = []
             for index in range {
                 let id = random.uuid()
                 let patientIndex = Int(random.next() % UInt64(patients))
@@ -109,13 +112,23 @@ public struct BenchData: Sendable {
                 let recipient = index % 100 == 0 ? clinicianIDs[0] : clinicianIDs[Int(random.next() % UInt64(clinicians))]
                 let referrer = index % 101 == 0 ? clinicianIDs[1] : clinicianIDs[(patientIndex * 7 + 1) % clinicians]
                 let state = states[index % states.count]
-                let sent = now.addingTimeInterval(-Double(random.next() % (120 * 86400)))
+                // A referral still awaiting an answer was sent within its 30-day expiry window: the
+                // sweep, running every minute, would have expired any older one.
+                let window: UInt64 = state.awaitsAcknowledgement ? 30 * 86400 : 120 * 86400
+                let sent = now.addingTimeInterval(-Double(random.next() % window))
                 let due = sent.addingTimeInterval(3 * 86400)
+                let escalate = due.addingTimeInterval(2 * 86400)
                 let acknowledged: Date? = state.awaitsAcknowledgement || state == .expired || state == .cancelled ? nil : sent.addingTimeInterval(Double(random.next() % (5 * 86400)))
                 let closed: Date? = state == .closed ? sent.addingTimeInterval(40 * 86400) : nil
                 rows.append([SQLBind(id), SQLBind(patientIDs[patientIndex]), SQLBind(referrer), SQLBind(recipient), SQLBind(organisationIDs[index % organisations]),
                              SQLBind(index % 10 == 0 ? "urgent" : "routine"), SQLBind(state.rawValue), SQLBind(letter), SQLBind(sent), SQLBind(now), SQLBind(sent),
-                             SQLBind(due), SQLBind(acknowledged), SQLBind(due.addingTimeInterval(2 * 86400)), SQLBind(sent.addingTimeInterval(30 * 86400)), SQLBind(closed)])
+                             SQLBind(due), SQLBind(acknowledged), SQLBind(escalate), SQLBind(sent.addingTimeInterval(30 * 86400)), SQLBind(closed)])
+                // The reminders a running sweep has already sent for it.
+                if state.awaitsAcknowledgement {
+                    for (kind, at) in [(ReferralSweep.Reminder.dueSoon, due.addingTimeInterval(-lead)), (.overdue, due), (.escalated, escalate)] where at < now {
+                        reminders.append([SQLBind(random.uuid()), SQLBind(id), SQLBind(kind.rawValue), SQLBind(at)])
+                    }
+                }
                 if let acknowledged {
                     notes.append([SQLBind(random.uuid()), SQLBind(id), SQLBind(recipient), SQLBind("acknowledgement"), SQLBind(acknowledgement), SQLBind(acknowledged)])
                 }
@@ -125,6 +138,8 @@ public struct BenchData: Sendable {
                 ["id", "patient_id", "referrer_id", "recipient_id", "recipient_organisation_id", "urgency", "state", "letter", "created_at", "updated_at", "sent_at",
                  "acknowledgement_due_at", "acknowledged_at", "escalate_at", "expires_at", "closed_at"], rows)
             try await insertRows(database, ReferralNoteRecord.schema, ["id", "referral_id", "author_id", "kind", "content", "created_at"], notes)
+            try await insertRows(database, ReferralReminder.schema, ["id", "referral_id", "kind", "created_at"], reminders)
+            reminderCount += reminders.count
         }
 
         // The audit trail: a valid chain, continuing whatever is there.
@@ -149,18 +164,18 @@ public struct BenchData: Sendable {
         try await sql.raw("ANALYZE").run()
 
         var summary = Summary()
-        summary.counts = [("organisations", organisations), ("clinicians", clinicians), ("patients", patients), ("referrals", referrals), ("referral notes", noteCount), ("audit entries", audit)]
+        summary.counts = [("organisations", organisations), ("clinicians", clinicians), ("patients", patients), ("referrals", referrals), ("referral notes", noteCount), ("reminders already sent", reminderCount), ("audit entries", audit)]
         summary.seconds = Date().timeIntervalSince(start)
         return summary
     }
 
-    /// Rows per INSERT statement: large enough to be fast, small enough for SQLite's variable limit.
-    static let batch = 500
+    /// Rows per transaction.
+    static let batch = 10_000
 
     private func inBatches(_ total: Int, _ body: (Range<Int>) async throws -> Void) async throws {
         var start = 0
         while start < total {
-            let end = min(total, start + Self.batch * 20)
+            let end = min(total, start + Self.batch)
             try await body(start..<end)
             start = end
         }
@@ -174,16 +189,7 @@ public struct BenchData: Sendable {
         guard !rows.isEmpty else { return }
         let rows = UncheckedRows(rows: rows)
         try await database.db().transaction { db in
-            let sql = db as! any SQLDatabase
-            var index = 0
-            while index < rows.rows.count {
-                var builder = sql.insert(into: table).columns(columns)
-                for row in rows.rows[index..<min(rows.rows.count, index + Self.batch)] {
-                    builder = builder.values(row)
-                }
-                try await builder.run()
-                index += Self.batch
-            }
+            try await (db as! any SQLDatabase).insertRows(into: table, columns: columns, rows.rows)
         }
     }
 

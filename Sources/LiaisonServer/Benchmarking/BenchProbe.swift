@@ -8,13 +8,18 @@ import LiaisonData
 public enum BenchProbe {
     public struct Timing: Sendable {
         public let name: String
+        /// Latencies with one caller at a time.
         public let p50: Double
         public let p99: Double
+        /// Latencies with `concurrency` callers at once, as many as the HTTP benchmark's connections.
+        public let concurrentP50: Double
+        public let concurrentP99: Double
     }
 
     /// The ids the HTTP benchmark requests use, found in a generated dataset.
     public struct Targets: Sendable {
         public let patientID: UUID
+        /// Referrals addressed to `BenchData.recipientEmail` that can still be accepted.
         public let acceptableReferralIDs: [UUID]
     }
 
@@ -25,18 +30,19 @@ public enum BenchProbe {
         return Caller(identity: try await SessionService.identity(of: user, credential: .session(UUID()), on: database.db()), requestID: "bench")
     }
 
-    /// A patient on the busy clinician's team, and referrals addressed to them that can still be accepted.
+    /// A patient on the busy clinician's team, and referrals the recipient can still accept.
     public static func targets(database: LiaisonDatabase) async throws -> Targets {
         let busy = try await caller(BenchData.busyClinicianEmail, on: database)
+        let recipient = try await caller(BenchData.recipientEmail, on: database)
         guard let member = try await CareTeamMember.query(on: database.db()).filter(\.$user.$id == busy.userID).first() else {
             throw OperatorError("the busy clinician has no patients")
         }
-        let open = try await Referral.query(on: database.db()).filter(\.$recipient.$id == busy.userID)
+        let open = try await Referral.query(on: database.db()).filter(\.$recipient.$id == recipient.userID)
             .filter(\.$state ~~ [ReferralState.sent.rawValue, ReferralState.received.rawValue]).field(\.$id).all().compactMap(\.id)
         return Targets(patientID: member.$patient.id, acceptableReferralIDs: open)
     }
 
-    public static func queries(database: LiaisonDatabase, iterations: Int) async throws -> [Timing] {
+    public static func queries(database: LiaisonDatabase, iterations: Int, concurrency: Int) async throws -> [Timing] {
         let clock = SystemClock()
         let auditor = Auditor(clock: clock)
         let busy = try await caller(BenchData.busyClinicianEmail, on: database)
@@ -55,26 +61,63 @@ public enum BenchProbe {
         var timings: [Timing] = []
         for (name, probe) in probes {
             try await probe()
-            var samples: [Double] = []
-            for _ in 0..<iterations {
-                let start = ContinuousClock.now
-                try await probe()
-                let elapsed = ContinuousClock.now - start
-                samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
-            }
-            samples.sort()
-            timings.append(Timing(name: name, p50: samples[samples.count / 2], p99: samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))]))
+            let alone = try await latencies(of: probe, calls: iterations, callers: 1)
+            let together = try await latencies(of: probe, calls: iterations, callers: concurrency)
+            timings.append(Timing(
+                name: name, p50: percentile(alone, 0.5), p99: percentile(alone, 0.99),
+                concurrentP50: percentile(together, 0.5), concurrentP99: percentile(together, 0.99)))
         }
         return timings
     }
 
-    /// One full pass of the overdue sweep; returns seconds and what it did.
-    public static func sweep(database: LiaisonDatabase) async throws -> (seconds: Double, summary: String) {
-        let clock = SystemClock()
-        let sweep = ReferralSweep(database: database, clock: clock, notifier: Notifier(clock: clock), outbox: Outbox(clock: clock, logger: .init(label: "bench")), auditor: Auditor(clock: clock))
-        let start = ContinuousClock.now
-        let outcome = try await sweep.run()
-        let elapsed = ContinuousClock.now - start
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, "expired \(outcome.expired), reminders \(outcome.reminders)")
+    /// Each call's latency in milliseconds, `callers` calling at once until `calls` are done.
+    private static func latencies(of probe: @Sendable @escaping () async throws -> Void, calls: Int, callers: Int) async throws -> [Double] {
+        try await withThrowingTaskGroup(of: [Double].self) { group in
+            for caller in 0..<callers {
+                let share = calls / callers + (caller < calls % callers ? 1 : 0)
+                group.addTask {
+                    var samples: [Double] = []
+                    for _ in 0..<share {
+                        let start = ContinuousClock.now
+                        try await probe()
+                        samples.append(milliseconds(ContinuousClock.now - start))
+                    }
+                    return samples
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }.sorted()
+        }
+    }
+
+    private static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    /// The clock a day or more ahead, as a server would see it after an outage.
+    private struct AheadClock: Clock {
+        let seconds: TimeInterval
+        func now() -> Date { Date().addingTimeInterval(seconds) }
+    }
+
+    /// Sweep passes over the whole dataset: the one a running server makes each minute, then the
+    /// catch-up after a day's outage. Returns each pass's name, seconds and what it did.
+    public static func sweeps(database: LiaisonDatabase) async throws -> [(name: String, seconds: Double, summary: String)] {
+        var passes: [(name: String, seconds: Double, summary: String)] = []
+        for (name, ahead) in [("every-minute pass", 0.0), ("catch-up after a day's outage", 86400.0)] {
+            let clock = AheadClock(seconds: ahead)
+            let sweep = ReferralSweep(
+                database: database, clock: clock, notifier: Notifier(clock: clock), outbox: Outbox(clock: clock, logger: .init(label: "bench")),
+                auditor: Auditor(clock: clock))
+            let start = ContinuousClock.now
+            let outcome = try await sweep.run()
+            let seconds = milliseconds(ContinuousClock.now - start) / 1000
+            let reminders = ReferralSweep.Reminder.allCases.map { "\($0.rawValue) \(outcome.reminders[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+            passes.append((name, seconds, "expired \(outcome.expired), reminders: \(reminders)"))
+        }
+        return passes
     }
 }

@@ -24,7 +24,7 @@ struct DirectoryService: Sendable {
 
     /// Listed clinicians matching `filter`: those who can take someone now first, then by name.
     func search(_ filter: DirectoryFilter) async throws -> Results {
-        let sql = database.sql()
+        let sql = database.reader() as! any SQLDatabase
         let predicates = Self.predicates(for: filter)
         var count = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "total")
             .from(SQLAlias(SQLIdentifier(Profile.schema), as: SQLIdentifier("p")))
@@ -50,7 +50,7 @@ struct DirectoryService: Sendable {
 
     /// A listed clinician's entry, or the viewer's own even when unlisted.
     func entry(userID: UUID, viewer: UUID) async throws -> DirectoryEntry? {
-        guard let profile = try await Profile.query(on: database.db()).filter(\.$user.$id == userID).first(),
+        guard let profile = try await Profile.query(on: database.reader()).filter(\.$user.$id == userID).first(),
               profile.listed || userID == viewer
         else { return nil }
         return try await entries(profileIDs: [profile.requireID()]).first
@@ -58,7 +58,7 @@ struct DirectoryService: Sendable {
 
     /// The person's profile as stored, if they have written one.
     func profile(of userID: UUID) async throws -> ClinicianProfile? {
-        let db = database.db()
+        let db = database.reader()
         guard let user = try await UserAccount.find(userID, on: db),
               let row = try await Profile.query(on: db).filter(\.$user.$id == userID).with(\.$openings).first()
         else { return nil }
@@ -93,7 +93,7 @@ struct DirectoryService: Sendable {
     /// Loads entries in the given order with two further queries (openings, organisations).
     private func entries(profileIDs: [UUID]) async throws -> [DirectoryEntry] {
         guard !profileIDs.isEmpty else { return [] }
-        let db = database.db()
+        let db = database.reader()
         let profiles = try await Profile.query(on: db).filter(\.$id ~~ profileIDs).with(\.$user).with(\.$openings).all()
         let userIDs = profiles.map { $0.$user.id }
         let memberships = try await Membership.query(on: db).filter(\.$user.$id ~~ userIDs).with(\.$organisation).all()

@@ -71,21 +71,18 @@ struct PatientService: Sendable {
 
     /// The caller's patients: those whose care team they are on now.
     func myPatients(by caller: Caller) async throws -> [(Patient, CareTeamMember)] {
-        let db = database.db()
         let now = clock.now()
-        let memberships = try await CareTeamMember.query(on: db)
+        let memberships = try await CareTeamMember.query(on: database.reader())
             .filter(\.$user.$id == caller.userID).filter(\.$startedAt <= now)
             .group(.or) { $0.filter(\.$endedAt == nil).filter(\.$endedAt > now) }
             .with(\.$patient).all()
-        try await db.transaction { db in
-            try await auditor.record("patients.list", patient: nil, subject: "my-patients:\(memberships.count)", by: caller, on: db)
-        }
+        try await auditor.recordRead("patients.list", patient: nil, subject: "my-patients:\(memberships.count)", by: caller, in: database)
         return memberships.map { ($0.patient, $0) }.sorted { ($0.0.familyName, $0.0.givenName) < ($1.0.familyName, $1.0.givenName) }
     }
 
-    /// Everything on the team record the caller may see, read and audited in one transaction.
+    /// Everything on the team record the caller may see, read as one snapshot, then audited.
     func record(_ patientID: UUID, by caller: Caller) async throws -> PatientRecord {
-        try await database.db().transaction { db in
+        let record = try await database.reader().transaction { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .clinicalRecord, on: db)
             let consent = try await consentSettings(patientID, on: db)
             let notes = try await Note.query(on: db).filter(\.$patient.$id == patientID).with(\.$author).sort(\.$createdAt, .descending).limit(200).all()
@@ -97,12 +94,13 @@ struct PatientService: Sendable {
             }
             let events = try await PatientEvent.query(on: db).filter(\.$patient.$id == patientID).sort(\.$createdAt, .descending).limit(200).all()
             let identifiers = try await PatientIdentifier.query(on: db).filter(\.$patient.$id == patientID).with(\.$organisation).all()
-            let purpose = if case .emergency = authorized.access { "emergency" } else { "treatment" }
-            try await auditor.record("patient.read", patient: patientID, subject: "patient:\(patientID)", purpose: purpose, by: caller, on: db)
             return PatientRecord(
                 patient: authorized.patient, access: authorized.access, team: authorized.team, consent: consent,
                 notes: visible, events: events, identifiers: identifiers)
         }
+        let purpose = if case .emergency = record.access { "emergency" } else { "treatment" }
+        try await auditor.recordRead("patient.read", patient: patientID, subject: "patient:\(patientID)", purpose: purpose, by: caller, in: database)
+        return record
     }
 
     /// Adds a clinician to the team; they are notified. Only team members may.

@@ -50,7 +50,7 @@ struct ReferralService: Sendable {
         let letter = validatedLetter!
         return try await database.db().transaction { db in
             let patientID = draft.patientID!
-            _ = try await access.authorize(patientID, for: caller, need: .write, on: db)
+            let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             var organisationID = draft.recipientOrganisationID
             if let recipientID = draft.recipientID {
                 guard let recipient = try await UserAccount.find(recipientID, on: db), recipient.kind == UserAccount.clinicianKind else {
@@ -65,6 +65,7 @@ struct ReferralService: Sendable {
                 patientID: patientID, referrerID: caller.userID, recipientID: draft.recipientID, recipientOrganisationID: organisationID,
                 urgency: urgency!, letter: try Self.encode(letter), createdAt: clock.now())
             try await referral.create(on: db)
+            referral.$patient.value = authorized.patient
             try await auditor.record("referral.create", patient: patientID, subject: "referral:\(referral.id!)", by: caller, on: db)
             if draft.sendNow {
                 try await send(referral, by: caller, on: db)
@@ -117,22 +118,27 @@ struct ReferralService: Sendable {
 
     // MARK: Reading
 
-    /// The referral for one of its two sides; the recipient's first look marks it received.
+    /// The referral for one of its two sides, read from a snapshot; the recipient's first look marks it received.
     func load(_ id: UUID, by caller: Caller) async throws -> Loaded {
-        try await database.db().transaction { db in
+        let (referral, side, notes) = try await database.reader().transaction { db -> (Referral, ReferralSide, [ReferralNoteRecord]) in
             guard let referral = try await Referral.query(on: db).filter(\.$id == id).with(\.$patient).with(\.$referrer).with(\.$recipient).with(\.$recipientOrganisation).first(),
-                  let side = try await side(of: caller, in: referral, on: db)
+                  let side = try await self.side(of: caller, in: referral, on: db)
             else { throw AppError.notFound }
-            if side == .recipient, referral.referralState == .sent {
-                referral.state = ReferralState.received.rawValue
-                referral.receivedAt = clock.now()
-                referral.updatedAt = clock.now()
-                try await referral.save(on: db)
-            }
             let notes = try await ReferralNoteRecord.query(on: db).filter(\.$referral.$id == id).with(\.$author).sort(\.$createdAt).all()
-            try await auditor.record("referral.read", patient: referral.$patient.id, subject: "referral:\(id)", by: caller, on: db)
-            return Loaded(referral: referral, side: side, notes: notes, organisation: referral.recipientOrganisation)
+            return (referral, side, notes)
         }
+        try await database.db().transaction { db in
+            if side == .recipient, referral.referralState == .sent {
+                // Only if still sent: the snapshot may be a moment old.
+                let now = clock.now()
+                try await Referral.query(on: db).filter(\.$id == id).filter(\.$state == ReferralState.sent.rawValue)
+                    .set(\.$state, to: ReferralState.received.rawValue).set(\.$receivedAt, to: now).set(\.$updatedAt, to: now).update()
+                referral.state = ReferralState.received.rawValue
+                referral.receivedAt = now
+            }
+            try await auditor.record("referral.read", patient: referral.$patient.id, subject: "referral:\(id)", by: caller, on: db)
+        }
+        return Loaded(referral: referral, side: side, notes: notes, organisation: referral.recipientOrganisation)
     }
 
     /// Which side of the loop `caller` is on, or nil if neither (they get "not found").

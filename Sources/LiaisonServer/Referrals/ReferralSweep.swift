@@ -9,16 +9,19 @@ import SQLKit
 /// Chases open loops: reminds before the acknowledgement is due, flags it overdue, escalates to
 /// the organisation's administrators, expires referrals nobody answered, and chases closing notes.
 ///
-/// Safe with several servers and across restarts: each referral is claimed with
-/// `FOR UPDATE SKIP LOCKED` (PostgreSQL), and each reminder kind is recorded once per referral
-/// under a unique constraint, in the same transaction as the messages it sends.
+/// Works on sets, a batch of referrals per transaction: one query finds the candidates with what
+/// the messages need, one statement claims them, and the notifications, emails and audit entries
+/// are written in bulk. Safe with several servers and across restarts: a reminder is claimed by
+/// inserting its (referral, kind) row under a unique constraint, ignoring conflicts, and an expiry
+/// by an update that re-checks the state, so whichever server claims a referral first acts on it.
 struct ReferralSweep: Sendable {
     let database: LiaisonDatabase
     let clock: any Clock
     let notifier: Notifier
     let outbox: Outbox
     let auditor: Auditor
-    let batchSize = 500
+    /// Referrals handled per transaction: short enough not to hold the writer for long.
+    var batchSize = 2_000
 
     enum Reminder: String, CaseIterable {
         case dueSoon = "due-soon"
@@ -32,104 +35,187 @@ struct ReferralSweep: Sendable {
         var reminders: [String: Int] = [:]
     }
 
+    /// A referral the sweep acts on, with the names its messages use.
+    private struct Candidate {
+        let id: UUID
+        let patientID: UUID
+        let patient: String
+        let referrerID: UUID
+        let referrer: String
+        let recipientID: UUID?
+        let organisationID: UUID?
+
+        var link: String { SiteURL.referral(id).path }
+    }
+
+    /// A person a message goes to.
+    private struct Person: Hashable {
+        let id: UUID
+        let email: String
+    }
+
     /// One pass over every open loop. Returns what it did.
     @discardableResult
     func run() async throws -> Outcome {
         let now = clock.now()
         var outcome = Outcome()
-        let open = [ReferralState.sent.rawValue, ReferralState.received.rawValue]
-        outcome.expired = try await forEach(Referral.query(on: database.db()).filter(\.$state ~~ open).filter(\.$expiresAt <= now)) { referral, db in
-            try await expire(referral, on: db)
-        }
-        let lead = ServiceLevelTargets.standard.reminderLead
-        let candidates: [(Reminder, QueryBuilder<Referral>)] = [
-            (.dueSoon, Referral.query(on: database.db()).filter(\.$state ~~ open).filter(\.$acknowledgementDueAt > now).filter(\.$acknowledgementDueAt <= now.addingTimeInterval(lead))),
-            (.overdue, Referral.query(on: database.db()).filter(\.$state ~~ open).filter(\.$acknowledgementDueAt < now)),
-            (.escalated, Referral.query(on: database.db()).filter(\.$state ~~ open).filter(\.$escalateAt < now)),
-            (.closingOverdue, Referral.query(on: database.db()).filter(\.$state == ReferralState.inCare.rawValue).filter(\.$closingDueAt < now)),
-        ]
-        for (kind, query) in candidates {
-            let notYetSent = SQLQueryString("NOT EXISTS (SELECT 1 FROM referral_reminders r WHERE r.referral_id = referrals.id AND r.kind = \(bind: kind.rawValue))")
-            let sent = try await forEach(query.filter(.sql(notYetSent))) { referral, db in
-                try await remind(referral, kind, on: db)
-            }
-            outcome.reminders[kind.rawValue] = sent
+        outcome.expired = try await inBatches { db in try await expire(now: now, on: db) }
+        for kind in Reminder.allCases {
+            outcome.reminders[kind.rawValue] = try await inBatches { db in try await remind(kind, now: now, on: db) }
         }
         return outcome
     }
 
-    /// Runs `work` for each matching referral in its own transaction, claiming the row first.
-    private func forEach(_ query: QueryBuilder<Referral>, _ work: @Sendable @escaping (Referral, any Database) async throws -> Bool) async throws -> Int {
+    /// Runs `batch` in its own transaction until a batch finds fewer candidates than it may take.
+    private func inBatches(_ batch: @Sendable @escaping (any Database) async throws -> (found: Int, done: Int)) async throws -> Int {
         var done = 0
-        let ids = try await query.field(\.$id).limit(batchSize * 20).all().compactMap(\.id)
-        for id in ids {
-            let claimed = try await database.db().transaction { db -> Bool in
-                let sql = db as! any SQLDatabase
-                if sql.dialect.name == "postgresql" {
-                    // Another server already holds this referral: leave it to them.
-                    let row = try await sql.select().column("id").from(Referral.schema).where("id", .equal, id)
-                        .lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")).first()
-                    if row == nil { return false }
-                }
-                guard let referral = try await Referral.query(on: db).filter(\.$id == id).with(\.$patient).with(\.$referrer).with(\.$recipientOrganisation).first() else { return false }
-                return try await work(referral, db)
-            }
-            if claimed { done += 1 }
+        while true {
+            let result = try await database.db().transaction { db in try await batch(db) }
+            done += result.done
+            if result.found < batchSize { return done }
         }
-        return done
     }
 
-    private func expire(_ referral: Referral, on db: any Database) async throws -> Bool {
-        guard referral.referralState.awaitsAcknowledgement else { return false }
-        referral.state = try ReferralStateMachine.apply(.expire, to: referral.referralState, by: .system).rawValue
-        referral.updatedAt = clock.now()
-        referral.endedReason = "No answer before the referral expired."
-        try await referral.save(on: db)
+    /// States the state machine lets the system expire.
+    private static let expirable = ReferralState.allCases.filter { (try? ReferralStateMachine.apply(.expire, to: $0, by: .system)) == .expired }.map(\.rawValue)
+    private static let awaiting = ReferralState.allCases.filter(\.awaitsAcknowledgement).map(\.rawValue)
+
+    private func expire(now: Date, on db: any Database) async throws -> (found: Int, done: Int) {
+        let sql = db as! any SQLDatabase
+        let found = try await candidates("r.state IN (\(binds: Self.expirable)) AND r.expires_at <= \(bind: now)", on: sql)
+        guard !found.isEmpty else { return (0, 0) }
+        let reason = "No answer before the referral expired."
+        let claimed = try await Set(sql.raw("""
+            UPDATE referrals SET state = \(bind: ReferralState.expired.rawValue), updated_at = \(bind: now), ended_reason = \(bind: reason)
+            WHERE id IN (\(binds: found.map(\.id))) AND state IN (\(binds: Self.expirable)) RETURNING id
+            """).all().map { try $0.decode(column: "id", as: UUID.self) })
+        let expired = found.filter { claimed.contains($0.id) }
         try await notifier.notify(
-            [referral.$referrer.id], patient: nil, kind: "referral.expired",
-            message: "Your referral for \(referral.patient.givenName) \(referral.patient.familyName) expired without an answer. Consider referring elsewhere.",
-            link: SiteURL.referral(referral.id!).path, on: db)
+            expired.map {
+                Notifier.Notice(
+                    userID: $0.referrerID, patientID: nil, kind: "referral.expired",
+                    message: "Your referral for \($0.patient) expired without an answer. Consider referring elsewhere.", link: $0.link)
+            }, on: db)
         try await AuditLog.append(
-            .init(actorID: nil, action: "referral.expire", patientID: referral.$patient.id, subject: "referral:\(referral.id!)", purpose: "service-level target", requestID: "sweep"),
-            at: clock.now(), on: db)
-        return true
+            expired.map {
+                .init(actorID: nil, action: "referral.expire", patientID: $0.patientID, subject: "referral:\($0.id)", purpose: "service-level target", requestID: "sweep")
+            }, at: now, on: db)
+        return (found.count, expired.count)
     }
 
-    private func remind(_ referral: Referral, _ kind: Reminder, on db: any Database) async throws -> Bool {
-        // The reminder row is the idempotency key; if it exists another pass already sent this.
-        if try await ReferralReminder.query(on: db).filter(\.$referral.$id == referral.requireID()).filter(\.$kind == kind.rawValue).first() != nil {
-            return false
-        }
-        try await ReferralReminder(referralID: referral.requireID(), kind: kind.rawValue, createdAt: clock.now()).create(on: db)
-        let patient = "\(referral.patient.givenName) \(referral.patient.familyName)"
-        let link = SiteURL.referral(referral.id!).path
-        let recipients = try await ReferralService.recipientUsers(of: referral, on: db)
-        switch kind {
+    private func remind(_ kind: Reminder, now: Date, on db: any Database) async throws -> (found: Int, done: Int) {
+        let sql = db as! any SQLDatabase
+        let due: SQLQueryString = switch kind {
         case .dueSoon:
-            try await tell(recipients, "referral.due-soon", "The acknowledgement for \(patient)'s referral from \(referral.referrer.displayName) is due soon.", link, email: true, on: db)
-        case .overdue:
-            try await tell(recipients, "referral.overdue", "The acknowledgement for \(patient)'s referral from \(referral.referrer.displayName) is overdue.", link, email: true, on: db)
-            try await tell([referral.referrer], "referral.overdue", "You have not yet heard back about \(patient)'s referral; it is overdue and the recipient has been reminded.", link, email: false, on: db)
+            "r.state IN (\(binds: Self.awaiting)) AND r.acknowledgement_due_at > \(bind: now) AND r.acknowledgement_due_at <= \(bind: now.addingTimeInterval(ServiceLevelTargets.standard.reminderLead))"
+        case .overdue: "r.state IN (\(binds: Self.awaiting)) AND r.acknowledgement_due_at < \(bind: now)"
+        case .escalated: "r.state IN (\(binds: Self.awaiting)) AND r.escalate_at < \(bind: now)"
+        case .closingOverdue: "r.state = \(bind: ReferralState.inCare.rawValue) AND r.closing_due_at < \(bind: now)"
+        }
+        let found = try await candidates(
+            "\(due) AND NOT EXISTS (SELECT 1 FROM referral_reminders m WHERE m.referral_id = r.id AND m.kind = \(bind: kind.rawValue))", on: sql)
+        guard !found.isEmpty else { return (0, 0) }
+        // The reminder row is the idempotency key: only referrals whose row this pass inserted are chased.
+        var insert = sql.insert(into: ReferralReminder.schema).columns("id", "referral_id", "kind", "created_at")
+        for candidate in found {
+            insert = insert.values(SQLBind(UUID()), SQLBind(candidate.id), SQLBind(kind.rawValue), SQLBind(now))
+        }
+        let claimed = try await Set(insert.ignoringConflicts(with: ["referral_id", "kind"]).returning("referral_id").all()
+            .map { try $0.decode(column: "referral_id", as: UUID.self) })
+        let chased = found.filter { claimed.contains($0.id) }
+        var notices: [Notifier.Notice] = [], emails: [Outbox.Email] = []
+        func tell(_ people: [Person], _ noticeKind: String, _ message: String, _ referral: Candidate, email: Bool) {
+            for person in Set(people) {
+                notices.append(.init(userID: person.id, patientID: nil, kind: noticeKind, message: message, link: referral.link))
+                if email { emails.append(.init(to: person.email, subject: "Liaison: a referral needs you", body: message)) }
+            }
+        }
+        switch kind {
+        case .dueSoon, .overdue, .closingOverdue:
+            let recipients = try await recipients(of: chased, on: sql)
+            let referrers = kind == .overdue ? try await people(chased.map(\.referrerID), on: sql) : [:]
+            for referral in chased {
+                let owed = recipients[referral.id] ?? []
+                switch kind {
+                case .dueSoon:
+                    tell(owed, "referral.due-soon", "The acknowledgement for \(referral.patient)'s referral from \(referral.referrer) is due soon.", referral, email: true)
+                case .overdue:
+                    tell(owed, "referral.overdue", "The acknowledgement for \(referral.patient)'s referral from \(referral.referrer) is overdue.", referral, email: true)
+                    tell(referrers[referral.referrerID].map { [$0] } ?? [], "referral.overdue",
+                         "You have not yet heard back about \(referral.patient)'s referral; it is overdue and the recipient has been reminded.", referral, email: false)
+                default:
+                    tell(owed, "referral.closing-overdue", "The closing summary for \(referral.patient), owed to \(referral.referrer), is overdue.", referral, email: true)
+                }
+            }
         case .escalated:
-            let administrators = try await organisationAdministrators(referral, on: db)
-            try await tell(administrators, "referral.escalated", "A referral for \(patient) from \(referral.referrer.displayName) is still unacknowledged well past its due time.", link, email: true, on: db)
-        case .closingOverdue:
-            try await tell(recipients, "referral.closing-overdue", "The closing summary for \(patient), owed to \(referral.referrer.displayName), is overdue.", link, email: true, on: db)
+            let administrators = try await members(of: chased.compactMap(\.organisationID), role: .administrator, on: sql)
+            for referral in chased {
+                tell(referral.organisationID.flatMap { administrators[$0] } ?? [], "referral.escalated",
+                     "A referral for \(referral.patient) from \(referral.referrer) is still unacknowledged well past its due time.", referral, email: true)
+            }
         }
-        return true
+        try await notifier.notify(notices, on: db)
+        try await outbox.email(emails, on: db)
+        return (found.count, chased.count)
     }
 
-    private func tell(_ users: [UserAccount], _ kind: String, _ message: String, _ link: String, email: Bool, on db: any Database) async throws {
-        try await notifier.notify(users.compactMap(\.id), patient: nil, kind: kind, message: message, link: link, on: db)
-        if email {
-            for user in users { try await outbox.email(to: user.email, subject: "Liaison: a referral needs you", body: message, on: db) }
+    /// Up to a batch of referrals matching `condition` (on alias `r`), with their patient's and referrer's names.
+    private func candidates(_ condition: SQLQueryString, on sql: any SQLDatabase) async throws -> [Candidate] {
+        try await sql.raw("""
+            SELECT r.id, r.patient_id, r.referrer_id, r.recipient_id, r.recipient_organisation_id, p.given_name, p.family_name, u.display_name
+            FROM referrals r JOIN patients p ON p.id = r.patient_id JOIN users u ON u.id = r.referrer_id
+            WHERE \(condition) LIMIT \(literal: batchSize)
+            """).all().map { row in
+            Candidate(
+                id: try row.decode(column: "id", as: UUID.self), patientID: try row.decode(column: "patient_id", as: UUID.self),
+                patient: "\(try row.decode(column: "given_name", as: String.self)) \(try row.decode(column: "family_name", as: String.self))",
+                referrerID: try row.decode(column: "referrer_id", as: UUID.self), referrer: try row.decode(column: "display_name", as: String.self),
+                recipientID: try row.decode(column: "recipient_id", as: UUID?.self),
+                organisationID: try row.decode(column: "recipient_organisation_id", as: UUID?.self))
         }
     }
 
-    private func organisationAdministrators(_ referral: Referral, on db: any Database) async throws -> [UserAccount] {
-        guard let organisation = referral.$recipientOrganisation.id else { return [] }
-        return try await Membership.query(on: db).filter(\.$organisation.$id == organisation)
-            .filter(\.$role == MembershipRole.administrator.rawValue).with(\.$user).all().map(\.user)
+    /// Who owes each referral's answer: the named recipient, or every clinician of the intake organisation
+    /// (as `ReferralService.recipientUsers` decides for one referral).
+    private func recipients(of referrals: [Candidate], on sql: any SQLDatabase) async throws -> [UUID: [Person]] {
+        let named = try await people(referrals.compactMap(\.recipientID), on: sql)
+        let intake = try await members(of: referrals.filter { $0.recipientID == nil }.compactMap(\.organisationID), role: nil, on: sql)
+        var owed: [UUID: [Person]] = [:]
+        for referral in referrals {
+            if let recipient = referral.recipientID {
+                owed[referral.id] = named[recipient].map { [$0] } ?? []
+            } else if let organisation = referral.organisationID {
+                owed[referral.id] = intake[organisation] ?? []
+            }
+        }
+        return owed
+    }
+
+    private func people(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: Person] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        let rows = try await sql.raw("SELECT id, email FROM users WHERE id IN (\(binds: unique))").all()
+        return Dictionary(uniqueKeysWithValues: try rows.map {
+            let person = Person(id: try $0.decode(column: "id", as: UUID.self), email: try $0.decode(column: "email", as: String.self))
+            return (person.id, person)
+        })
+    }
+
+    /// The members of each organisation, or only those with `role`.
+    private func members(of organisations: [UUID], role: MembershipRole?, on sql: any SQLDatabase) async throws -> [UUID: [Person]] {
+        let unique = Array(Set(organisations))
+        guard !unique.isEmpty else { return [:] }
+        let roleFilter: SQLQueryString = role.map { "AND m.role = \(bind: $0.rawValue)" } ?? ""
+        let rows = try await sql.raw("""
+            SELECT m.organisation_id, u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.organisation_id IN (\(binds: unique)) \(roleFilter)
+            """).all()
+        var members: [UUID: [Person]] = [:]
+        for row in rows {
+            let person = Person(id: try row.decode(column: "id", as: UUID.self), email: try row.decode(column: "email", as: String.self))
+            members[try row.decode(column: "organisation_id", as: UUID.self), default: []].append(person)
+        }
+        return members
     }
 }
 

@@ -14,26 +14,36 @@ struct WorklistLine: Sendable {
     let dueSoon: Bool
     let href: String
 
-    init(_ item: ReferralWorklists.Item, counterpart: String) {
-        let referral = item.referral
-        patient = "\(referral.patient.familyName), \(referral.patient.givenName)"
-        self.counterpart = counterpart
-        urgency = referral.referralUrgency.label
-        state = referral.referralState.label
+    init(_ item: ReferralWorklists.Item) {
+        patient = "\(item.patientFamilyName), \(item.patientGivenName)"
+        counterpart = item.counterpart
+        urgency = item.urgency.label
+        state = item.state.label
         owed = item.owed
-        due = item.due.map { DisplayDate.dateTime($0, in: referral.recipientOrganisation?.calendar.timeZone ?? .gmt) }
+        due = item.due.map { DisplayDate.dateTime($0, in: item.timeZone) }
         overdue = item.status == .overdue
         dueSoon = item.status == .dueSoon
-        href = SiteURL.referral(referral.id!).path
+        href = SiteURL.referral(item.referralID).path
+    }
+}
+
+/// A worklist's lines, and how many more there are than it shows.
+struct WorklistSection: Sendable {
+    let lines: [WorklistLine]
+    /// `nil` rather than 0 so the template shows no badge or note.
+    let overdue: Int?
+    let hidden: Int?
+
+    init(_ list: ReferralWorklists.List) {
+        lines = list.items.map(WorklistLine.init)
+        overdue = list.overdue == 0 ? nil : list.overdue
+        hidden = list.total > list.items.count ? list.total - list.items.count : nil
     }
 }
 
 struct WorklistsPage: Sendable {
-    let owed: [WorklistLine]
-    let waiting: [WorklistLine]
-    /// `nil` rather than 0 so the template shows no badge.
-    let owedOverdue: Int?
-    let waitingOverdue: Int?
+    let owed: WorklistSection
+    let waiting: WorklistSection
     let newPath = SiteURL.newReferral.path
 }
 
@@ -200,7 +210,7 @@ struct ReferralReportPage: Sendable {
     let total: Row
     let rows: [Row]
     let chart: String
-    let overdueLines: [WorklistLine]
+    let overdue: WorklistSection
     let errors: [String]
 
     static func row(_ name: String, _ metrics: LoopMetrics) -> Row {

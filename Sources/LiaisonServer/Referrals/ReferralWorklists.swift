@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import LiaisonCore
 import LiaisonData
+import SQLKit
 
 /// The lists that keep loops from being forgotten, and the figures that show how well they close.
 struct ReferralWorklists: Sendable {
@@ -9,67 +10,142 @@ struct ReferralWorklists: Sendable {
     let clock: any Clock
     let auditor: Auditor
 
-    /// One line of a worklist.
+    /// One line of a worklist: only what the list shows.
     struct Item: Sendable {
-        let referral: Referral
+        let referralID: UUID
+        let patientGivenName: String
+        let patientFamilyName: String
+        /// The other side: the referrer, or the recipient (a clinician or an organisation's intake).
+        let counterpart: String
+        let urgency: Urgency
+        let state: ReferralState
         /// What is owed now and by when.
         let owed: String
         let due: Date?
+        /// The receiving organisation's zone, in which due times are shown.
+        let timeZone: TimeZone
         let status: DueStatus?
     }
 
-    /// What the caller owes: acknowledgements (theirs, or their organisations' unclaimed intake)
-    /// and closing summaries after discharge. Overdue first, then by due time.
-    func owed(by caller: Caller) async throws -> [Item] {
-        let db = database.db()
-        let organisations = Array(caller.identity.actor.memberships.keys)
-        let awaiting = [ReferralState.sent.rawValue, ReferralState.received.rawValue]
-        let acknowledgements = try await Referral.query(on: db)
-            .filter(\.$state ~~ awaiting)
-            .group(.or) { group in
-                group.filter(\.$recipient.$id == caller.userID)
-                group.group(.and) { $0.filter(\.$recipient.$id == nil).filter(\.$recipientOrganisation.$id ~~ organisations) }
-            }
-            .with(\.$patient).with(\.$referrer).with(\.$recipientOrganisation).sort(\.$acknowledgementDueAt).limit(500).all()
-        let closings = try await Referral.query(on: db)
-            .filter(\.$recipient.$id == caller.userID).filter(\.$state == ReferralState.inCare.rawValue).filter(\.$dischargedAt != nil)
-            .with(\.$patient).with(\.$referrer).with(\.$recipientOrganisation).sort(\.$closingDueAt).limit(500).all()
-        let now = clock.now()
-        let items = acknowledgements.map { item($0, owed: "Acknowledgement", due: $0.acknowledgementDueAt, now: now) }
-            + closings.map { item($0, owed: "Closing summary", due: $0.closingDueAt, now: now) }
-        try await audit("worklist.owed", count: items.count, by: caller)
-        return items.sorted { ($0.due ?? .distantFuture) < ($1.due ?? .distantFuture) }
+    /// The most pressing lines of a worklist (overdue first, then by due time) and its size.
+    struct List: Sendable {
+        let items: [Item]
+        let total: Int
+        let overdue: Int
     }
 
-    /// What the caller is waiting to hear about: their open referrals, overdue first.
-    func waiting(by caller: Caller) async throws -> [Item] {
+    /// Lines shown at most; the totals count the rest.
+    static let limit = 100
+
+    /// What the caller owes: acknowledgements (theirs, or their organisations' unclaimed intake)
+    /// and closing summaries after discharge.
+    func owed(by caller: Caller) async throws -> List {
+        let awaiting = Self.states(\.awaitsAcknowledgement)
+        let organisations = Array(caller.identity.actor.memberships.keys)
+        let intake: SQLQueryString = organisations.isEmpty
+            ? "FALSE" : "(r.recipient_id IS NULL AND r.recipient_organisation_id IN (\(binds: organisations)))"
+        let list = try await lines(
+            filter: """
+                (r.state IN (\(binds: awaiting)) AND (r.recipient_id = \(bind: caller.userID) OR \(intake)))
+                OR (r.recipient_id = \(bind: caller.userID) AND r.state = \(bind: ReferralState.inCare.rawValue) AND r.discharged_at IS NOT NULL)
+                """,
+            due: "CASE WHEN r.state = \(bind: ReferralState.inCare.rawValue) THEN r.closing_due_at ELSE r.acknowledgement_due_at END",
+            owed: { $0 == .inCare ? "Closing summary" : "Acknowledgement" },
+            counterpart: { row in row.referrer })
+        try await auditor.recordRead("worklist.owed", patient: nil, subject: "referrals:\(list.items.count)", by: caller, in: database)
+        return list
+    }
+
+    /// What the caller is waiting to hear about: their open referrals.
+    func waiting(by caller: Caller) async throws -> List {
         let open = [ReferralState.draft, .sent, .received, .accepted, .scheduled, .inCare].map(\.rawValue)
-        let referrals = try await Referral.query(on: database.db())
-            .filter(\.$referrer.$id == caller.userID).filter(\.$state ~~ open)
-            .with(\.$patient).with(\.$recipient).with(\.$recipientOrganisation).sort(\.$acknowledgementDueAt).limit(500).all()
-        let now = clock.now()
-        let items = referrals.map { referral -> Item in
-            switch referral.referralState {
-            case .draft: Item(referral: referral, owed: "Not sent yet", due: nil, status: nil)
-            case .sent, .received: item(referral, owed: "Acknowledgement", due: referral.acknowledgementDueAt, now: now)
-            default: item(referral, owed: "Closing summary", due: referral.closingDueAt, now: now)
-            }
-        }
-        try await audit("worklist.waiting", count: items.count, by: caller)
-        return items.sorted { (($0.status == .overdue) ? 0 : 1, $0.due ?? .distantFuture) < (($1.status == .overdue) ? 0 : 1, $1.due ?? .distantFuture) }
+        let awaiting = Self.states(\.awaitsAcknowledgement)
+        let list = try await lines(
+            filter: "r.referrer_id = \(bind: caller.userID) AND r.state IN (\(binds: open))",
+            due: """
+                CASE WHEN r.state IN (\(binds: awaiting)) THEN r.acknowledgement_due_at
+                WHEN r.state = \(bind: ReferralState.draft.rawValue) THEN NULL ELSE r.closing_due_at END
+                """,
+            owed: { state in
+                switch state {
+                case .draft: "Not sent yet"
+                case .sent, .received: "Acknowledgement"
+                default: "Closing summary"
+                }
+            },
+            counterpart: { row in row.recipient ?? "\(row.organisation ?? "Organisation") intake" })
+        try await auditor.recordRead("worklist.waiting", patient: nil, subject: "referrals:\(list.items.count)", by: caller, in: database)
+        return list
     }
 
     /// Unacknowledged referrals past due that the organisation owes (its administrators' view).
-    func overdue(for organisationID: UUID, by caller: Caller) async throws -> [Item] {
+    func overdue(for organisationID: UUID, by caller: Caller) async throws -> List {
         guard caller.identity.actor.mayAdminister(organisation: organisationID) else { throw AppError.forbidden }
+        let list = try await lines(
+            filter: """
+                r.recipient_organisation_id = \(bind: organisationID) AND r.state IN (\(binds: Self.states(\.awaitsAcknowledgement)))
+                AND r.acknowledgement_due_at < \(bind: clock.now())
+                """,
+            due: "r.acknowledgement_due_at",
+            owed: { _ in "Acknowledgement" },
+            counterpart: { row in row.recipient ?? "Intake" })
+        try await auditor.recordRead("worklist.organisation-overdue", patient: nil, subject: "referrals:\(list.items.count)", by: caller, in: database)
+        return list
+    }
+
+    private static func states(_ include: (ReferralState) -> Bool) -> [String] {
+        ReferralState.allCases.filter(include).map(\.rawValue)
+    }
+
+    /// The names a line's counterpart is chosen from.
+    struct Names {
+        let referrer: String
+        let recipient: String?
+        let organisation: String?
+    }
+
+    /// One query for the lines (only the columns shown, most pressing first) and one for the totals.
+    private func lines(
+        filter: SQLQueryString, due: SQLQueryString, owed: (ReferralState) -> String, counterpart: (Names) -> String
+    ) async throws -> List {
+        let sql = database.reader() as! any SQLDatabase
         let now = clock.now()
-        let referrals = try await Referral.query(on: database.db())
-            .filter(\.$recipientOrganisation.$id == organisationID)
-            .filter(\.$state ~~ [ReferralState.sent.rawValue, ReferralState.received.rawValue])
-            .filter(\.$acknowledgementDueAt < now)
-            .with(\.$patient).with(\.$referrer).with(\.$recipient).with(\.$recipientOrganisation).sort(\.$acknowledgementDueAt).limit(500).all()
-        try await audit("worklist.organisation-overdue", count: referrals.count, by: caller)
-        return referrals.map { item($0, owed: "Acknowledgement", due: $0.acknowledgementDueAt, now: now) }
+        let rows = try await sql.raw("""
+            SELECT r.id, r.state, r.urgency, \(due) AS due, p.given_name, p.family_name,
+                referrer.display_name AS referrer_name, recipient.display_name AS recipient_name, o.name AS organisation_name, o.time_zone
+            FROM referrals r
+            JOIN patients p ON p.id = r.patient_id
+            JOIN users referrer ON referrer.id = r.referrer_id
+            LEFT JOIN users recipient ON recipient.id = r.recipient_id
+            LEFT JOIN organisations o ON o.id = r.recipient_organisation_id
+            WHERE \(filter)
+            ORDER BY CASE WHEN \(due) < \(bind: now) THEN 0 ELSE 1 END, CASE WHEN \(due) IS NULL THEN 1 ELSE 0 END, \(due), r.id
+            LIMIT \(literal: Self.limit)
+            """).all()
+        let totals = try await sql.raw("""
+            SELECT COUNT(*) AS total, SUM(CASE WHEN \(due) < \(bind: now) THEN 1 ELSE 0 END) AS overdue FROM referrals r WHERE \(filter)
+            """).first()
+        let lead = ServiceLevelTargets.standard.reminderLead
+        let items = try rows.map { row in
+            let state = ReferralState(rawValue: try row.decode(column: "state", as: String.self)) ?? .draft
+            let dueAt = try row.decode(column: "due", as: Date?.self)
+            let names = Names(
+                referrer: try row.decode(column: "referrer_name", as: String.self),
+                recipient: try row.decode(column: "recipient_name", as: String?.self),
+                organisation: try row.decode(column: "organisation_name", as: String?.self))
+            return Item(
+                referralID: try row.decode(column: "id", as: UUID.self),
+                patientGivenName: try row.decode(column: "given_name", as: String.self),
+                patientFamilyName: try row.decode(column: "family_name", as: String.self),
+                counterpart: counterpart(names),
+                urgency: Urgency(rawValue: try row.decode(column: "urgency", as: String.self)) ?? .routine,
+                state: state, owed: owed(state), due: dueAt,
+                timeZone: try row.decode(column: "time_zone", as: String?.self).flatMap(TimeZone.init(identifier:)) ?? .gmt,
+                status: dueAt.map { DueStatus.of(due: $0, now: now, lead: lead) })
+        }
+        return List(
+            items: items, total: try totals?.decode(column: "total", as: Int.self) ?? 0,
+            overdue: try totals?.decode(column: "overdue", as: Int?.self) ?? 0)
     }
 
     struct Report: Sendable {
@@ -80,7 +156,7 @@ struct ReferralWorklists: Sendable {
     /// Loop metrics for referrals sent to the organisation within `period`, overall and per recipient.
     func report(for organisationID: UUID, from start: Date, to end: Date, by actor: Actor) async throws -> Report {
         guard actor.mayAdminister(organisation: organisationID) else { throw AppError.forbidden }
-        let referrals = try await Referral.query(on: database.db())
+        let referrals = try await Referral.query(on: database.reader())
             .filter(\.$recipientOrganisation.$id == organisationID).filter(\.$sentAt >= start).filter(\.$sentAt < end)
             .with(\.$recipient).limit(100_000).all()
         let now = clock.now()
@@ -96,15 +172,5 @@ struct ReferralWorklists: Sendable {
             sentAt: referral.sentAt ?? referral.createdAt, acknowledgedAt: referral.acknowledgedAt,
             acceptedAt: referral.referralState == .declined ? nil : referral.acknowledgedAt, closedAt: referral.closedAt,
             acknowledgementDue: referral.acknowledgementDueAt, state: referral.referralState)
-    }
-
-    private func item(_ referral: Referral, owed: String, due: Date?, now: Date) -> Item {
-        Item(referral: referral, owed: owed, due: due, status: due.map { DueStatus.of(due: $0, now: now, lead: ServiceLevelTargets.standard.reminderLead) })
-    }
-
-    private func audit(_ action: String, count: Int, by caller: Caller) async throws {
-        try await database.db().transaction { db in
-            try await auditor.record(action, patient: nil, subject: "referrals:\(count)", by: caller, on: db)
-        }
     }
 }

@@ -86,7 +86,11 @@ struct ReferralsAPI: Sendable {
         }
 
         let box: String
+        /// The most pressing lines, at most `ReferralWorklists.limit`.
         let referrals: [Line]
+        /// Every line in the box, shown or not.
+        let total: Int
+        let overdue: Int
     }
 
     struct CreateInput: Decodable {
@@ -103,16 +107,17 @@ struct ReferralsAPI: Sendable {
         _ = try context.requireClinician()
         let box = request.uri.queryParameters["box"].map(String.init) ?? "owed"
         let caller = try context.caller()
-        let items: [ReferralWorklists.Item]
+        let list: ReferralWorklists.List
         switch box {
-        case "owed": items = try await worklists.owed(by: caller)
-        case "waiting": items = try await worklists.waiting(by: caller)
+        case "owed": list = try await worklists.owed(by: caller)
+        case "waiting": list = try await worklists.waiting(by: caller)
         default: throw AppError.invalid(ReferralService.problem("box", "box must be owed or waiting."))
         }
-        return Worklist(box: box, referrals: items.map {
-            .init(referralID: $0.referral.id!, patientName: "\($0.referral.patient.givenName) \($0.referral.patient.familyName)",
-                  state: $0.referral.state, owed: $0.owed, dueAt: $0.due, status: $0.status?.rawValue)
-        })
+        let lines = list.items.map {
+            Worklist.Line(referralID: $0.referralID, patientName: "\($0.patientGivenName) \($0.patientFamilyName)",
+                          state: $0.state.rawValue, owed: $0.owed, dueAt: $0.due, status: $0.status?.rawValue)
+        }
+        return Worklist(box: box, referrals: lines, total: list.total, overdue: list.overdue)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ReferralDTO> {
@@ -122,8 +127,8 @@ struct ReferralsAPI: Sendable {
             .init(patientID: input.patientID, recipientID: input.recipientID, recipientOrganisationID: input.recipientOrganisationID,
                   urgency: input.urgency, letter: input.letter ?? [:], sendNow: !(input.draft ?? false)),
             by: try context.caller())
-        let loaded = try await referrals.load(referral.id!, by: try context.caller())
-        return EditedResponse(status: .created, response: ReferralDTO(loaded.referral, side: loaded.side, notes: loaded.notes))
+        // Everything in the answer is what the caller has just written; a new referral has no notes yet.
+        return EditedResponse(status: .created, response: ReferralDTO(referral, side: .referrer, notes: []))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ReferralDTO {

@@ -29,12 +29,7 @@ struct ReferralsController: Sendable {
     @Sendable func worklistsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireClinician()
         let caller = try context.caller()
-        let owed = try await worklists.owed(by: caller).map { WorklistLine($0, counterpart: $0.referral.referrer.displayName) }
-        let waiting = try await worklists.waiting(by: caller).map {
-            WorklistLine($0, counterpart: $0.referral.recipient?.displayName ?? "\($0.referral.recipientOrganisation?.name ?? "Organisation") intake")
-        }
-        let owedOverdue = owed.filter(\.overdue).count, waitingOverdue = waiting.filter(\.overdue).count
-        let page = WorklistsPage(owed: owed, waiting: waiting, owedOverdue: owedOverdue == 0 ? nil : owedOverdue, waitingOverdue: waitingOverdue == 0 ? nil : waitingOverdue)
+        let page = WorklistsPage(owed: WorklistSection(try await worklists.owed(by: caller)), waiting: WorklistSection(try await worklists.waiting(by: caller)))
         return views.page("referrals", title: "Referrals", page, request: request, context: context)
     }
 
@@ -201,7 +196,7 @@ struct ReferralsController: Sendable {
         if start >= end { errors.append("The period must start before it ends.") }
         let caller = try context.caller()
         let report = try await worklists.report(for: chosen, from: start, to: max(end, start), by: identity.actor)
-        let overdue = try await worklists.overdue(for: chosen, by: caller).map { WorklistLine($0, counterpart: $0.referral.recipient?.displayName ?? "Intake") }
+        let overdue = WorklistSection(try await worklists.overdue(for: chosen, by: caller))
         let chart = BarChart.svg(
             title: "Median hours to acknowledge, per clinician",
             bars: report.byClinician.map { ($0.name, $0.metrics.medianHoursToAcknowledge ?? 0, ReferralReportPage.hours($0.metrics.medianHoursToAcknowledge)) })
@@ -210,7 +205,7 @@ struct ReferralsController: Sendable {
             organisations: administered.map { Choice(value: $0.id!.uuidString.lowercased(), label: $0.name, selected: $0.id == chosen) },
             from: (from ?? defaultFrom).description, to: (to ?? today).description,
             total: ReferralReportPage.row("All referrals", report.organisation),
-            rows: report.byClinician.map { ReferralReportPage.row($0.name, $0.metrics) }, chart: chart, overdueLines: overdue, errors: errors)
+            rows: report.byClinician.map { ReferralReportPage.row($0.name, $0.metrics) }, chart: chart, overdue: overdue, errors: errors)
         return views.page("referral-report", title: "Referral loops", page, request: request, context: context, status: errors.isEmpty ? .ok : .badRequest)
     }
 }
