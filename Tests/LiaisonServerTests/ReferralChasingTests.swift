@@ -101,6 +101,32 @@ import Testing
         }
     }
 
+    @Test func worklistsShowTheMostPressingAndCountTheRest() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            let limit = ReferralWorklists.limit
+            for _ in 0..<(limit + 2) { _ = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist) }
+            clock.advance(by: 10 * 86400)
+            let fresh = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+
+            let owed = try await world.apiToken(for: cast.lindqvist).call(.get, "/api/v1/referrals?box=owed").json()
+            let lines = owed["referrals"] as? [[String: Any]] ?? []
+            #expect(lines.count == limit)
+            #expect(owed["total"] as? Int == limit + 3)
+            #expect(owed["overdue"] as? Int == limit + 2)
+            // Overdue first: the one just sent is among those not shown.
+            #expect(lines.allSatisfy { $0["status"] as? String == "overdue" })
+            #expect(!lines.contains { $0["referralID"] as? String == fresh.id?.uuidString })
+
+            let browser = world.browser()
+            try await browser.signIn(cast.lindqvist.email)
+            let page = try await browser.get("/referrals")
+            #expect(page.body.contains("\(limit + 2) overdue"))
+            #expect(page.body.contains("3 more not shown"))
+        }
+    }
+
     @Test func acknowledgedReferralIsNotChased() async throws {
         let clock = TestClock()
         try await withApp(clock: clock) { world in

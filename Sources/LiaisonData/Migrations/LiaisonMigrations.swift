@@ -21,5 +21,6 @@ enum LiaisonMigrations {
         CreateAuditEntry(),
         CreateReferral(),
         AddServiceLevelTargetsToOrganisation(),
+        CoverReferralLookups(),
     ]
 }

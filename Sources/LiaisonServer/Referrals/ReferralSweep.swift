@@ -21,7 +21,7 @@ struct ReferralSweep: Sendable {
     let outbox: Outbox
     let auditor: Auditor
     /// Referrals handled per transaction: short enough not to hold the writer for long.
-    var batchSize = 2_000
+    var batchSize = 5_000
 
     enum Reminder: String, CaseIterable {
         case dueSoon = "due-soon"

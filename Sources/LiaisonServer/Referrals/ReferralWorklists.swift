@@ -42,13 +42,15 @@ struct ReferralWorklists: Sendable {
     func owed(by caller: Caller) async throws -> List {
         let awaiting = Self.states(\.awaitsAcknowledgement)
         let organisations = Array(caller.identity.actor.memberships.keys)
-        let intake: SQLQueryString = organisations.isEmpty
-            ? "FALSE" : "(r.recipient_id IS NULL AND r.recipient_organisation_id IN (\(binds: organisations)))"
+        var branches: [SQLQueryString] = [
+            "r.recipient_id = \(bind: caller.userID) AND r.state IN (\(binds: awaiting))",
+            "r.recipient_id = \(bind: caller.userID) AND r.state = \(bind: ReferralState.inCare.rawValue) AND r.discharged_at IS NOT NULL",
+        ]
+        if !organisations.isEmpty {
+            branches.append("r.recipient_organisation_id IN (\(binds: organisations)) AND r.state IN (\(binds: awaiting)) AND r.recipient_id IS NULL")
+        }
         let list = try await lines(
-            filter: """
-                (r.state IN (\(binds: awaiting)) AND (r.recipient_id = \(bind: caller.userID) OR \(intake)))
-                OR (r.recipient_id = \(bind: caller.userID) AND r.state = \(bind: ReferralState.inCare.rawValue) AND r.discharged_at IS NOT NULL)
-                """,
+            branches,
             due: "CASE WHEN r.state = \(bind: ReferralState.inCare.rawValue) THEN r.closing_due_at ELSE r.acknowledgement_due_at END",
             owed: { $0 == .inCare ? "Closing summary" : "Acknowledgement" },
             counterpart: { row in row.referrer })
@@ -61,7 +63,7 @@ struct ReferralWorklists: Sendable {
         let open = [ReferralState.draft, .sent, .received, .accepted, .scheduled, .inCare].map(\.rawValue)
         let awaiting = Self.states(\.awaitsAcknowledgement)
         let list = try await lines(
-            filter: "r.referrer_id = \(bind: caller.userID) AND r.state IN (\(binds: open))",
+            ["r.referrer_id = \(bind: caller.userID) AND r.state IN (\(binds: open))"],
             due: """
                 CASE WHEN r.state IN (\(binds: awaiting)) THEN r.acknowledgement_due_at
                 WHEN r.state = \(bind: ReferralState.draft.rawValue) THEN NULL ELSE r.closing_due_at END
@@ -82,10 +84,10 @@ struct ReferralWorklists: Sendable {
     func overdue(for organisationID: UUID, by caller: Caller) async throws -> List {
         guard caller.identity.actor.mayAdminister(organisation: organisationID) else { throw AppError.forbidden }
         let list = try await lines(
-            filter: """
+            ["""
                 r.recipient_organisation_id = \(bind: organisationID) AND r.state IN (\(binds: Self.states(\.awaitsAcknowledgement)))
                 AND r.acknowledgement_due_at < \(bind: clock.now())
-                """,
+                """],
             due: "r.acknowledgement_due_at",
             owed: { _ in "Acknowledgement" },
             counterpart: { row in row.recipient ?? "Intake" })
@@ -104,26 +106,28 @@ struct ReferralWorklists: Sendable {
         let organisation: String?
     }
 
-    /// One query for the lines (only the columns shown, most pressing first) and one for the totals.
+    /// One query for the lines and one for the totals. The referrals are chosen by `branches`
+    /// (disjoint conditions on alias `r`, each answered from a covering index), and only the
+    /// lines shown are then fetched and joined to names.
     private func lines(
-        filter: SQLQueryString, due: SQLQueryString, owed: (ReferralState) -> String, counterpart: (Names) -> String
+        _ branches: [SQLQueryString], due: SQLQueryString, owed: (ReferralState) -> String, counterpart: (Names) -> String
     ) async throws -> List {
         let sql = database.reader() as! any SQLDatabase
         let now = clock.now()
+        let chosen = branches.map { "SELECT r.id AS id, \(due) AS due FROM referrals r WHERE \($0)" as SQLQueryString }.joined(separator: " UNION ALL ")
+        let pressing: SQLQueryString = "CASE WHEN due < \(bind: now) THEN 0 ELSE 1 END, CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, id"
         let rows = try await sql.raw("""
-            SELECT r.id, r.state, r.urgency, \(due) AS due, p.given_name, p.family_name,
+            SELECT r.id, r.state, r.urgency, page.due, p.given_name, p.family_name,
                 referrer.display_name AS referrer_name, recipient.display_name AS recipient_name, o.name AS organisation_name, o.time_zone
-            FROM referrals r
+            FROM (SELECT id, due FROM (\(chosen)) chosen ORDER BY \(pressing) LIMIT \(literal: Self.limit)) page
+            JOIN referrals r ON r.id = page.id
             JOIN patients p ON p.id = r.patient_id
             JOIN users referrer ON referrer.id = r.referrer_id
             LEFT JOIN users recipient ON recipient.id = r.recipient_id
             LEFT JOIN organisations o ON o.id = r.recipient_organisation_id
-            WHERE \(filter)
-            ORDER BY CASE WHEN \(due) < \(bind: now) THEN 0 ELSE 1 END, CASE WHEN \(due) IS NULL THEN 1 ELSE 0 END, \(due), r.id
-            LIMIT \(literal: Self.limit)
             """).all()
         let totals = try await sql.raw("""
-            SELECT COUNT(*) AS total, SUM(CASE WHEN \(due) < \(bind: now) THEN 1 ELSE 0 END) AS overdue FROM referrals r WHERE \(filter)
+            SELECT COUNT(*) AS total, SUM(CASE WHEN due < \(bind: now) THEN 1 ELSE 0 END) AS overdue FROM (\(chosen)) chosen
             """).first()
         let lead = ServiceLevelTargets.standard.reminderLead
         let items = try rows.map { row in
@@ -144,8 +148,15 @@ struct ReferralWorklists: Sendable {
                 status: dueAt.map { DueStatus.of(due: $0, now: now, lead: lead) })
         }
         return List(
-            items: items, total: try totals?.decode(column: "total", as: Int.self) ?? 0,
+            items: items.sorted(by: Self.morePressing), total: try totals?.decode(column: "total", as: Int.self) ?? 0,
             overdue: try totals?.decode(column: "overdue", as: Int?.self) ?? 0)
+    }
+
+    /// Overdue first, then by due time (none last), as the query chose them.
+    private static func morePressing(_ a: Item, _ b: Item) -> Bool {
+        let keyA = (a.status == .overdue ? 0 : 1, a.due == nil ? 1 : 0, a.due ?? .distantFuture, a.referralID.uuidString)
+        let keyB = (b.status == .overdue ? 0 : 1, b.due == nil ? 1 : 0, b.due ?? .distantFuture, b.referralID.uuidString)
+        return keyA < keyB
     }
 
     struct Report: Sendable {

@@ -36,7 +36,7 @@ public struct Views: Sendable {
         let model = PageModel(
             title: title, layout: LayoutModel(identity: context.identity, csrf: context.csrfToken, flash: flash, requestID: context.id),
             page: content)
-        let html = library.render(model, withTemplate: template) ?? ""
+        let html = library.render(TemplateContext.build(model) ?? [:], withTemplate: template) ?? ""
         var response = Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
