@@ -21,10 +21,21 @@ public final class LiaisonDatabase: Sendable {
     /// see the last commit without waiting for the writer. Elsewhere reads share the writers' pool.
     private let separateReaders: Bool
 
+    /// SQLite's calls block a thread, and a commit waits for the disk (fsync): a SQLite file gets
+    /// threads of its own, more than the cores, so reads go on while the writer waits.
+    private let blockingPool: NIOThreadPool?
+
     public init(location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.location = location
         self.logger = logger
-        self.databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
+        if case .sqliteFile = location {
+            let pool = NIOThreadPool(numberOfThreads: System.coreCount * 2)
+            pool.start()
+            blockingPool = pool
+        } else {
+            blockingPool = nil
+        }
+        self.databases = Databases(threadPool: blockingPool ?? NIOThreadPool.singleton, on: eventLoopGroup)
         switch location {
         case .sqliteFile(let path):
             databases.use(.sqlite(.init(storage: .file(path: path)), sqlLogLevel: .trace), as: .sqlite, isDefault: true)
@@ -108,6 +119,7 @@ public final class LiaisonDatabase: Sendable {
 
     public func shutdown() async {
         await databases.shutdownAsync()
+        try? await blockingPool?.shutdownGracefully()
     }
 }
 

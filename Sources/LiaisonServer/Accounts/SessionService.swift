@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import LiaisonCore
 import LiaisonData
+import SQLKit
 
 /// Signing in and out, and recognising who a session cookie or API token belongs to.
 struct SessionService: Sendable {
@@ -69,50 +70,72 @@ struct SessionService: Sendable {
 
     /// The person a session cookie belongs to, if the session is still open.
     func identity(sessionToken: String) async throws -> Identity? {
-        let db = database.reader()
-        guard let session = try await SessionRecord.query(on: db)
-            .filter(\.$tokenHash == SecretToken.digest(sessionToken))
-            .filter(\.$expiresAt > clock.now())
-            .with(\.$user)
-            .first()
+        let sql = database.reader() as! any SQLDatabase
+        guard let row = try await sql.raw("""
+            SELECT c.id AS credential_id, \(Self.personColumns) FROM sessions c JOIN users u ON u.id = c.user_id
+            WHERE c.token_hash = \(bind: SecretToken.digest(sessionToken)) AND c.expires_at > \(bind: clock.now())
+            """).first()
         else { return nil }
-        return try await Self.identity(of: session.user, credential: .session(try session.requireID()), on: db)
+        return try await Self.identity(row, credential: .session(try row.decode(column: "credential_id", as: UUID.self)), on: sql)
     }
 
     /// The person an API token acts for, if the token has not been revoked.
     func identity(apiToken: String) async throws -> Identity? {
-        let db = database.reader()
-        guard let token = try await APIToken.query(on: db)
-            .filter(\.$tokenHash == SecretToken.digest(apiToken))
-            .filter(\.$revokedAt == nil)
-            .with(\.$user)
-            .first()
+        let sql = database.reader() as! any SQLDatabase
+        guard let row = try await sql.raw("""
+            SELECT c.id AS credential_id, c.last_used_at, \(Self.personColumns) FROM api_tokens c JOIN users u ON u.id = c.user_id
+            WHERE c.token_hash = \(bind: SecretToken.digest(apiToken)) AND c.revoked_at IS NULL
+            """).first()
         else { return nil }
+        let tokenID = try row.decode(column: "credential_id", as: UUID.self)
         let now = clock.now()
         // Recording every use would turn each read into a write; a minute's precision is enough.
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            token.lastUsedAt = now
-            try await token.save(on: database.db())
+        if try row.decode(column: "last_used_at", as: Date?.self).map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            try await APIToken.query(on: database.db()).filter(\.$id == tokenID).set(\.$lastUsedAt, to: now).update()
         }
-        return try await Self.identity(of: token.user, credential: .apiToken(try token.requireID()), on: db)
+        return try await Self.identity(row, credential: .apiToken(tokenID), on: sql)
+    }
+
+    /// What a request needs of the person (alias `u`), with their unread notifications counted alongside.
+    private static let personColumns: SQLQueryString = """
+        u.id AS user_id, u.email, u.display_name, u.is_system_admin, u.kind,
+        (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
+        """
+
+    private static func identity(_ row: any SQLRow, credential: Identity.Credential, on sql: any SQLDatabase) async throws -> Identity {
+        try await identity(
+            userID: row.decode(column: "user_id", as: UUID.self), email: row.decode(column: "email", as: String.self),
+            displayName: row.decode(column: "display_name", as: String.self), isSystemAdministrator: row.decode(column: "is_system_admin", as: Bool.self),
+            isPatient: row.decode(column: "kind", as: String.self) == UserAccount.patientKind, unread: row.decode(column: "unread", as: Int.self),
+            credential: credential, on: sql)
     }
 
     /// Everything a request needs to know about a person: roles, organisations, unread notifications.
     static func identity(of user: UserAccount, credential: Identity.Credential, on db: any Database) async throws -> Identity {
         let userID = try user.requireID()
-        let memberships = try await Membership.query(on: db).filter(\.$user.$id == userID)
-            .join(Organisation.self, on: \Membership.$organisation.$id == \Organisation.$id).all()
-        let links = try memberships.map {
-            Identity.OrganisationLink(id: $0.$organisation.id, name: try $0.joined(Organisation.self).name, role: $0.membershipRole)
-        }.sorted { $0.name < $1.name }
         let unread = try await Notification.query(on: db).filter(\.$user.$id == userID).filter(\.$readAt == nil).count()
+        return try await identity(
+            userID: userID, email: user.email, displayName: user.displayName, isSystemAdministrator: user.isSystemAdministrator,
+            isPatient: user.kind == UserAccount.patientKind, unread: unread, credential: credential, on: db as! any SQLDatabase)
+    }
+
+    private static func identity(
+        userID: UUID, email: String, displayName: String, isSystemAdministrator: Bool, isPatient: Bool, unread: Int,
+        credential: Identity.Credential, on sql: any SQLDatabase
+    ) async throws -> Identity {
+        let links = try await sql.raw("""
+            SELECT m.organisation_id, m.role, o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = \(bind: userID)
+            """).all().map { row in
+            Identity.OrganisationLink(
+                id: try row.decode(column: "organisation_id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+                role: MembershipRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .clinician)
+        }.sorted { $0.name < $1.name }
         return Identity(
-            userID: userID, email: user.email, displayName: user.displayName,
+            userID: userID, email: email, displayName: displayName,
             actor: Actor(
-                userID: userID, isSystemAdministrator: user.isSystemAdministrator,
+                userID: userID, isSystemAdministrator: isSystemAdministrator,
                 memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
-            credential: credential, organisations: links, isPatient: user.kind == UserAccount.patientKind,
-            unreadNotifications: unread)
+            credential: credential, organisations: links, isPatient: isPatient, unreadNotifications: unread)
     }
 
     private static func minutes(until: Date, from now: Date) -> Int {
