@@ -35,7 +35,7 @@ struct ReferralWorklists: Sendable {
     }
 
     /// Lines shown at most; the totals count the rest.
-    static let limit = 100
+    static let limit = 50
 
     /// What the caller owes: acknowledgements (theirs, or their organisations' unclaimed intake)
     /// and closing summaries after discharge.
