@@ -23,8 +23,13 @@ struct Auditor: Sendable {
     let clock: any Clock
 
     func record(_ action: String, patient: UUID?, subject: String, purpose: String = "treatment", by caller: Caller, on db: any Database) async throws {
+        try await record([action], patient: patient, subject: subject, purpose: purpose, by: caller, on: db)
+    }
+
+    /// Several steps of one request on the same subject, appended in order with one lock of the chain.
+    func record(_ actions: [String], patient: UUID?, subject: String, purpose: String = "treatment", by caller: Caller, on db: any Database) async throws {
         try await AuditLog.append(
-            .init(actorID: caller.userID, action: action, patientID: patient, subject: subject, purpose: purpose, requestID: caller.requestID),
+            actions.map { .init(actorID: caller.userID, action: $0, patientID: patient, subject: subject, purpose: purpose, requestID: caller.requestID) },
             at: clock.now(), on: db)
     }
 

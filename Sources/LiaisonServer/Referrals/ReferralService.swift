@@ -66,10 +66,12 @@ struct ReferralService: Sendable {
                 urgency: urgency!, letter: try Self.encode(letter), createdAt: clock.now())
             try await referral.create(on: db)
             referral.$patient.value = authorized.patient
-            try await auditor.record("referral.create", patient: patientID, subject: "referral:\(referral.id!)", by: caller, on: db)
+            var actions = ["referral.create"]
             if draft.sendNow {
-                try await send(referral, by: caller, on: db)
+                try await send(referral, on: db)
+                actions.append("referral.send")
             }
+            try await auditor.record(actions, patient: patientID, subject: "referral:\(referral.id!)", by: caller, on: db)
             return referral
         }
     }
@@ -81,12 +83,12 @@ struct ReferralService: Sendable {
         }
     }
 
-    /// Sends a referral just created (by its referrer, or by a redirect) in the caller's transaction.
-    private func send(_ referral: Referral, by caller: Caller, on db: any Database) async throws {
+    /// Sends a referral just created (by its referrer, or by a redirect) in the caller's transaction,
+    /// which audits it.
+    private func send(_ referral: Referral, on db: any Database) async throws {
         referral.state = try Self.transition(.send, referral, side: .referrer).rawValue
         try await startClock(referral, on: db)
         try await referral.save(on: db)
-        try await auditor.record("referral.send", patient: referral.$patient.id, subject: "referral:\(referral.id!)", by: caller, on: db)
     }
 
     /// Sets the due dates from the receiving organisation's calendar and tells the recipients.
@@ -119,7 +121,10 @@ struct ReferralService: Sendable {
     // MARK: Reading
 
     /// The referral for one of its two sides, read from a snapshot; the recipient's first look marks it received.
-    func load(_ id: UUID, by caller: Caller) async throws -> Loaded {
+    ///
+    /// `audited: false` only to answer a request that has just acted on the referral: that step's
+    /// own audit entry, with the same request id, records the request.
+    func load(_ id: UUID, by caller: Caller, audited: Bool = true) async throws -> Loaded {
         let (referral, side, notes) = try await database.reader().transaction { db -> (Referral, ReferralSide, [ReferralNoteRecord]) in
             guard let referral = try await Referral.query(on: db).filter(\.$id == id).with(\.$patient).with(\.$referrer).with(\.$recipient).with(\.$recipientOrganisation).first(),
                   let side = try await self.side(of: caller, in: referral, on: db)
@@ -127,8 +132,12 @@ struct ReferralService: Sendable {
             let notes = try await ReferralNoteRecord.query(on: db).filter(\.$referral.$id == id).with(\.$author).sort(\.$createdAt).all()
             return (referral, side, notes)
         }
+        let marksReceived = side == .recipient && referral.referralState == .sent
+        guard audited || marksReceived else {
+            return Loaded(referral: referral, side: side, notes: notes, organisation: referral.recipientOrganisation)
+        }
         try await database.db().transaction { db in
-            if side == .recipient, referral.referralState == .sent {
+            if marksReceived {
                 // Only if still sent: the snapshot may be a moment old.
                 let now = clock.now()
                 try await Referral.query(on: db).filter(\.$id == id).filter(\.$state == ReferralState.sent.rawValue)
@@ -183,7 +192,8 @@ struct ReferralService: Sendable {
                 linked.redirectedFromID = referral.id
                 linked.$recipientOrganisation.id = try await Membership.query(on: db).filter(\.$user.$id == target.requireID()).sort(\.$createdAt).first()?.$organisation.id
                 try await linked.create(on: db)
-                try await send(linked, by: caller, on: db)
+                try await send(linked, on: db)
+                try await auditor.record(["referral.create", "referral.send"], patient: linked.$patient.id, subject: "referral:\(linked.id!)", by: caller, on: db)
                 message += " They redirected it to \(target.displayName), who has been sent it."
             }
             try await tellReferrer(referral, message, on: db)

@@ -150,7 +150,7 @@ struct ReferralsAPI: Sendable {
             fields = try await request.decode(as: [String: String].self, context: context)
         }
         try await ReferralsController.perform(action, on: id, fields, with: referrals, by: try context.caller())
-        let loaded = try await referrals.load(id, by: try context.caller())
+        let loaded = try await referrals.load(id, by: try context.caller(), audited: false)
         return ReferralDTO(loaded.referral, side: loaded.side, notes: loaded.notes)
     }
 }
