@@ -22,11 +22,16 @@ def ms(text):
     return None
 
 
-http = [line.rstrip("\n").split("\t") for line in open(os.path.join(args.work, "http.tsv"))]
-# name, p50 and p99 with one caller, p50 and p99 with as many callers at once as wrk has connections
-queries = {line.split("\t")[0]: [float(x) for x in line.split("\t")[1:5]] for line in open(os.path.join(args.work, "queries.tsv"))}
-sweeps = [line.rstrip("\n").split("\t") for line in open(os.path.join(args.work, "sweep.tsv")) if line.strip()]
-trivial_p50 = ms(http[0][2])
+def rows(name):
+    return [line.rstrip("\n").split("\t") for line in open(os.path.join(args.work, name)) if line.strip()]
+
+
+# name, rps, p50, p99, non-2xx, total, seconds, connections
+http = rows("http.tsv")
+# name, callers, p50, p99 (ms): the service call without HTTP, with that many callers at once
+probes = {(name, int(callers)): (float(p50), float(p99)) for name, callers, p50, p99 in rows("queries.tsv")}
+sweeps = rows("sweep.tsv")
+trivial = {int(row[7]): ms(row[2]) for row in http if row[0].startswith("trivial route")}
 probe_for = {"recipient worklist": "owed worklist", "referrer waiting list": "waiting worklist", "patient page": "patient page", "directory search": "directory search"}
 
 cpu = subprocess.run(["bash", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
@@ -34,37 +39,44 @@ memory = subprocess.run(["bash", "-c", "free -h | awk '/Mem:/ {print $2}'"], cap
 print("# Benchmark results\n")
 print(f"- Date: {datetime.date.today().isoformat()}")
 print(f"- Machine: {os.cpu_count()} cores ({cpu}), {memory} memory, {platform.platform()}")
-print(f"- Command: `Benchmarks/run --scale {args.scale} --duration {args.duration}{args.dataset_option}` ({args.kind}, release build, wrk on loopback, 2 threads, 8 connections)")
+print(f"- Command: `Benchmarks/run --scale {args.scale} --duration {args.duration}{args.dataset_option}` ({args.kind}, release build, wrk on loopback, 2 threads)")
 print(f"- Dataset: {args.generated}")
 print(f"- Database size: {args.size}; server memory after the run (RSS): {args.memory}\n")
-print("The same read without HTTP is the service call the route makes (its queries, decoding and audit entry), timed")
-print("in process with one caller, and with 8 callers at once as wrk has 8 connections; the second is the one compared.\n")
-print("| Request | Requests/s | p50 | p99 | Same read without HTTP, p50 (1 caller / 8 at once) | Non-2xx | Targets |")
-print("|---|---|---|---|---|---|---|")
+print("Reads are measured twice: with 8 connections (more requests than cores: the server saturated, latency is")
+print("mostly queueing) and with 2 (one request per core). \"Without HTTP\" is the service call the route makes")
+print("(its queries, decoding and audit entry), timed in process with as many callers at once as wrk has connections;")
+print("the p50 target compares the HTTP p50 with it plus the trivial route's p50 at the same load.\n")
+print("| Request | Connections | Requests/s | p50 | p99 | Without HTTP, p50 | Non-2xx | Targets |")
+print("|---|---|---|---|---|---|---|---|")
 misses = []
-for name, rps, p50, p99, bad, total, seconds in http:
+for name, rps, p50, p99, bad, total, seconds, connections in http:
+    connections = int(connections)
     short = name.split(" (")[0]
-    probe = queries.get(probe_for.get(short, ""), None)
+    probe = probes.get((probe_for.get(short, ""), connections))
     checks = []
     if short in probe_for:
-        ok = ms(p99) is not None and ms(p99) < 25
-        checks.append(("p99 < 25 ms", ok))
-        if probe and trivial_p50 is not None:
-            ok2 = ms(p50) <= 2 * (probe[2] + trivial_p50)
-            checks.append(("p50 ≤ 2 × (queries + trivial)", ok2))
+        checks.append(("p99 < 25 ms", ms(p99) is not None and ms(p99) < 25))
+        if probe and trivial.get(connections) is not None:
+            checks.append(("p50 ≤ 2 × (without HTTP + trivial)", ms(p50) <= 2 * (probe[0] + trivial[connections])))
     if short in ("create referral", "acknowledge referral"):
-        # Only successful writes count (acknowledging runs out of open referrals to accept).
+        # Only successful writes count.
         succeeded = (int(total) - int(bad)) / float(seconds)
         rps = f"{succeeded:.0f} succeeded ({rps} sent)"
         checks.append(("≥ 500/s", succeeded >= 500))
     verdict = "; ".join(("met: " if ok else "MISSED: ") + label for label, ok in checks) or "(the floor)"
-    misses += [f"{short}: {label}" for label, ok in checks if not ok]
-    print(f"| {name} | {rps} | {p50} | {p99} | {f'{probe[0]:.2f} ms / {probe[2]:.2f} ms' if probe else '–'} | {bad} | {verdict} |")
+    misses += [f"{short} with {connections} connections: {label}" for label, ok in checks if not ok]
+    print(f"| {name} | {connections} | {rps} | {p50} | {p99} | {f'{probe[0]:.2f} ms' if probe else '–'} | {bad} | {verdict} |")
+print("\nThe same service calls without HTTP, in ms (p50 / p99):\n")
+callers = sorted({c for _, c in probes})
+print("| Read | " + " | ".join(f"{c} at once" for c in callers) + " |")
+print("|---|" + "---|" * len(callers))
+for read in dict.fromkeys(name for name, _ in probes):
+    print(f"| {read} | " + " | ".join(f"{probes[(read, c)][0]:.2f} / {probes[(read, c)][1]:.2f}" for c in callers) + " |")
 print("\nThe overdue sweep over the whole dataset (target: under 2 s):\n")
 for name, seconds, did in sweeps:
     met = float(seconds) < 2
     print(f"- {name}: {float(seconds):.2f} s ({did}): {'met' if met else 'MISSED'}")
     if not met:
         misses.append(f"overdue sweep ({name}) under 2 s")
-print("\n## What misses its target, and why\n")
+print("\n## What misses its target\n")
 print("\n".join(f"- {m}" for m in misses) if misses else "Every target is met.")

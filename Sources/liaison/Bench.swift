@@ -30,7 +30,7 @@ struct BenchQueriesCommand: AsyncParsableCommand {
         commandName: "bench-queries", abstract: "Time the benchmarked reads' service calls without HTTP (p50 and p99 in ms).")
     @OptionGroup var common: CommonOptions
     @Option(help: "Calls per read, for each of the two measurements.") var iterations: Int = 200
-    @Option(help: "Callers at once in the second measurement (match the HTTP benchmark's connections).") var concurrency: Int = 8
+    @Option(help: "Callers at once in further measurements, comma-separated (match the HTTP benchmark's connections).") var concurrency = "2,8"
     @Flag(help: "Print the ids the HTTP benchmark needs instead.") var targets = false
 
     func run() async throws {
@@ -43,9 +43,12 @@ struct BenchQueriesCommand: AsyncParsableCommand {
                 for id in found.acceptableReferralIDs { print("referral \(id.uuidString.lowercased())") }
                 return
             }
-            guard iterations > 0, concurrency > 0 else { throw ValidationError("--iterations and --concurrency must be at least 1") }
-            for timing in try await BenchProbe.queries(database: database, iterations: iterations, concurrency: concurrency) {
-                print(String(format: "%@\t%.2f\t%.2f\t%.2f\t%.2f", timing.name, timing.p50, timing.p99, timing.concurrentP50, timing.concurrentP99))
+            let callers = concurrency.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard iterations > 0, !callers.isEmpty, callers.allSatisfy({ $0 > 0 }) else {
+                throw ValidationError("--iterations must be at least 1 and --concurrency a list of whole numbers of at least 1")
+            }
+            for timing in try await BenchProbe.queries(database: database, iterations: iterations, concurrency: callers) {
+                print(String(format: "%@\t%d\t%.2f\t%.2f", timing.name, timing.callers, timing.p50, timing.p99))
             }
         }
     }

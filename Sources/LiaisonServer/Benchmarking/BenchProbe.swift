@@ -8,12 +8,10 @@ import LiaisonData
 public enum BenchProbe {
     public struct Timing: Sendable {
         public let name: String
-        /// Latencies with one caller at a time.
+        /// How many called at once (as many as the HTTP benchmark's connections, to compare like with like).
+        public let callers: Int
         public let p50: Double
         public let p99: Double
-        /// Latencies with `concurrency` callers at once, as many as the HTTP benchmark's connections.
-        public let concurrentP50: Double
-        public let concurrentP99: Double
     }
 
     /// The ids the HTTP benchmark requests use, found in a generated dataset.
@@ -42,7 +40,7 @@ public enum BenchProbe {
         return Targets(patientID: member.$patient.id, acceptableReferralIDs: open)
     }
 
-    public static func queries(database: LiaisonDatabase, iterations: Int, concurrency: Int) async throws -> [Timing] {
+    public static func queries(database: LiaisonDatabase, iterations: Int, concurrency: [Int]) async throws -> [Timing] {
         let clock = SystemClock()
         let auditor = Auditor(clock: clock)
         let busy = try await caller(BenchData.busyClinicianEmail, on: database)
@@ -61,11 +59,10 @@ public enum BenchProbe {
         var timings: [Timing] = []
         for (name, probe) in probes {
             try await probe()
-            let alone = try await latencies(of: probe, calls: iterations, callers: 1)
-            let together = try await latencies(of: probe, calls: iterations, callers: concurrency)
-            timings.append(Timing(
-                name: name, p50: percentile(alone, 0.5), p99: percentile(alone, 0.99),
-                concurrentP50: percentile(together, 0.5), concurrentP99: percentile(together, 0.99)))
+            for callers in [1] + concurrency where callers > 0 {
+                let samples = try await latencies(of: probe, calls: iterations, callers: callers)
+                timings.append(Timing(name: name, callers: callers, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99)))
+            }
         }
         return timings
     }
