@@ -48,28 +48,46 @@ struct ReferralService: Sendable {
         if draft.recipientID == caller.userID { check.errors.add("recipient", "You cannot refer a patient to yourself.") }
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
         let letter = validatedLetter!
-        return try await database.db().transaction { db in
-            let patientID = draft.patientID!
-            let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
-            var organisationID = draft.recipientOrganisationID
-            if let recipientID = draft.recipientID {
-                guard let recipient = try await UserAccount.find(recipientID, on: db), recipient.kind == UserAccount.clinicianKind else {
-                    throw AppError.invalid(Self.problem("recipient", "That recipient is not a clinician in Liaison."))
-                }
-                // The recipient's (first) organisation sets the calendar and targets.
-                organisationID = try await Membership.query(on: db).filter(\.$user.$id == recipientID).sort(\.$createdAt).first()?.$organisation.id
-            } else if try await Organisation.find(organisationID, on: db) == nil {
+        // Who it goes to is looked up first, on a reader, so the writer is held only for the writing;
+        // an outsider learns nothing, not even whether the recipient exists.
+        let reader = database.reader()
+        _ = try await access.authorize(draft.patientID!, for: caller, need: .write, on: reader)
+        let organisationID: UUID?
+        let recipients: [UserAccount]
+        if let recipientID = draft.recipientID {
+            guard let recipient = try await UserAccount.find(recipientID, on: reader), recipient.kind == UserAccount.clinicianKind else {
+                throw AppError.invalid(Self.problem("recipient", "That recipient is not a clinician in Liaison."))
+            }
+            // The recipient's (first) organisation sets the calendar and targets.
+            organisationID = try await Membership.query(on: reader).filter(\.$user.$id == recipientID).sort(\.$createdAt).first()?.$organisation.id
+            recipients = [recipient]
+        } else {
+            organisationID = draft.recipientOrganisationID
+            guard try await Organisation.find(organisationID, on: reader) != nil else {
                 throw AppError.invalid(Self.problem("recipient", "That organisation does not exist."))
             }
+            recipients = try await Self.intake(of: organisationID!, on: reader)
+        }
+        let organisation = try await Organisation.find(organisationID, on: reader)
+        return try await database.db().transaction { db in
+            let patientID = draft.patientID!
+            // Again in the writing transaction: the team may have changed since.
+            let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             let referral = Referral(
                 patientID: patientID, referrerID: caller.userID, recipientID: draft.recipientID, recipientOrganisationID: organisationID,
                 urgency: urgency!, letter: try Self.encode(letter), createdAt: clock.now())
-            try await referral.create(on: db)
+            referral.id = UUID()
             referral.$patient.value = authorized.patient
+            referral.$recipientOrganisation.value = organisation
             var actions = ["referral.create"]
             if draft.sendNow {
-                try await send(referral, on: db)
+                referral.state = try Self.transition(.send, referral, side: .referrer).rawValue
+                startClock(referral, organisation: organisation)
                 actions.append("referral.send")
+            }
+            try await referral.create(on: db)
+            if draft.sendNow {
+                try await announce(referral, from: caller.identity.displayName, patient: authorized.patient, to: recipients, organisation: organisation, on: db)
             }
             try await auditor.record(actions, patient: patientID, subject: "referral:\(referral.id!)", by: caller, on: db)
             return referral
@@ -91,10 +109,18 @@ struct ReferralService: Sendable {
         try await referral.save(on: db)
     }
 
-    /// Sets the due dates from the receiving organisation's calendar and tells the recipients.
+    /// Starts the clock on a referral already stored, loading what the messages need.
     private func startClock(_ referral: Referral, on db: any Database) async throws {
-        let now = clock.now()
         let organisation = try await referral.$recipientOrganisation.get(on: db)
+        startClock(referral, organisation: organisation)
+        try await announce(
+            referral, from: try await referral.$referrer.get(on: db).displayName, patient: try await referral.$patient.get(on: db),
+            to: try await Self.recipientUsers(of: referral, on: db), organisation: organisation, on: db)
+    }
+
+    /// Sets the due dates from the receiving organisation's calendar and targets.
+    private func startClock(_ referral: Referral, organisation: Organisation?) {
+        let now = clock.now()
         let calendar = organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
         let targets = organisation?.targets ?? .standard
         let due = targets.acknowledgementDue(sentAt: now, urgency: referral.referralUrgency, calendar: calendar)
@@ -103,19 +129,24 @@ struct ReferralService: Sendable {
         referral.escalateAt = targets.escalationAt(due: due, calendar: calendar)
         referral.expiresAt = max(targets.expiresAt(sentAt: now), due)
         referral.updatedAt = now
-        let patient = try await referral.$patient.get(on: db)
-        let referrer = try await referral.$referrer.get(on: db)
-        let recipients = try await Self.recipientUsers(of: referral, on: db)
+    }
+
+    /// Tells the recipients, in the app and by email, that a referral has arrived and when it is due.
+    private func announce(
+        _ referral: Referral, from referrer: String, patient: Patient, to recipients: [UserAccount], organisation: Organisation?, on db: any Database
+    ) async throws {
+        let zone = organisation?.calendar.timeZone ?? .gmt
+        let due = DisplayDate.dateTime(referral.acknowledgementDueAt ?? clock.now(), in: zone)
+        let urgency = referral.referralUrgency.label.lowercased()
         try await notifier.notify(
             recipients.map { $0.id! }, patient: nil, kind: "referral.new",
-            message: "New \(referral.referralUrgency.label.lowercased()) referral from \(referrer.displayName) for \(patient.givenName) \(patient.familyName); acknowledgement due \(DisplayDate.dateTime(due, in: calendar.timeZone)).",
+            message: "New \(urgency) referral from \(referrer) for \(patient.givenName) \(patient.familyName); acknowledgement due \(due).",
             link: SiteURL.referral(referral.id!).path, on: db)
-        for recipient in recipients {
-            try await outbox.email(
-                to: recipient.email, subject: "New referral in Liaison",
-                body: "\(referrer.displayName) has sent you a \(referral.referralUrgency.label.lowercased()) referral. Acknowledge it by \(DisplayDate.dateTime(due, in: calendar.timeZone)): \(baseURL)\(SiteURL.referral(referral.id!).path)",
-                on: db)
-        }
+        try await outbox.email(recipients.map {
+            Outbox.Email(
+                to: $0.email, subject: "New referral in Liaison",
+                body: "\(referrer) has sent you a \(urgency) referral. Acknowledge it by \(due): \(baseURL)\(SiteURL.referral(referral.id!).path)")
+        }, on: db)
     }
 
     // MARK: Reading
@@ -328,7 +359,12 @@ struct ReferralService: Sendable {
             return try await UserAccount.find(recipient, on: db).map { [$0] } ?? []
         }
         guard let organisation = referral.$recipientOrganisation.id else { return [] }
-        return try await Membership.query(on: db).filter(\.$organisation.$id == organisation).with(\.$user).all().map(\.user)
+        return try await intake(of: organisation, on: db)
+    }
+
+    /// Everyone who answers an organisation's intake: all its members.
+    static func intake(of organisationID: UUID, on db: any Database) async throws -> [UserAccount] {
+        try await Membership.query(on: db).filter(\.$organisation.$id == organisationID).with(\.$user).all().map(\.user)
     }
 
     static func note(_ kind: ReferralNoteKind, _ fields: [String: String]) throws -> ReferralNote {
