@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import LiaisonCore
 import LiaisonData
+import SQLKit
 
 /// Loads a patient together with the connections `PatientAccessPolicy` decides on.
 ///
@@ -24,10 +25,16 @@ struct PatientAccessService: Sendable {
     }
 
     func authorize(_ patientID: UUID, for caller: Caller, need: Need, on db: any Database) async throws -> Authorized {
-        guard let patient = try await Patient.find(patientID, on: db) else { throw AppError.notFound }
-        let team = try await CareTeamMember.query(on: db).filter(\.$patient.$id == patientID).with(\.$user).sort(\.$startedAt).all()
-        let grants = try await EmergencyAccess.query(on: db)
-            .filter(\.$patient.$id == patientID).filter(\.$user.$id == caller.userID).filter(\.$expiresAt > clock.now()).all()
+        let sql = db as! any SQLDatabase
+        guard let patient = try await sql.models(Patient.self, "SELECT * FROM patients WHERE id = \(bind: patientID)").first else {
+            throw AppError.notFound
+        }
+        let team = try await sql.models(CareTeamMember.self, "SELECT * FROM care_team_members WHERE patient_id = \(bind: patientID) ORDER BY started_at")
+        let users = try await sql.users(team.map(\.$user.id))
+        for member in team { member.$user.value = users[member.$user.id] }
+        let grants = try await sql.models(EmergencyAccess.self, """
+            SELECT * FROM emergency_accesses WHERE patient_id = \(bind: patientID) AND user_id = \(bind: caller.userID) AND expires_at > \(bind: clock.now())
+            """)
         let connections = PatientConnections(
             team: team.map(\.membership), emergencyGrants: grants.map { ($0.$user.id, $0.expiresAt) }, patientUserID: patient.portalUserID)
         let access = PatientAccessPolicy.access(of: caller.userID, to: connections, at: clock.now())

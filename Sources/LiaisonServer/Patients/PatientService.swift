@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import LiaisonCore
 import LiaisonData
+import SQLKit
 
 /// Registering patients and keeping their team record: team, consent, notes, timeline.
 struct PatientService: Sendable {
@@ -85,15 +86,20 @@ struct PatientService: Sendable {
         let record = try await database.reader().transaction { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .clinicalRecord, on: db)
             let consent = try await consentSettings(patientID, on: db)
-            let notes = try await Note.query(on: db).filter(\.$patient.$id == patientID).with(\.$author).sort(\.$createdAt, .descending).limit(200).all()
+            let sql = db as! any SQLDatabase
+            let notes = try await sql.models(Note.self, "SELECT * FROM notes WHERE patient_id = \(bind: patientID) ORDER BY created_at DESC LIMIT 200")
+            let authors = try await sql.users(notes.map(\.$author.id))
+            for note in notes { note.$author.value = authors[note.$author.id] }
             let visible = notes.filter {
                 NoteVisibility.mayRead(
                     kind: NoteKind(rawValue: $0.kind) ?? .privateProcess, authorID: $0.$author.id,
                     authorRole: CareTeamRole(rawValue: $0.authorRole) ?? .other, viewerID: caller.userID,
                     viewerAccess: authorized.access, consent: consent)
             }
-            let events = try await PatientEvent.query(on: db).filter(\.$patient.$id == patientID).sort(\.$createdAt, .descending).limit(200).all()
-            let identifiers = try await PatientIdentifier.query(on: db).filter(\.$patient.$id == patientID).with(\.$organisation).all()
+            let events = try await sql.models(PatientEvent.self, "SELECT * FROM patient_events WHERE patient_id = \(bind: patientID) ORDER BY created_at DESC LIMIT 200")
+            let identifiers = try await sql.models(PatientIdentifier.self, "SELECT * FROM patient_identifiers WHERE patient_id = \(bind: patientID)")
+            let organisations = try await sql.organisations(identifiers.map(\.$organisation.id))
+            for identifier in identifiers { identifier.$organisation.value = organisations[identifier.$organisation.id] }
             return PatientRecord(
                 patient: authorized.patient, access: authorized.access, team: authorized.team, consent: consent,
                 notes: visible, events: events, identifiers: identifiers)
@@ -202,7 +208,8 @@ struct PatientService: Sendable {
     }
 
     func consentSettings(_ patientID: UUID, on db: any Database) async throws -> ConsentSettings {
-        let text = try await ConsentRecord.query(on: db).filter(\.$patient.$id == patientID).first()?.withheld ?? ""
+        let text = try await (db as! any SQLDatabase).raw("SELECT withheld FROM consents WHERE patient_id = \(bind: patientID)").first()?
+            .decode(column: "withheld", as: String.self) ?? ""
         let keys = text.split(separator: ",").map(String.init)
         return ConsentSettings(withheld: Set(keys.compactMap(ConsentSettings.RolePair.init(key:))))
     }
