@@ -93,18 +93,26 @@ struct DirectoryService: Sendable {
     /// Loads entries in the given order with two further queries (openings, organisations).
     private func entries(profileIDs: [UUID]) async throws -> [DirectoryEntry] {
         guard !profileIDs.isEmpty else { return [] }
-        let db = database.reader()
-        let profiles = try await Profile.query(on: db).filter(\.$id ~~ profileIDs).with(\.$user).with(\.$openings).all()
-        let userIDs = profiles.map { $0.$user.id }
-        let memberships = try await Membership.query(on: db).filter(\.$user.$id ~~ userIDs).with(\.$organisation).all()
-        let organisations = Dictionary(grouping: memberships, by: { $0.$user.id }).mapValues { $0.map(\.organisation.name).sorted() }
+        let sql = database.reader() as! any SQLDatabase
+        let profiles = try await sql.models(Profile.self, "SELECT * FROM profiles WHERE id IN (\(binds: profileIDs))")
+        let users = try await sql.users(profiles.map(\.$user.id))
+        guard !users.isEmpty else { return [] }
+        let openings = Dictionary(
+            grouping: try await sql.models(ServiceOpening.self, "SELECT * FROM service_openings WHERE profile_id IN (\(binds: profileIDs))"),
+            by: \.$profile.id)
+        var organisations: [UUID: [String]] = [:]
+        for row in try await sql.raw("""
+            SELECT m.user_id, o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id IN (\(binds: Array(users.keys)))
+            """).all() {
+            organisations[try row.decode(column: "user_id", as: UUID.self), default: []].append(try row.decode(column: "name", as: String.self))
+        }
         let byID = Dictionary(uniqueKeysWithValues: profiles.map { ($0.id!, $0) })
         return profileIDs.compactMap { id in
-            guard let row = byID[id] else { return nil }
+            guard let row = byID[id], let user = users[row.$user.id] else { return nil }
             return DirectoryEntry(
-                userID: row.$user.id, displayName: row.user.displayName,
-                profile: row.clinicianProfile(displayName: row.user.displayName, openings: row.openings),
-                organisations: organisations[row.$user.id] ?? [])
+                userID: row.$user.id, displayName: user.displayName,
+                profile: row.clinicianProfile(displayName: user.displayName, openings: openings[id] ?? []),
+                organisations: (organisations[row.$user.id] ?? []).sorted())
         }
     }
 
