@@ -42,37 +42,37 @@ public struct BenchData: Sendable {
         let hash = try await PasswordHasher(cost: 4).hash(Self.password)
 
         let organisationIDs = (0..<organisations).map { _ in random.uuid() }
-        try await insert(database, Organisation.schema,
+        try await insertRows(database, Organisation.schema,
             ["id", "name", "kind", "time_zone", "business_days", "created_at", "ack_routine_days", "ack_urgent_days", "ack_emergent_days", "closing_note_days", "escalation_days", "expiry_days"],
-            rows: organisationIDs.enumerated().map { index, id in
+            organisationIDs.enumerated().map { index, id in
                 [SQLBind(id), SQLBind("Bench Organisation \(index)"), SQLBind("community-clinic"), SQLBind("America/New_York"), SQLBind("23456"), SQLBind(now),
                  SQLBind(3), SQLBind(1), SQLBind(0), SQLBind(14), SQLBind(2), SQLBind(30)]
             })
 
         let clinicianIDs = (0..<clinicians).map { _ in random.uuid() }
         let disciplines = Discipline.allCases
-        try await insert(database, UserAccount.schema, ["id", "email", "display_name", "password_hash", "is_system_admin", "failed_sign_ins", "created_at", "kind"],
-            rows: clinicianIDs.enumerated().map { index, id in
+        try await insertRows(database, UserAccount.schema, ["id", "email", "display_name", "password_hash", "is_system_admin", "failed_sign_ins", "created_at", "kind"],
+            clinicianIDs.enumerated().map { index, id in
                 [SQLBind(id), SQLBind("clinician\(index)@bench.liaison.example"), SQLBind("Clinician \(index)"), SQLBind(hash), SQLBind(false), SQLBind(0), SQLBind(now), SQLBind("clinician")]
             })
-        try await insert(database, Membership.schema, ["id", "user_id", "organisation_id", "role", "created_at"],
-            rows: clinicianIDs.enumerated().map { index, id in
+        try await insertRows(database, Membership.schema, ["id", "user_id", "organisation_id", "role", "created_at"],
+            clinicianIDs.enumerated().map { index, id in
                 [SQLBind(random.uuid()), SQLBind(id), SQLBind(organisationIDs[index % organisations]), SQLBind(index % 40 == 0 ? "administrator" : "clinician"), SQLBind(now)]
             })
         let profileIDs = clinicianIDs.map { _ in random.uuid() }
         let languages = ["|English|", "|English|Spanish|", "|English|French|", "|English|Vietnamese|"]
-        try await insert(database, Profile.schema,
+        try await insertRows(database, Profile.schema,
             ["id", "user_id", "discipline", "credentials", "about", "contact_method", "contact_phone", "contact_email", "contact_hours", "languages", "insurance",
              "modality", "locations", "accepting_new_patients", "transfer_policy", "prioritises_without_psychiatrist", "listed", "total_openings", "search_text", "updated_at"],
-            rows: clinicianIDs.enumerated().map { index, id in
+            clinicianIDs.enumerated().map { index, id in
                 let openings = Int(random.next() % 4)
                 return [SQLBind(profileIDs[index]), SQLBind(id), SQLBind(disciplines[index % disciplines.count].rawValue), SQLBind("Licensed"), SQLBind("Synthetic bench clinician."),
                         SQLBind("secure-message"), SQLBind(""), SQLBind(""), SQLBind(""), SQLBind(languages[index % languages.count]), SQLBind("|Medicaid|"),
                         SQLBind(["both", "in-person", "telehealth"][index % 3]), SQLBind("|Riverside|"), SQLBind(openings > 0), SQLBind("accepts"), SQLBind(false), SQLBind(true),
                         SQLBind(openings), SQLBind("clinician \(index) licensed synthetic bench clinician."), SQLBind(now)]
             })
-        try await insert(database, ServiceOpening.schema, ["id", "profile_id", "service", "openings"],
-            rows: profileIDs.enumerated().map { index, id in
+        try await insertRows(database, ServiceOpening.schema, ["id", "profile_id", "service", "openings"],
+            profileIDs.enumerated().map { index, id in
                 [SQLBind(random.uuid()), SQLBind(id), SQLBind(ClinicalService.allCases[index % ClinicalService.allCases.count].rawValue), SQLBind(index % 4)]
             })
 
@@ -179,10 +179,6 @@ public struct BenchData: Sendable {
             try await body(start..<end)
             start = end
         }
-    }
-
-    private func insert(_ database: LiaisonDatabase, _ table: String, _ columns: [String], rows: [[any SQLExpression]]) async throws {
-        try await insertRows(database, table, columns, rows)
     }
 
     private func insertRows(_ database: LiaisonDatabase, _ table: String, _ columns: [String], _ rows: [[any SQLExpression]]) async throws {
