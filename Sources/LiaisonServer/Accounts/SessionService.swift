@@ -102,27 +102,17 @@ struct SessionService: Sendable {
         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
         """
 
-    private static func identity(_ row: any SQLRow, credential: Identity.Credential, on sql: any SQLDatabase) async throws -> Identity {
-        try await identity(
-            userID: row.decode(column: "user_id", as: UUID.self), email: row.decode(column: "email", as: String.self),
-            displayName: row.decode(column: "display_name", as: String.self), isSystemAdministrator: row.decode(column: "is_system_admin", as: Bool.self),
-            isPatient: row.decode(column: "kind", as: String.self) == UserAccount.patientKind, unread: row.decode(column: "unread", as: Int.self),
-            credential: credential, on: sql)
-    }
-
     /// Everything a request needs to know about a person: roles, organisations, unread notifications.
     static func identity(of user: UserAccount, credential: Identity.Credential, on db: any Database) async throws -> Identity {
-        let userID = try user.requireID()
-        let unread = try await Notification.query(on: db).filter(\.$user.$id == userID).filter(\.$readAt == nil).count()
-        return try await identity(
-            userID: userID, email: user.email, displayName: user.displayName, isSystemAdministrator: user.isSystemAdministrator,
-            isPatient: user.kind == UserAccount.patientKind, unread: unread, credential: credential, on: db as! any SQLDatabase)
+        let sql = db as! any SQLDatabase
+        guard let row = try await sql.raw("SELECT \(personColumns) FROM users u WHERE u.id = \(bind: try user.requireID())").first() else {
+            throw AppError.notFound
+        }
+        return try await identity(row, credential: credential, on: sql)
     }
 
-    private static func identity(
-        userID: UUID, email: String, displayName: String, isSystemAdministrator: Bool, isPatient: Bool, unread: Int,
-        credential: Identity.Credential, on sql: any SQLDatabase
-    ) async throws -> Identity {
+    private static func identity(_ row: any SQLRow, credential: Identity.Credential, on sql: any SQLDatabase) async throws -> Identity {
+        let userID = try row.decode(column: "user_id", as: UUID.self)
         let links = try await sql.raw("""
             SELECT m.organisation_id, m.role, o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = \(bind: userID)
             """).all().map { row in
@@ -130,12 +120,14 @@ struct SessionService: Sendable {
                 id: try row.decode(column: "organisation_id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
                 role: MembershipRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .clinician)
         }.sorted { $0.name < $1.name }
+        let isSystemAdministrator = try row.decode(column: "is_system_admin", as: Bool.self)
         return Identity(
-            userID: userID, email: email, displayName: displayName,
+            userID: userID, email: try row.decode(column: "email", as: String.self), displayName: try row.decode(column: "display_name", as: String.self),
             actor: Actor(
                 userID: userID, isSystemAdministrator: isSystemAdministrator,
                 memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
-            credential: credential, organisations: links, isPatient: isPatient, unreadNotifications: unread)
+            credential: credential, organisations: links, isPatient: try row.decode(column: "kind", as: String.self) == UserAccount.patientKind,
+            unreadNotifications: try row.decode(column: "unread", as: Int.self))
     }
 
     private static func minutes(until: Date, from now: Date) -> Int {

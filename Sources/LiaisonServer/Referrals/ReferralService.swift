@@ -52,23 +52,23 @@ struct ReferralService: Sendable {
         // an outsider learns nothing, not even whether the recipient exists.
         let reader = database.reader()
         _ = try await access.authorize(draft.patientID!, for: caller, need: .write, on: reader)
-        let organisationID: UUID?
+        let organisation: Organisation?
         let recipients: [UserAccount]
         if let recipientID = draft.recipientID {
             guard let recipient = try await UserAccount.find(recipientID, on: reader), recipient.kind == UserAccount.clinicianKind else {
                 throw AppError.invalid(Self.problem("recipient", "That recipient is not a clinician in Liaison."))
             }
             // The recipient's (first) organisation sets the calendar and targets.
-            organisationID = try await Membership.query(on: reader).filter(\.$user.$id == recipientID).sort(\.$createdAt).first()?.$organisation.id
+            organisation = try await Membership.query(on: reader).filter(\.$user.$id == recipientID).sort(\.$createdAt).with(\.$organisation).first()?.organisation
             recipients = [recipient]
         } else {
-            organisationID = draft.recipientOrganisationID
-            guard try await Organisation.find(organisationID, on: reader) != nil else {
+            guard let intake = try await Organisation.find(draft.recipientOrganisationID, on: reader) else {
                 throw AppError.invalid(Self.problem("recipient", "That organisation does not exist."))
             }
-            recipients = try await Self.intake(of: organisationID!, on: reader)
+            organisation = intake
+            recipients = try await Self.intake(of: intake.requireID(), on: reader)
         }
-        let organisation = try await Organisation.find(organisationID, on: reader)
+        let organisationID = organisation?.id
         return try await database.db().transaction { db in
             let patientID = draft.patientID!
             // Again in the writing transaction: the team may have changed since.

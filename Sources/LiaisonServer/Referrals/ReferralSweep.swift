@@ -48,12 +48,6 @@ struct ReferralSweep: Sendable {
         var link: String { SiteURL.referral(id).path }
     }
 
-    /// A person a message goes to.
-    private struct Person: Hashable {
-        let id: UUID
-        let email: String
-    }
-
     /// One pass over every open loop. Returns what it did.
     @discardableResult
     func run() async throws -> Outcome {
@@ -124,16 +118,17 @@ struct ReferralSweep: Sendable {
             .map { try $0.decode(column: "referral_id", as: UUID.self) })
         let chased = found.filter { claimed.contains($0.id) }
         var notices: [Notifier.Notice] = [], emails: [Outbox.Email] = []
-        func tell(_ people: [Person], _ noticeKind: String, _ message: String, _ referral: Candidate, email: Bool) {
-            for person in Set(people) {
-                notices.append(.init(userID: person.id, patientID: nil, kind: noticeKind, message: message, link: referral.link))
+        func tell(_ people: [UserAccount], _ noticeKind: String, _ message: String, _ referral: Candidate, email: Bool) {
+            var told = Set<UUID>()
+            for person in people where told.insert(person.id!).inserted {
+                notices.append(.init(userID: person.id!, patientID: nil, kind: noticeKind, message: message, link: referral.link))
                 if email { emails.append(.init(to: person.email, subject: "Liaison: a referral needs you", body: message)) }
             }
         }
         switch kind {
         case .dueSoon, .overdue, .closingOverdue:
-            let recipients = try await recipients(of: chased, on: sql)
-            let referrers = kind == .overdue ? try await people(chased.map(\.referrerID), on: sql) : [:]
+            let recipients = try await recipients(of: chased, on: db)
+            let referrers = kind == .overdue ? try await sql.users(chased.map(\.referrerID)) : [:]
             for referral in chased {
                 let owed = recipients[referral.id] ?? []
                 switch kind {
@@ -148,7 +143,7 @@ struct ReferralSweep: Sendable {
                 }
             }
         case .escalated:
-            let administrators = try await members(of: chased.compactMap(\.organisationID), role: .administrator, on: sql)
+            let administrators = try await administrators(of: chased.compactMap(\.organisationID), on: db)
             for referral in chased {
                 tell(referral.organisationID.flatMap { administrators[$0] } ?? [], "referral.escalated",
                      "A referral for \(referral.patient) from \(referral.referrer) is still unacknowledged well past its due time.", referral, email: true)
@@ -175,12 +170,15 @@ struct ReferralSweep: Sendable {
         }
     }
 
-    /// Who owes each referral's answer: the named recipient, or every clinician of the intake organisation
-    /// (as `ReferralService.recipientUsers` decides for one referral).
-    private func recipients(of referrals: [Candidate], on sql: any SQLDatabase) async throws -> [UUID: [Person]] {
-        let named = try await people(referrals.compactMap(\.recipientID), on: sql)
-        let intake = try await members(of: referrals.filter { $0.recipientID == nil }.compactMap(\.organisationID), role: nil, on: sql)
-        var owed: [UUID: [Person]] = [:]
+    /// Who owes each referral's answer: the named recipient, or the intake organisation's members
+    /// (`ReferralService.intake`, looked up once per organisation).
+    private func recipients(of referrals: [Candidate], on db: any Database) async throws -> [UUID: [UserAccount]] {
+        let named = try await (db as! any SQLDatabase).users(referrals.compactMap(\.recipientID))
+        var intake: [UUID: [UserAccount]] = [:]
+        for organisation in Set(referrals.filter { $0.recipientID == nil }.compactMap(\.organisationID)) {
+            intake[organisation] = try await ReferralService.intake(of: organisation, on: db)
+        }
+        var owed: [UUID: [UserAccount]] = [:]
         for referral in referrals {
             if let recipient = referral.recipientID {
                 owed[referral.id] = named[recipient].map { [$0] } ?? []
@@ -191,31 +189,12 @@ struct ReferralSweep: Sendable {
         return owed
     }
 
-    private func people(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: Person] {
-        let unique = Array(Set(ids))
-        guard !unique.isEmpty else { return [:] }
-        let rows = try await sql.raw("SELECT id, email FROM users WHERE id IN (\(binds: unique))").all()
-        return Dictionary(uniqueKeysWithValues: try rows.map {
-            let person = Person(id: try $0.decode(column: "id", as: UUID.self), email: try $0.decode(column: "email", as: String.self))
-            return (person.id, person)
-        })
-    }
-
-    /// The members of each organisation, or only those with `role`.
-    private func members(of organisations: [UUID], role: MembershipRole?, on sql: any SQLDatabase) async throws -> [UUID: [Person]] {
-        let unique = Array(Set(organisations))
-        guard !unique.isEmpty else { return [:] }
-        let roleFilter: SQLQueryString = role.map { "AND m.role = \(bind: $0.rawValue)" } ?? ""
-        let rows = try await sql.raw("""
-            SELECT m.organisation_id, u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id
-            WHERE m.organisation_id IN (\(binds: unique)) \(roleFilter)
-            """).all()
-        var members: [UUID: [Person]] = [:]
-        for row in rows {
-            let person = Person(id: try row.decode(column: "id", as: UUID.self), email: try row.decode(column: "email", as: String.self))
-            members[try row.decode(column: "organisation_id", as: UUID.self), default: []].append(person)
-        }
-        return members
+    /// Each organisation's administrators, who hear of escalations.
+    private func administrators(of organisations: [UUID], on db: any Database) async throws -> [UUID: [UserAccount]] {
+        guard !organisations.isEmpty else { return [:] }
+        let memberships = try await Membership.query(on: db).filter(\.$organisation.$id ~~ Array(Set(organisations)))
+            .filter(\.$role == MembershipRole.administrator.rawValue).with(\.$user).all()
+        return Dictionary(grouping: memberships, by: \.$organisation.id).mapValues { $0.map(\.user) }
     }
 }
 
