@@ -16,10 +16,11 @@ struct BenchDataCommand: AsyncParsableCommand {
         let configuration = try common.configuration()
         let logger = Logs.bootstrap(level: .warning)
         let summary = try await withDatabase(configuration, logger: logger) { database in
-            guard try await database.sql().raw("SELECT COUNT(*) AS n FROM users").first()?.decode(column: "n", as: Int.self) == 0 else {
+            guard try await database.hasNoAccounts() else {
                 throw OperatorError("the database is not empty; bench-data needs an empty one")
             }
-            return try await BenchData(scale: scale, seed: seed).generate(into: database)
+            let hash = try await PasswordHasher(cost: 4).hash(BenchData.password)
+            return try await BenchData(scale: scale, seed: seed).generate(into: database, passwordHash: hash)
         }
         print("Generated \(summary)")
     }

@@ -1,6 +1,6 @@
 import FluentKit
 import Foundation
-import LiaisonData
+@testable import LiaisonData
 import Testing
 @testable import LiaisonServer
 
@@ -8,7 +8,8 @@ import Testing
     @Test func generatedDatasetIsConsistentAndItsAuditChainVerifies() async throws {
         let clock = TestClock()
         try await withApp(clock: clock) { world in
-            let summary = try await BenchData(scale: 0.002, seed: 7).generate(into: world.database, now: clock.now())
+            let summary = try await BenchData(scale: 0.002, seed: 7).generate(
+                into: world.database, passwordHash: try await PasswordHasher(cost: 4).hash(BenchData.password), now: clock.now())
             #expect(summary.counts.first { $0.0 == "referrals" }?.1 == 2000)
             #expect(try await Referral.query(on: world.database.db()).count() == 2000)
             #expect(try await Patient.query(on: world.database.db()).count() == 400)

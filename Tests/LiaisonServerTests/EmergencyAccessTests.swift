@@ -124,10 +124,7 @@ import Testing
             let ana = try await world.person("ana@clinic.example")
             let sam = try await world.patient(registeredBy: ana)
             let lee = try await world.patient("Lee", "Park", born: "1975-06-01", registeredBy: ana)
-            try await PortalService(
-                database: world.database, clock: world.clock, hasher: PasswordHasher(cost: 4), outbox: Outbox(clock: world.clock, logger: TestDatabase.logger),
-                access: PatientAccessService(clock: world.clock), auditor: Auditor(clock: world.clock), patients: world.patientService, baseURL: "https://liaison.test"
-            ).invite(sam.requireID(), email: "sam@example.org", by: world.caller(ana))
+            try await world.services.portal.invite(sam.requireID(), email: "sam@example.org", by: world.caller(ana))
             let link = try #require(try await world.linkInLatestEmail(to: "sam@example.org"))
             let browser = world.browser()
             try await browser.post(link, [("password", "sam's long password"), ("passwordConfirmation", "sam's long password")])

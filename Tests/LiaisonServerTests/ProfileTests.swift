@@ -66,7 +66,7 @@ import Testing
             let answer = try await browser.post("/profile", Self.complete.filter { $0.0 != "languages" } + [("languages", " , ")])
             #expect(answer.status == .unprocessableContent)
             #expect(answer.body.contains("Name at least one language you work in."))
-            let stored = try await DirectoryService(database: world.database, clock: world.clock).profile(of: ana.requireID())
+            let stored = try await world.services.directory.profile(of: ana.requireID())
             #expect(stored?.languages == ["English", "Polish"])
             #expect(stored?.discipline == .psychologist)
         }

@@ -162,7 +162,7 @@ import Testing
             for _ in 1...5 { _ = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist) }
             move(clock, to: "2027-01-21T08:00:00")
             let other = world.database.location.isPostgres ? try LiaisonDatabase(location: world.database.location, logger: TestDatabase.logger) : world.database
-            let second = ReferralSweep(database: other, clock: clock, notifier: Notifier(clock: clock), outbox: Outbox(clock: clock, logger: TestDatabase.logger), auditor: Auditor(clock: clock))
+            let second = Services(database: other, clock: clock, baseURL: "https://liaison.test", bcryptCost: 4, logger: TestDatabase.logger).sweep
             do {
                 async let a = world.sweep.run()
                 async let b = second.run()

@@ -21,6 +21,19 @@ public enum CareTeamRole: String, Sendable, Codable, CaseIterable, Labelled {
     }
 }
 
+extension CareTeamRole {
+    /// The role a clinician takes on a team unless they choose another, from their discipline.
+    public static func usual(for discipline: Discipline?) -> CareTeamRole {
+        switch discipline {
+        case .psychiatrist, .psychiatricNursePractitioner: .prescriber
+        case .psychologist, .clinicalSocialWorker, .counsellor: .therapist
+        case .primaryCarePhysician: .primaryCare
+        case .caseManager: .caseManager
+        default: .other
+        }
+    }
+}
+
 /// One person's membership of a care team over a period.
 public struct CareTeamMembership: Sendable, Equatable {
     public let userID: UUID

@@ -13,6 +13,11 @@ public struct ValidationErrors: Error, Sendable, Equatable {
 
     public init() {}
 
+    /// One problem with one field.
+    public init(_ field: String, _ message: String) {
+        add(field, message)
+    }
+
     public var isEmpty: Bool { problems.isEmpty }
 
     public mutating func add(_ field: String, _ message: String) {

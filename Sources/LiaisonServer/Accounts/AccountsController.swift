@@ -11,16 +11,16 @@ struct AccountsController: Sendable {
     let invitations: InvitationService
     let secureCookies: Bool
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(SiteURL.signIn.path), use: signInPage)
-        router.post(RouterPath(SiteURL.signIn.path), use: signIn)
-        router.post(RouterPath(SiteURL.signOut.path), use: signOut)
-        router.get(RouterPath(SiteURL.forgotPassword.path), use: forgotPage)
-        router.post(RouterPath(SiteURL.forgotPassword.path), use: forgot)
-        router.get(RouterPath(SiteURL.Pattern.resetPassword), use: resetPage)
-        router.post(RouterPath(SiteURL.Pattern.resetPassword), use: reset)
-        router.get(RouterPath(SiteURL.Pattern.invitation), use: invitationPage)
-        router.post(RouterPath(SiteURL.Pattern.invitation), use: acceptInvitation)
+    func register(on routes: RouteGroups) {
+        routes.open.get(SiteURL.signIn, use: signInPage)
+        routes.open.post(SiteURL.signIn, use: signIn)
+        routes.open.post(SiteURL.signOut, use: signOut)
+        routes.open.get(SiteURL.forgotPassword, use: forgotPage)
+        routes.open.post(SiteURL.forgotPassword, use: forgot)
+        routes.open.get(SiteURL.resetPassword(token: ""), use: resetPage)
+        routes.open.post(SiteURL.resetPassword(token: ""), use: reset)
+        routes.open.get(SiteURL.invitation(token: ""), use: invitationPage)
+        routes.open.post(SiteURL.invitation(token: ""), use: acceptInvitation)
     }
 
     struct SignInPage: Sendable {

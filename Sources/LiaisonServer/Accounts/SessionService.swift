@@ -2,7 +2,6 @@ import FluentKit
 import Foundation
 import LiaisonCore
 import LiaisonData
-import SQLKit
 
 /// Signing in and out, and recognising who a session cookie or API token belongs to.
 struct SessionService: Sendable {
@@ -70,64 +69,44 @@ struct SessionService: Sendable {
 
     /// The person a session cookie belongs to, if the session is still open.
     func identity(sessionToken: String) async throws -> Identity? {
-        let sql = database.reader() as! any SQLDatabase
-        guard let row = try await sql.raw("""
-            SELECT c.id AS credential_id, \(Self.personColumns) FROM sessions c JOIN users u ON u.id = c.user_id
-            WHERE c.token_hash = \(bind: SecretToken.digest(sessionToken)) AND c.expires_at > \(bind: clock.now())
-            """).first()
+        let db = database.reader()
+        guard let row = try await AccountQueries.person(sessionDigest: SecretToken.digest(sessionToken), at: clock.now(), on: db),
+              let sessionID = row.credentialID
         else { return nil }
-        return try await Self.identity(row, credential: .session(try row.decode(column: "credential_id", as: UUID.self)), on: sql)
+        return try await Self.identity(row, credential: .session(sessionID), on: db)
     }
 
     /// The person an API token acts for, if the token has not been revoked.
     func identity(apiToken: String) async throws -> Identity? {
-        let sql = database.reader() as! any SQLDatabase
-        guard let row = try await sql.raw("""
-            SELECT c.id AS credential_id, c.last_used_at, \(Self.personColumns) FROM api_tokens c JOIN users u ON u.id = c.user_id
-            WHERE c.token_hash = \(bind: SecretToken.digest(apiToken)) AND c.revoked_at IS NULL
-            """).first()
+        let db = database.reader()
+        guard let row = try await AccountQueries.person(apiTokenDigest: SecretToken.digest(apiToken), on: db),
+              let tokenID = row.credentialID
         else { return nil }
-        let tokenID = try row.decode(column: "credential_id", as: UUID.self)
         let now = clock.now()
         // Recording every use would turn each read into a write; a minute's precision is enough.
-        if try row.decode(column: "last_used_at", as: Date?.self).map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            try await APIToken.query(on: database.db()).filter(\.$id == tokenID).set(\.$lastUsedAt, to: now).update()
+        if row.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            try await AccountQueries.touch(apiToken: tokenID, at: now, on: database.db())
         }
-        return try await Self.identity(row, credential: .apiToken(tokenID), on: sql)
+        return try await Self.identity(row, credential: .apiToken(tokenID), on: db)
     }
-
-    /// What a request needs of the person (alias `u`), with their unread notifications counted alongside.
-    private static let personColumns: SQLQueryString = """
-        u.id AS user_id, u.email, u.display_name, u.is_system_admin, u.kind,
-        (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
-        """
 
     /// Everything a request needs to know about a person: roles, organisations, unread notifications.
     static func identity(of user: UserAccount, credential: Identity.Credential, on db: any Database) async throws -> Identity {
-        let sql = db as! any SQLDatabase
-        guard let row = try await sql.raw("SELECT \(personColumns) FROM users u WHERE u.id = \(bind: try user.requireID())").first() else {
-            throw AppError.notFound
-        }
-        return try await identity(row, credential: credential, on: sql)
+        guard let row = try await AccountQueries.person(id: try user.requireID(), on: db) else { throw AppError.notFound }
+        return try await identity(row, credential: credential, on: db)
     }
 
-    private static func identity(_ row: any SQLRow, credential: Identity.Credential, on sql: any SQLDatabase) async throws -> Identity {
-        let userID = try row.decode(column: "user_id", as: UUID.self)
-        let links = try await sql.raw("""
-            SELECT m.organisation_id, m.role, o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = \(bind: userID)
-            """).all().map { row in
-            Identity.OrganisationLink(
-                id: try row.decode(column: "organisation_id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
-                role: MembershipRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .clinician)
+    private static func identity(_ row: PersonRow, credential: Identity.Credential, on db: any Database) async throws -> Identity {
+        let links = try await AccountQueries.organisations(of: row.userID, on: db).map { link in
+            Identity.OrganisationLink(id: link.organisationID, name: link.name, role: MembershipRole(rawValue: link.role) ?? .clinician)
         }.sorted { $0.name < $1.name }
-        let isSystemAdministrator = try row.decode(column: "is_system_admin", as: Bool.self)
         return Identity(
-            userID: userID, email: try row.decode(column: "email", as: String.self), displayName: try row.decode(column: "display_name", as: String.self),
+            userID: row.userID, email: row.email, displayName: row.displayName,
             actor: Actor(
-                userID: userID, isSystemAdministrator: isSystemAdministrator,
+                userID: row.userID, isSystemAdministrator: row.isSystemAdmin,
                 memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
-            credential: credential, organisations: links, isPatient: try row.decode(column: "kind", as: String.self) == UserAccount.patientKind,
-            unreadNotifications: try row.decode(column: "unread", as: Int.self))
+            credential: credential, organisations: links, isPatient: row.kind == UserAccount.patientKind,
+            unreadNotifications: row.unread)
     }
 
     private static func minutes(until: Date, from now: Date) -> Int {

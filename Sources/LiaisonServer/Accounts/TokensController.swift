@@ -8,13 +8,13 @@ struct TokensController: Sendable {
     let views: Views
     let tokens: TokenService
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(SiteURL.tokens.path), use: page)
-        router.post(RouterPath(SiteURL.tokens.path), use: create)
-        router.post(RouterPath(SiteURL.Pattern.revokeToken), use: revoke)
-        router.get(RouterPath(APIURL.tokens), use: apiList)
-        router.post(RouterPath(APIURL.tokens), use: apiCreate)
-        router.delete(RouterPath(APIURL.token), use: apiRevoke)
+    func register(on routes: RouteGroups) {
+        routes.clinicians.get(SiteURL.tokens, use: page)
+        routes.clinicians.post(SiteURL.tokens, use: create)
+        routes.clinicians.post(SiteURL.revokeToken(.placeholder), use: revoke)
+        routes.clinicians.get(APIURL.tokens, use: apiList)
+        routes.clinicians.post(APIURL.tokens, use: apiCreate)
+        routes.clinicians.delete(APIURL.token(.placeholder), use: apiRevoke)
     }
 
     struct TokenRow: Sendable, Codable {
@@ -59,22 +59,22 @@ struct TokensController: Sendable {
         let newSecret: String?
         let form: FormState
         let action = SiteURL.tokens.path
-        let openAPIPath = APIURL.openAPI
+        let openAPIPath = APIURL.openAPI.path
     }
 
-    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func page(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         return try await render(identity: identity, secret: nil, form: .empty, request: request, context: context)
     }
 
-    private func render(identity: Identity, secret: String?, form: FormState, request: Request, context: AppRequestContext) async throws -> Response {
+    private func render(identity: Identity, secret: String?, form: FormState, request: Request, context: ClinicianContext) async throws -> Response {
         let rows = try await tokens.tokens(for: identity.userID).map(TokenLine.init)
         let page = TokensPage(tokens: rows, newSecret: secret, form: form)
         return views.page("tokens", title: "API tokens", page, request: request, context: context, status: form.hasErrors ? .unprocessableContent : .ok)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func create(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         var request = request
         let form = try await request.form(context: context)
         let secret: String
@@ -86,8 +86,8 @@ struct TokensController: Sendable {
         return try await render(identity: identity, secret: secret, form: .empty, request: request, context: context)
     }
 
-    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func revoke(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         try await tokens.revoke(try context.uuid("id"), of: identity.userID)
         return views.redirect(to: .tokens, flash: "Token revoked. Programs using it can no longer sign in.")
     }
@@ -98,12 +98,12 @@ struct TokensController: Sendable {
         let details: TokenRow
     }
 
-    @Sendable func apiList(_ request: Request, context: AppRequestContext) async throws -> [TokenRow] {
-        try await tokens.tokens(for: try context.requireClinician().userID).map(TokenRow.init)
+    @Sendable func apiList(_ request: Request, context: ClinicianContext) async throws -> [TokenRow] {
+        try await tokens.tokens(for: context.identity.userID).map(TokenRow.init)
     }
 
-    @Sendable func apiCreate(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Created> {
-        let identity = try context.requireClinician()
+    @Sendable func apiCreate(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<Created> {
+        let identity = context.identity
         let input = try await request.decode(as: CreateInput.self, context: context)
         do {
             let created = try await tokens.create(for: identity.userID, name: input.name)
@@ -113,8 +113,8 @@ struct TokensController: Sendable {
         }
     }
 
-    @Sendable func apiRevoke(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        try await tokens.revoke(try context.uuid("id"), of: try context.requireClinician().userID)
+    @Sendable func apiRevoke(_ request: Request, context: ClinicianContext) async throws -> HTTPResponse.Status {
+        try await tokens.revoke(try context.uuid("id"), of: context.identity.userID)
         return .noContent
     }
 }

@@ -42,12 +42,10 @@ public enum BenchProbe {
 
     public static func queries(database: LiaisonDatabase, iterations: Int, concurrency: [Int]) async throws -> [Timing] {
         let clock = SystemClock()
-        let auditor = Auditor(clock: clock)
+        let services = Services.offline(database: database, clock: clock, label: "bench")
         let busy = try await caller(BenchData.busyClinicianEmail, on: database)
         let referrer = try await caller(BenchData.busyReferrerEmail, on: database)
-        let worklists = ReferralWorklists(database: database, clock: clock, auditor: auditor)
-        let patients = PatientService(database: database, clock: clock, access: PatientAccessService(clock: clock), auditor: auditor, notifier: Notifier(clock: clock))
-        let directory = DirectoryService(database: database, clock: clock)
+        let worklists = services.worklists, patients = services.patients, directory = services.directory
         let patientID = try await targets(database: database).patientID
         let filter = try DirectoryFilter.parse(["discipline": "psychiatrist", "openings": "true"])
         let probes: [(String, @Sendable () async throws -> Void)] = [
@@ -106,13 +104,11 @@ public enum BenchProbe {
         var passes: [(name: String, seconds: Double, summary: String)] = []
         for (name, ahead) in [("every-minute pass", 0.0), ("catch-up after a day's outage", 86400.0)] {
             let clock = AheadClock(seconds: ahead)
-            let sweep = ReferralSweep(
-                database: database, clock: clock, notifier: Notifier(clock: clock), outbox: Outbox(clock: clock, logger: .init(label: "bench")),
-                auditor: Auditor(clock: clock))
+            let sweep = Services.offline(database: database, clock: clock, label: "bench").sweep
             let start = ContinuousClock.now
             let outcome = try await sweep.run()
             let seconds = milliseconds(ContinuousClock.now - start) / 1000
-            let reminders = ReferralSweep.Reminder.allCases.map { "\($0.rawValue) \(outcome.reminders[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+            let reminders = ReminderKind.allCases.map { "\($0.rawValue) \(outcome.reminders[$0.rawValue] ?? 0)" }.joined(separator: ", ")
             passes.append((name, seconds, "expired \(outcome.expired), reminders: \(reminders)"))
         }
         return passes

@@ -57,8 +57,7 @@ enum DemoPatients {
         let db = database.db()
         // The teams were formed three months ago, before the demo referrals were sent.
         let past = DemoReferrals.ShiftedClock(base: clock, offset: -90 * 86400)
-        let service = PatientService(
-            database: database, clock: past, access: PatientAccessService(clock: past), auditor: Auditor(clock: past), notifier: Notifier(clock: past))
+        let service = Services.offline(database: database, clock: past, label: "demo").patients
         func caller(_ handle: String) async throws -> Caller {
             guard let user = try await UserAccount.query(on: db).filter(\.$email == "\(handle)@demo.liaison.example").first() else {
                 throw OperatorError("demo clinician \(handle) is missing")

@@ -17,9 +17,7 @@ enum DemoReferrals {
         let db = database.db()
         func service(_ daysAgo: Double) -> ReferralService {
             let shifted = ShiftedClock(base: clock, offset: -daysAgo * 86400)
-            return ReferralService(
-                database: database, clock: shifted, access: PatientAccessService(clock: shifted), auditor: Auditor(clock: shifted),
-                notifier: Notifier(clock: shifted), outbox: Outbox(clock: shifted, logger: .init(label: "demo")), baseURL: "")
+            return Services.offline(database: database, clock: shifted, label: "demo").referrals
         }
         func patient(_ family: String) async throws -> UUID {
             try await Patient.query(on: db).filter(\.$familyName == family).first()!.requireID()
@@ -73,9 +71,7 @@ enum DemoReferrals {
         try await service(19).cancel(cancelled, reason: "The patient chose a grief group instead.", by: try await caller("dr.sato"))
         // Sent long ago and never answered: the sweep expires it.
         _ = try await refer("Vasquez", from: "r.delgado", to: "dr.chen", daysAgo: 40, reason: "Physical health check; weight gain on medication.")
-        try await ReferralSweep(
-            database: database, clock: clock, notifier: Notifier(clock: clock), outbox: Outbox(clock: clock, logger: .init(label: "demo")), auditor: Auditor(clock: clock)
-        ).run()
+        try await Services.offline(database: database, clock: clock, label: "demo").sweep.run()
     }
 }
 

@@ -8,19 +8,18 @@ struct DirectoryController: Sendable {
     let views: Views
     let directory: DirectoryService
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(SiteURL.directory.path), use: directoryPage)
-        router.get(RouterPath(SiteURL.Pattern.clinician), use: clinicianPage)
-        router.get(RouterPath(SiteURL.profile.path), use: profilePage)
-        router.post(RouterPath(SiteURL.profile.path), use: saveProfile)
-        router.get(RouterPath(APIURL.clinicians), use: apiSearch)
-        router.get(RouterPath(APIURL.clinician), use: apiClinician)
-        router.get(RouterPath(APIURL.myProfile), use: apiMyProfile)
-        router.put(RouterPath(APIURL.myProfile), use: apiSaveProfile)
+    func register(on routes: RouteGroups) {
+        routes.clinicians.get(SiteURL.directory, use: directoryPage)
+        routes.clinicians.get(SiteURL.clinician(.placeholder), use: clinicianPage)
+        routes.clinicians.get(SiteURL.profile, use: profilePage)
+        routes.clinicians.post(SiteURL.profile, use: saveProfile)
+        routes.clinicians.get(APIURL.clinicians, use: apiSearch)
+        routes.clinicians.get(APIURL.clinician(.placeholder), use: apiClinician)
+        routes.clinicians.get(APIURL.myProfile, use: apiMyProfile)
+        routes.clinicians.put(APIURL.myProfile, use: apiSaveProfile)
     }
 
-    @Sendable func directoryPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func directoryPage(_ request: Request, context: ClinicianContext) async throws -> Response {
         let query = try request.queryForm.dictionary
         let page: DirectoryPage
         do {
@@ -32,14 +31,14 @@ struct DirectoryController: Sendable {
         return views.page("directory", title: "Directory", page, request: request, context: context, status: page.errors.isEmpty ? .ok : .badRequest)
     }
 
-    @Sendable func clinicianPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func clinicianPage(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         guard let entry = try await directory.entry(userID: try context.uuid("id"), viewer: identity.userID) else { throw AppError.notFound }
         return views.page("clinician", title: entry.displayName, ClinicianCard(entry), request: request, context: context)
     }
 
-    @Sendable func profilePage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func profilePage(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         let existing = try await directory.profile(of: identity.userID)
         let draft = existing.map(ClinicianProfileDraft.init) ?? ClinicianProfileDraft(
             displayName: identity.displayName, contactMethod: ContactMethod.secureMessage.rawValue, languages: "English",
@@ -48,8 +47,8 @@ struct DirectoryController: Sendable {
         return views.page("profile-edit", title: "Your profile", page, request: request, context: context)
     }
 
-    @Sendable func saveProfile(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func saveProfile(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         var request = request
         let form = try await request.form(context: context)
         let draft = Self.draft(from: form)
@@ -79,8 +78,7 @@ struct DirectoryController: Sendable {
 
     // MARK: JSON API
 
-    @Sendable func apiSearch(_ request: Request, context: AppRequestContext) async throws -> ClinicianList {
-        _ = try context.requireClinician()
+    @Sendable func apiSearch(_ request: Request, context: ClinicianContext) async throws -> ClinicianList {
         let filter: DirectoryFilter
         do {
             filter = try DirectoryFilter.parse(try request.queryForm.dictionary)
@@ -93,20 +91,20 @@ struct DirectoryController: Sendable {
             clinicians: results.entries.map(ClinicianDTO.init))
     }
 
-    @Sendable func apiClinician(_ request: Request, context: AppRequestContext) async throws -> ClinicianDTO {
-        let identity = try context.requireClinician()
+    @Sendable func apiClinician(_ request: Request, context: ClinicianContext) async throws -> ClinicianDTO {
+        let identity = context.identity
         guard let entry = try await directory.entry(userID: try context.uuid("id"), viewer: identity.userID) else { throw AppError.notFound }
         return ClinicianDTO(entry)
     }
 
-    @Sendable func apiMyProfile(_ request: Request, context: AppRequestContext) async throws -> ClinicianDTO {
-        let identity = try context.requireClinician()
+    @Sendable func apiMyProfile(_ request: Request, context: ClinicianContext) async throws -> ClinicianDTO {
+        let identity = context.identity
         guard let entry = try await directory.entry(userID: identity.userID, viewer: identity.userID) else { throw AppError.notFound }
         return ClinicianDTO(entry)
     }
 
-    @Sendable func apiSaveProfile(_ request: Request, context: AppRequestContext) async throws -> ClinicianDTO {
-        let identity = try context.requireClinician()
+    @Sendable func apiSaveProfile(_ request: Request, context: ClinicianContext) async throws -> ClinicianDTO {
+        let identity = context.identity
         let input = try await request.decode(as: ProfileInput.self, context: context)
         _ = try await directory.saveProfile(of: identity.userID, input.draft)
         guard let entry = try await directory.entry(userID: identity.userID, viewer: identity.userID) else { throw AppError.notFound }

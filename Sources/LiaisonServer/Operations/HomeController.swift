@@ -8,11 +8,11 @@ struct HomeController: Sendable {
     let directory: DirectoryService
     let openAPIDocument: ByteBuffer
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(SiteURL.home.path), use: home)
-        router.get(RouterPath(APIURL.me), use: me)
-        router.get(RouterPath(APIURL.openAPI), use: openAPI)
-        router.get(RouterPath(SiteURL.stylesheet.path), use: stylesheet)
+    func register(on routes: RouteGroups) {
+        routes.signedIn.get(SiteURL.home, use: home)
+        routes.signedIn.get(APIURL.me, use: me)
+        routes.open.get(APIURL.openAPI, use: openAPI)
+        routes.open.get(SiteURL.stylesheet, use: stylesheet)
     }
 
     struct HomePage: Sendable {
@@ -33,8 +33,8 @@ struct HomeController: Sendable {
         let emergencyPath = SiteURL.emergencyAccess.path
     }
 
-    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func home(_ request: Request, context: SignedInContext) async throws -> Response {
+        let identity = context.identity
         if identity.isPatient { return views.redirect(to: .portal) }
         let hasProfile = try await directory.profile(of: identity.userID) != nil
         let page = HomePage(
@@ -57,8 +57,8 @@ struct HomeController: Sendable {
         let organisations: [OrganisationDTO]
     }
 
-    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> Me {
-        let identity = try context.requireIdentity()
+    @Sendable func me(_ request: Request, context: SignedInContext) async throws -> Me {
+        let identity = context.identity
         return Me(
             id: identity.userID, email: identity.email, displayName: identity.displayName,
             isSystemAdministrator: identity.actor.isSystemAdministrator,

@@ -8,10 +8,10 @@ struct OperationsController: Sendable {
     let database: LiaisonDatabase
     let metrics: PrometheusCollectorRegistry
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/health", use: health)
-        router.get("/ready", use: ready)
-        router.get("/metrics", use: metricsText)
+    func register(on routes: RouteGroups) {
+        routes.open.get(SiteURL.health, use: health)
+        routes.open.get(SiteURL.ready, use: ready)
+        routes.open.get(SiteURL.metrics, use: metricsText)
     }
 
     struct Status: ResponseEncodable {

@@ -9,27 +9,27 @@ struct OrganisationsController: Sendable {
     let organisations: OrganisationService
     let invitations: InvitationService
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(SiteURL.Pattern.organisation), use: page)
-        router.post(RouterPath(SiteURL.Pattern.organisationInvitations), use: invite)
-        router.get(RouterPath(SiteURL.Pattern.organisationSettings), use: settingsPage)
-        router.post(RouterPath(SiteURL.Pattern.organisationSettings), use: saveSettings)
-        router.post(RouterPath(SiteURL.Pattern.memberRole), use: changeRole)
-        router.get(RouterPath(SiteURL.admin.path), use: adminPage)
-        router.post(RouterPath(SiteURL.adminOrganisations.path), use: createOrganisation)
-        router.get(RouterPath(APIURL.organisation), use: apiOrganisation)
+    func register(on routes: RouteGroups) {
+        routes.clinicians.get(SiteURL.organisation(.placeholder), use: page)
+        routes.clinicians.post(SiteURL.organisationInvitations(.placeholder), use: invite)
+        routes.clinicians.get(SiteURL.organisationSettings(.placeholder), use: settingsPage)
+        routes.clinicians.post(SiteURL.organisationSettings(.placeholder), use: saveSettings)
+        routes.clinicians.post(SiteURL.memberRole(organisation: .placeholder, membership: .placeholder), use: changeRole)
+        routes.clinicians.get(SiteURL.admin, use: adminPage)
+        routes.clinicians.post(SiteURL.adminOrganisations, use: createOrganisation)
+        routes.clinicians.get(APIURL.organisation(.placeholder), use: apiOrganisation)
     }
 
-    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireClinician().actor
+    @Sendable func page(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let actor = context.identity.actor
         let id = try context.uuid("id")
         let overview = try await organisations.overview(id, for: actor)
         let page = OrganisationPage(overview, canAdminister: actor.mayAdminister(organisation: id))
         return views.page("organisation", title: page.name, page, request: request, context: context)
     }
 
-    @Sendable func invite(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireClinician().actor
+    @Sendable func invite(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let actor = context.identity.actor
         let id = try context.uuid("id")
         var request = request
         let form = try await request.form(context: context)
@@ -44,16 +44,16 @@ struct OrganisationsController: Sendable {
         }
     }
 
-    @Sendable func settingsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireClinician().actor
+    @Sendable func settingsPage(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let actor = context.identity.actor
         let id = try context.uuid("id")
         let organisation = try await organisations.organisationForAdministration(id, by: actor)
         let page = OrganisationSettingsForm(organisation: organisation, action: SiteURL.organisationSettings(id).path)
         return views.page("organisation-settings", title: "Settings: \(organisation.name)", page, request: request, context: context)
     }
 
-    @Sendable func saveSettings(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireClinician().actor
+    @Sendable func saveSettings(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let actor = context.identity.actor
         let id = try context.uuid("id")
         var request = request
         let form = try await request.form(context: context)
@@ -68,8 +68,8 @@ struct OrganisationsController: Sendable {
         }
     }
 
-    @Sendable func changeRole(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireClinician().actor
+    @Sendable func changeRole(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let actor = context.identity.actor
         let id = try context.uuid("id")
         var request = request
         let form = try await request.form(context: context)
@@ -77,22 +77,22 @@ struct OrganisationsController: Sendable {
         return views.redirect(to: .organisation(id), flash: "Role changed.")
     }
 
-    @Sendable func adminPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireClinician().actor
+    @Sendable func adminPage(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let actor = context.identity.actor
         guard actor.mayOperateInstallation else { throw AppError.forbidden }
         let draft = OrganisationSettingsDraft(timeZone: "UTC", businessDays: Weekday.mondayToFriday.map { String($0.rawValue) })
         return try await renderAdmin(OrganisationSettingsForm(draft: draft, targets: nil, action: SiteURL.adminOrganisations.path), status: .ok, request: request, context: context)
     }
 
-    private func renderAdmin(_ create: OrganisationSettingsForm, status: HTTPResponse.Status, request: Request, context: AppRequestContext) async throws -> Response {
+    private func renderAdmin(_ create: OrganisationSettingsForm, status: HTTPResponse.Status, request: Request, context: ClinicianContext) async throws -> Response {
         let rows = try await organisations.all().map { organisation, members in
             AdminPage.Row(name: organisation.name, kind: organisation.settings.kind.label, members: members, href: SiteURL.organisation(organisation.id!).path)
         }
         return views.page("admin", title: "Administration", AdminPage(organisations: rows, create: create), request: request, context: context, status: status)
     }
 
-    @Sendable func createOrganisation(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let actor = try context.requireClinician().actor
+    @Sendable func createOrganisation(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let actor = context.identity.actor
         guard actor.mayOperateInstallation else { throw AppError.forbidden }
         var request = request
         let draft = OrganisationSettingsForm.draft(from: try await request.form(context: context))
@@ -120,8 +120,8 @@ struct OrganisationsController: Sendable {
         let members: [MemberDTO]
     }
 
-    @Sendable func apiOrganisation(_ request: Request, context: AppRequestContext) async throws -> OrganisationDTO {
-        let actor = try context.requireClinician().actor
+    @Sendable func apiOrganisation(_ request: Request, context: ClinicianContext) async throws -> OrganisationDTO {
+        let actor = context.identity.actor
         let overview = try await organisations.overview(try context.uuid("id"), for: actor)
         let settings = overview.organisation.settings
         return OrganisationDTO(

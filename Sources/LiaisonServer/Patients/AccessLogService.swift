@@ -22,29 +22,11 @@ struct AccessLogService: Sendable {
             let entries = try await AuditEntry.query(on: db).filter(\.$patientID == patientID).sort(\.$sequence, .descending).limit(limit).all()
             let actorIDs = Set(entries.compactMap(\.actorID))
             let names = Dictionary(uniqueKeysWithValues: try await UserAccount.query(on: db).filter(\.$id ~~ actorIDs).all().map { ($0.id!, $0.displayName) })
-            try await auditor.record("access-log.read", patient: patientID, subject: "access-log:\(patientID)", by: caller, on: db)
+            try await auditor.record(.accessLogRead, patient: patientID, subject: "access-log:\(patientID)", by: caller, on: db)
             let lines = entries.map {
-                Line(at: $0.occurredAt, who: $0.actorID.flatMap { names[$0] } ?? "Liaison", action: Self.describe($0.action), purpose: $0.purpose)
+                Line(at: $0.occurredAt, who: $0.actorID.flatMap { names[$0] } ?? "Liaison", action: AuditAction.words(for: $0.action), purpose: $0.purpose)
             }
             return (authorized.patient, lines)
-        }
-    }
-
-    /// Plain words for each audited action.
-    static func describe(_ action: String) -> String {
-        switch action {
-        case "patient.create": "registered the record"
-        case "patient.read": "viewed the record"
-        case "care-team.add": "added a care-team member"
-        case "care-team.end": "ended a care-team membership"
-        case "consent.update": "recorded consent choices"
-        case "consent.read": "viewed consent choices"
-        case "note.create": "wrote a note"
-        case "emergency.grant": "opened the record with emergency access"
-        case "access-log.read": "viewed this access log"
-        case "portal.invite": "invited the patient to the portal"
-        case "portal.read": "viewed the portal"
-        default: action
         }
     }
 }

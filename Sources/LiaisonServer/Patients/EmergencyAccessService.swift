@@ -10,7 +10,7 @@ struct EmergencyAccessService: Sendable {
     let clock: any Clock
     let auditor: Auditor
     let notifier: Notifier
-    let patients: PatientService
+    let timeline: Timeline
 
     struct Request: Sendable {
         var givenName: String?
@@ -39,18 +39,18 @@ struct EmergencyAccessService: Sendable {
         let now = clock.now()
         return try await database.db().transaction { db in
             let matches = try await Patient.query(on: db).filter(\.$matchKey == key).limit(5).all()
-            try await auditor.record("emergency.search", patient: nil, subject: "matches:\(matches.count)", purpose: "emergency: \(reason)", by: caller, on: db)
+            try await auditor.record(.emergencySearch, patient: nil, subject: "matches:\(matches.count)", purpose: "emergency: \(reason)", by: caller, on: db)
             guard !matches.isEmpty else { return .noMatch }
             for patient in matches {
                 let patientID = try patient.requireID()
                 let grant = EmergencyAccess(patientID: patientID, userID: caller.userID, reason: reason, grantedAt: now, expiresAt: now.addingTimeInterval(PatientAccessPolicy.emergencyAccessDuration))
                 try await grant.create(on: db)
-                try await patients.event(patientID, "emergency.access", "\(caller.identity.displayName) used emergency access: \(reason)", by: caller, on: db)
-                try await auditor.record("emergency.grant", patient: patientID, subject: "emergency-access:\(grant.id!)", purpose: "emergency: \(reason)", by: caller, on: db)
+                try await timeline.record(.emergencyAccess, "\(caller.identity.displayName) used emergency access: \(reason)", patient: patientID, by: caller, on: db)
+                try await auditor.record(.emergencyGrant, patient: patientID, subject: "emergency-access:\(grant.id!)", purpose: "emergency: \(reason)", by: caller, on: db)
                 let team = try await CareTeamMember.query(on: db).filter(\.$patient.$id == patientID).all()
                     .filter { $0.membership.isActive(at: now) }.map { $0.$user.id }
                 try await notifier.notify(
-                    team, patient: patientID, kind: "emergency.access",
+                    team, patient: patientID, kind: .emergencyAccess,
                     message: "\(caller.identity.displayName) opened \(patient.givenName) \(patient.familyName)'s record with emergency access: \(reason)",
                     link: SiteURL.patient(patientID).path, on: db)
             }

@@ -2,7 +2,6 @@ import FluentKit
 import Foundation
 import LiaisonCore
 import LiaisonData
-import SQLKit
 
 /// Loads a patient together with the connections `PatientAccessPolicy` decides on.
 ///
@@ -25,16 +24,9 @@ struct PatientAccessService: Sendable {
     }
 
     func authorize(_ patientID: UUID, for caller: Caller, need: Need, on db: any Database) async throws -> Authorized {
-        let sql = db as! any SQLDatabase
-        guard let patient = try await sql.models(Patient.self, "SELECT * FROM patients WHERE id = \(bind: patientID)").first else {
-            throw AppError.notFound
-        }
-        let team = try await sql.models(CareTeamMember.self, "SELECT * FROM care_team_members WHERE patient_id = \(bind: patientID) ORDER BY started_at")
-        let users = try await sql.users(team.map(\.$user.id))
-        for member in team { member.$user.value = users[member.$user.id] }
-        let grants = try await sql.models(EmergencyAccess.self, """
-            SELECT * FROM emergency_accesses WHERE patient_id = \(bind: patientID) AND user_id = \(bind: caller.userID) AND expires_at > \(bind: clock.now())
-            """)
+        guard let patient = try await PatientQueries.patient(patientID, on: db) else { throw AppError.notFound }
+        let team = try await CareTeamQueries.team(of: patientID, on: db)
+        let grants = try await PatientQueries.emergencyGrants(to: patientID, for: caller.userID, at: clock.now(), on: db)
         let connections = PatientConnections(
             team: team.map(\.membership), emergencyGrants: grants.map { ($0.$user.id, $0.expiresAt) }, patientUserID: patient.portalUserID)
         let access = PatientAccessPolicy.access(of: caller.userID, to: connections, at: clock.now())

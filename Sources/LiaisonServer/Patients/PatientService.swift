@@ -2,7 +2,6 @@ import FluentKit
 import Foundation
 import LiaisonCore
 import LiaisonData
-import SQLKit
 
 /// Registering patients and keeping their team record: team, consent, notes, timeline.
 struct PatientService: Sendable {
@@ -11,6 +10,8 @@ struct PatientService: Sendable {
     let access: PatientAccessService
     let auditor: Auditor
     let notifier: Notifier
+    let careTeams: CareTeamService
+    let timeline: Timeline
 
     enum RegistrationError: Error {
         case invalid(ValidationErrors)
@@ -62,10 +63,13 @@ struct PatientService: Sendable {
             if !identifier.isEmpty, let organisationID = registration.organisationID {
                 try await PatientIdentifier(patientID: patientID, organisationID: organisationID, value: identifier).create(on: db)
             }
-            let member = CareTeamMember(patientID: patientID, userID: caller.userID, role: role!, responsible: false, startedAt: now, addedBy: caller.userID)
-            try await member.create(on: db)
-            try await event(patientID, "registered", "\(caller.identity.displayName) registered the patient and joined the care team as \(role!.label.lowercased()).", by: caller, on: db)
-            try await auditor.record("patient.create", patient: patientID, subject: "patient:\(patientID)", by: caller, on: db)
+            _ = try await careTeams.join(
+                .init(
+                    userID: caller.userID, role: role!,
+                    summary: "\(caller.identity.displayName) registered the patient and joined the care team as \(role!.label.lowercased()).",
+                    event: .registered, audit: nil),
+                patient: patientID, team: [], by: caller, on: db)
+            try await auditor.record(.patientCreate, patient: patientID, subject: "patient:\(patientID)", by: caller, on: db)
         }
         return patient
     }
@@ -77,7 +81,7 @@ struct PatientService: Sendable {
             .filter(\.$user.$id == caller.userID).filter(\.$startedAt <= now)
             .group(.or) { $0.filter(\.$endedAt == nil).filter(\.$endedAt > now) }
             .with(\.$patient).all()
-        try await auditor.recordRead("patients.list", patient: nil, subject: "my-patients:\(memberships.count)", by: caller, in: database)
+        try await auditor.recordRead(.patientsList, patient: nil, subject: "my-patients:\(memberships.count)", by: caller, in: database)
         return memberships.map { ($0.patient, $0) }.sorted { ($0.0.familyName, $0.0.givenName) < ($1.0.familyName, $1.0.givenName) }
     }
 
@@ -86,26 +90,21 @@ struct PatientService: Sendable {
         let record = try await database.reader().transaction { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .clinicalRecord, on: db)
             let consent = try await consentSettings(patientID, on: db)
-            let sql = db as! any SQLDatabase
-            let notes = try await sql.models(Note.self, "SELECT * FROM notes WHERE patient_id = \(bind: patientID) ORDER BY created_at DESC LIMIT 200")
-            let authors = try await sql.users(notes.map(\.$author.id))
-            for note in notes { note.$author.value = authors[note.$author.id] }
+            let notes = try await PatientQueries.notes(of: patientID, on: db)
             let visible = notes.filter {
                 NoteVisibility.mayRead(
                     kind: NoteKind(rawValue: $0.kind) ?? .privateProcess, authorID: $0.$author.id,
                     authorRole: CareTeamRole(rawValue: $0.authorRole) ?? .other, viewerID: caller.userID,
                     viewerAccess: authorized.access, consent: consent)
             }
-            let events = try await sql.models(PatientEvent.self, "SELECT * FROM patient_events WHERE patient_id = \(bind: patientID) ORDER BY created_at DESC LIMIT 200")
-            let identifiers = try await sql.models(PatientIdentifier.self, "SELECT * FROM patient_identifiers WHERE patient_id = \(bind: patientID)")
-            let organisations = try await sql.organisations(identifiers.map(\.$organisation.id))
-            for identifier in identifiers { identifier.$organisation.value = organisations[identifier.$organisation.id] }
+            let events = try await PatientQueries.events(of: patientID, on: db)
+            let identifiers = try await PatientQueries.identifiers(of: patientID, on: db)
             return PatientRecord(
                 patient: authorized.patient, access: authorized.access, team: authorized.team, consent: consent,
                 notes: visible, events: events, identifiers: identifiers)
         }
         let purpose = if case .emergency = record.access { "emergency" } else { "treatment" }
-        try await auditor.recordRead("patient.read", patient: patientID, subject: "patient:\(patientID)", purpose: purpose, by: caller, in: database)
+        try await auditor.recordRead(.patientRead, patient: patientID, subject: "patient:\(patientID)", purpose: purpose, by: caller, in: database)
         return record
     }
 
@@ -125,18 +124,14 @@ struct PatientService: Sendable {
             }
             if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
             let userID = try user!.requireID()
-            do {
-                try CareTeamRules.checkJoin(userID: userID, role: role!, responsible: responsible, team: authorized.team.map(\.membership), at: clock.now())
-            } catch let errors as ValidationErrors {
-                throw AppError.invalid(errors)
-            }
-            let member = CareTeamMember(patientID: patientID, userID: userID, role: role!, responsible: responsible, startedAt: clock.now(), addedBy: caller.userID)
-            try await member.create(on: db)
             let title = responsible ? "responsible prescriber" : role!.label.lowercased()
-            try await event(patientID, "team.joined", "\(caller.identity.displayName) added \(user!.displayName) to the care team as \(title).", by: caller, on: db)
-            try await auditor.record("care-team.add", patient: patientID, subject: "care-team-member:\(member.id!)", by: caller, on: db)
+            let member = try await careTeams.join(
+                .init(
+                    userID: userID, role: role!, responsible: responsible,
+                    summary: "\(caller.identity.displayName) added \(user!.displayName) to the care team as \(title)."),
+                patient: patientID, team: authorized.team, by: caller, on: db)
             try await notifier.notify(
-                [userID], patient: patientID, kind: "care-team.added",
+                [userID], patient: patientID, kind: .careTeamAdded,
                 message: "\(caller.identity.displayName) added you to the care team of \(authorized.patient.givenName) \(authorized.patient.familyName) as \(title).",
                 link: SiteURL.patient(patientID).path, on: db)
             return member
@@ -148,12 +143,7 @@ struct PatientService: Sendable {
         try await database.db().transaction { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             guard let member = authorized.team.first(where: { $0.id == memberID }) else { throw AppError.notFound }
-            guard member.endedAt == nil else { throw AppError.conflict("\(member.user.displayName)'s membership has already ended.") }
-            member.endedAt = clock.now()
-            member.endedBy = caller.userID
-            try await member.save(on: db)
-            try await event(patientID, "team.left", "\(caller.identity.displayName) ended \(member.user.displayName)'s membership of the care team.", by: caller, on: db)
-            try await auditor.record("care-team.end", patient: patientID, subject: "care-team-member:\(memberID)", by: caller, on: db)
+            try await careTeams.end(member, patient: patientID, by: caller, on: db)
         }
     }
 
@@ -176,8 +166,9 @@ struct PatientService: Sendable {
             let described = settings.withheld.isEmpty
                 ? "notes are shared across the whole team"
                 : "notes are not shared between " + settings.withheld.sorted().map { "\($0.first.label.lowercased()) and \($0.second.label.lowercased())" }.joined(separator: "; ")
-            try await event(patientID, "consent.updated", "\(caller.identity.displayName) recorded the patient's consent: \(described).", by: caller, on: db)
-            try await auditor.record("consent.update", patient: patientID, subject: "consent:\(patientID)", by: caller, on: db)
+            try await timeline.record(
+                .consentUpdated, "\(caller.identity.displayName) recorded the patient's consent: \(described).", patient: patientID, by: caller, on: db)
+            try await auditor.record(.consentUpdate, patient: patientID, subject: "consent:\(patientID)", by: caller, on: db)
         }
         return settings
     }
@@ -186,7 +177,7 @@ struct PatientService: Sendable {
         try await database.db().transaction { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .anyAccess, on: db)
             guard authorized.access.mayReadClinicalRecord || authorized.access == .patientSelf else { throw AppError.forbidden }
-            try await auditor.record("consent.read", patient: patientID, subject: "consent:\(patientID)", by: caller, on: db)
+            try await auditor.record(.consentRead, patient: patientID, subject: "consent:\(patientID)", by: caller, on: db)
             return try await consentSettings(patientID, on: db)
         }
     }
@@ -202,20 +193,15 @@ struct PatientService: Sendable {
             guard case .careTeam(let role) = authorized.access else { throw AppError.forbidden }
             let note = Note(patientID: patientID, authorID: caller.userID, authorRole: role.rawValue, kind: kind!.rawValue, body: body, createdAt: clock.now())
             try await note.create(on: db)
-            try await auditor.record("note.create", patient: patientID, subject: "note:\(note.id!)", by: caller, on: db)
+            try await auditor.record(.noteCreate, patient: patientID, subject: "note:\(note.id!)", by: caller, on: db)
             return note
         }
     }
 
     func consentSettings(_ patientID: UUID, on db: any Database) async throws -> ConsentSettings {
-        let text = try await (db as! any SQLDatabase).raw("SELECT withheld FROM consents WHERE patient_id = \(bind: patientID)").first()?
-            .decode(column: "withheld", as: String.self) ?? ""
+        let text = try await PatientQueries.withheldConsent(of: patientID, on: db)
         let keys = text.split(separator: ",").map(String.init)
         return ConsentSettings(withheld: Set(keys.compactMap(ConsentSettings.RolePair.init(key:))))
-    }
-
-    func event(_ patientID: UUID, _ kind: String, _ summary: String, by caller: Caller?, on db: any Database) async throws {
-        try await PatientEvent(patientID: patientID, actorID: caller?.userID, kind: kind, summary: summary, createdAt: clock.now()).create(on: db)
     }
 }
 

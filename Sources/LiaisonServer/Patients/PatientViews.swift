@@ -189,18 +189,6 @@ struct EmergencyAccessPage: Sendable {
     let action = SiteURL.emergencyAccess.path
 }
 
-struct NotificationsPage: Sendable {
-    struct Line: Sendable {
-        let at: String
-        let message: String
-        let link: String
-        let unread: Bool
-    }
-
-    let lines: [Line]
-    let readPath = SiteURL.readNotifications.path
-}
-
 /// The patient's own page.
 struct PortalPage: Sendable {
     struct Member: Sendable {

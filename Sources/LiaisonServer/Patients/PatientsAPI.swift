@@ -10,19 +10,19 @@ struct PatientsAPI: Sendable {
     let accessLog: AccessLogService
     let clock: any Clock
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(APIURL.patients), use: list)
-        router.post(RouterPath(APIURL.patients), use: create)
-        router.get(RouterPath(APIURL.patient), use: show)
-        router.get(RouterPath(APIURL.careTeam), use: careTeam)
-        router.post(RouterPath(APIURL.careTeam), use: addMember)
-        router.post(RouterPath(APIURL.endMembership), use: endMember)
-        router.get(RouterPath(APIURL.consent), use: consent)
-        router.put(RouterPath(APIURL.consent), use: saveConsent)
-        router.get(RouterPath(APIURL.notes), use: notes)
-        router.post(RouterPath(APIURL.notes), use: addNote)
-        router.get(RouterPath(APIURL.accessLog), use: log)
-        router.post(RouterPath(APIURL.emergencyAccess), use: breakGlass)
+    func register(on routes: RouteGroups) {
+        routes.clinicians.get(APIURL.patients, use: list)
+        routes.clinicians.post(APIURL.patients, use: create)
+        routes.clinicians.get(APIURL.patient(.placeholder), use: show)
+        routes.clinicians.get(APIURL.careTeam(.placeholder), use: careTeam)
+        routes.clinicians.post(APIURL.careTeam(.placeholder), use: addMember)
+        routes.clinicians.post(APIURL.endMembership(patient: .placeholder, member: .placeholder), use: endMember)
+        routes.signedIn.get(APIURL.consent(.placeholder), use: consent)
+        routes.signedIn.put(APIURL.consent(.placeholder), use: saveConsent)
+        routes.clinicians.get(APIURL.notes(.placeholder), use: notes)
+        routes.clinicians.post(APIURL.notes(.placeholder), use: addNote)
+        routes.signedIn.get(APIURL.accessLog(.placeholder), use: log)
+        routes.clinicians.post(APIURL.emergencyAccess, use: breakGlass)
     }
 
     struct PatientSummaryDTO: Codable, Sendable {
@@ -124,13 +124,11 @@ struct PatientsAPI: Sendable {
         let expiresAt: Date
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PatientList {
-        _ = try context.requireClinician()
-        return PatientList(patients: try await patients.myPatients(by: try context.caller()).map { PatientSummaryDTO($0.0) })
+    @Sendable func list(_ request: Request, context: ClinicianContext) async throws -> PatientList {
+        return PatientList(patients: try await patients.myPatients(by: context.caller).map { PatientSummaryDTO($0.0) })
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<PatientDTO> {
-        _ = try context.requireClinician()
+    @Sendable func create(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<PatientDTO> {
         let input = try await request.decode(as: CreateInput.self, context: context)
         let registration = PatientService.Registration(
             draft: PatientDraft(
@@ -140,7 +138,7 @@ struct PatientsAPI: Sendable {
             confirmedDifferentPerson: input.confirmedDifferentPerson ?? false)
         let patient: Patient
         do {
-            patient = try await patients.register(registration, by: try context.caller())
+            patient = try await patients.register(registration, by: context.caller)
         } catch PatientService.RegistrationError.invalid(let errors) {
             throw AppError.invalid(errors)
         } catch PatientService.RegistrationError.possibleDuplicate(let count) {
@@ -149,13 +147,12 @@ struct PatientsAPI: Sendable {
         return EditedResponse(status: .created, response: try await detail(patient.id!, context: context))
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> PatientDTO {
-        _ = try context.requireClinician()
+    @Sendable func show(_ request: Request, context: ClinicianContext) async throws -> PatientDTO {
         return try await detail(try context.uuid("id"), context: context)
     }
 
-    private func detail(_ id: UUID, context: AppRequestContext) async throws -> PatientDTO {
-        let record = try await patients.record(id, by: try context.caller())
+    private func detail(_ id: UUID, context: ClinicianContext) async throws -> PatientDTO {
+        let record = try await patients.record(id, by: context.caller)
         let patient = record.patient
         let access: String = switch record.access {
         case .careTeam(let role): "care-team:\(role.rawValue)"
@@ -169,47 +166,42 @@ struct PatientsAPI: Sendable {
             careTeam: record.team.map(MemberDTO.init))
     }
 
-    @Sendable func careTeam(_ request: Request, context: AppRequestContext) async throws -> CareTeamDTO {
-        _ = try context.requireClinician()
-        let record = try await patients.record(try context.uuid("id"), by: try context.caller())
+    @Sendable func careTeam(_ request: Request, context: ClinicianContext) async throws -> CareTeamDTO {
+        let record = try await patients.record(try context.uuid("id"), by: context.caller)
         return CareTeamDTO(members: record.team.map(MemberDTO.init))
     }
 
-    @Sendable func addMember(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CareTeamDTO> {
-        _ = try context.requireClinician()
+    @Sendable func addMember(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<CareTeamDTO> {
         let id = try context.uuid("id")
         let input = try await request.decode(as: MemberInput.self, context: context)
-        _ = try await patients.addMember(to: id, email: input.email, role: input.role, responsible: input.responsiblePrescriber ?? false, by: try context.caller())
+        _ = try await patients.addMember(to: id, email: input.email, role: input.role, responsible: input.responsiblePrescriber ?? false, by: context.caller)
         return EditedResponse(status: .created, response: try await careTeam(request, context: context))
     }
 
-    @Sendable func endMember(_ request: Request, context: AppRequestContext) async throws -> CareTeamDTO {
-        _ = try context.requireClinician()
-        try await patients.endMember(try context.uuid("member"), of: try context.uuid("id"), by: try context.caller())
+    @Sendable func endMember(_ request: Request, context: ClinicianContext) async throws -> CareTeamDTO {
+        try await patients.endMember(try context.uuid("member"), of: try context.uuid("id"), by: context.caller)
         return try await careTeam(request, context: context)
     }
 
-    @Sendable func consent(_ request: Request, context: AppRequestContext) async throws -> ConsentDTO {
-        let settings = try await patients.consent(of: try context.uuid("id"), by: try context.caller())
+    @Sendable func consent(_ request: Request, context: SignedInContext) async throws -> ConsentDTO {
+        let settings = try await patients.consent(of: try context.uuid("id"), by: context.caller)
         return ConsentDTO(withheld: settings.withheld.sorted().map(\.key))
     }
 
-    @Sendable func saveConsent(_ request: Request, context: AppRequestContext) async throws -> ConsentDTO {
+    @Sendable func saveConsent(_ request: Request, context: SignedInContext) async throws -> ConsentDTO {
         let input = try await request.decode(as: ConsentDTO.self, context: context)
-        let settings = try await patients.updateConsent(of: try context.uuid("id"), withheld: input.withheld, by: try context.caller())
+        let settings = try await patients.updateConsent(of: try context.uuid("id"), withheld: input.withheld, by: context.caller)
         return ConsentDTO(withheld: settings.withheld.sorted().map(\.key))
     }
 
-    @Sendable func notes(_ request: Request, context: AppRequestContext) async throws -> NoteList {
-        _ = try context.requireClinician()
-        let record = try await patients.record(try context.uuid("id"), by: try context.caller())
+    @Sendable func notes(_ request: Request, context: ClinicianContext) async throws -> NoteList {
+        let record = try await patients.record(try context.uuid("id"), by: context.caller)
         return NoteList(notes: record.notes.map(Self.note))
     }
 
-    @Sendable func addNote(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NoteDTO> {
-        _ = try context.requireClinician()
+    @Sendable func addNote(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<NoteDTO> {
         let input = try await request.decode(as: NoteInput.self, context: context)
-        let note = try await patients.addNote(to: try context.uuid("id"), kind: input.kind, body: input.body, by: try context.caller())
+        let note = try await patients.addNote(to: try context.uuid("id"), kind: input.kind, body: input.body, by: context.caller)
         return EditedResponse(status: .created, response: Self.note(note))
     }
 
@@ -217,16 +209,15 @@ struct PatientsAPI: Sendable {
         NoteDTO(id: note.id!, authorID: note.$author.id, authorRole: note.authorRole, kind: note.kind, body: note.body, createdAt: note.createdAt)
     }
 
-    @Sendable func log(_ request: Request, context: AppRequestContext) async throws -> AccessLogDTO {
-        let (_, lines) = try await accessLog.log(of: try context.uuid("id"), by: try context.caller())
+    @Sendable func log(_ request: Request, context: SignedInContext) async throws -> AccessLogDTO {
+        let (_, lines) = try await accessLog.log(of: try context.uuid("id"), by: context.caller)
         return AccessLogDTO(entries: lines.map { LogLine(at: $0.at, who: $0.who, action: $0.action, purpose: $0.purpose) })
     }
 
-    @Sendable func breakGlass(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Granted> {
-        _ = try context.requireClinician()
+    @Sendable func breakGlass(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<Granted> {
         let input = try await request.decode(as: EmergencyInput.self, context: context)
         let ask = EmergencyAccessService.Request(givenName: input.givenName, familyName: input.familyName, dateOfBirth: input.dateOfBirth, reason: input.reason)
-        switch try await emergency.breakGlass(ask, by: try context.caller()) {
+        switch try await emergency.breakGlass(ask, by: context.caller) {
         case .granted(let found):
             return EditedResponse(status: .created, response: Granted(
                 patients: found.map(PatientSummaryDTO.init), expiresAt: clock.now().addingTimeInterval(PatientAccessPolicy.emergencyAccessDuration)))

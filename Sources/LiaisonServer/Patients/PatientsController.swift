@@ -13,25 +13,24 @@ struct PatientsController: Sendable {
     let portal: PortalService
     let clock: any Clock
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(SiteURL.patients.path), use: list)
-        router.get(RouterPath(SiteURL.newPatient.path), use: newPage)
-        router.post(RouterPath(SiteURL.patients.path), use: create)
-        router.get(RouterPath(SiteURL.Pattern.patient), use: show)
-        router.post(RouterPath(SiteURL.Pattern.patientTeam), use: addMember)
-        router.post(RouterPath(SiteURL.Pattern.endMembership), use: endMember)
-        router.get(RouterPath(SiteURL.Pattern.patientConsent), use: consentPage)
-        router.post(RouterPath(SiteURL.Pattern.patientConsent), use: saveConsent)
-        router.post(RouterPath(SiteURL.Pattern.patientNotes), use: addNote)
-        router.get(RouterPath(SiteURL.Pattern.patientAccessLog), use: accessLogPage)
-        router.post(RouterPath(SiteURL.Pattern.patientPortalInvitation), use: invitePatient)
-        router.get(RouterPath(SiteURL.emergencyAccess.path), use: emergencyPage)
-        router.post(RouterPath(SiteURL.emergencyAccess.path), use: breakGlass)
+    func register(on routes: RouteGroups) {
+        routes.clinicians.get(SiteURL.patients, use: list)
+        routes.clinicians.get(SiteURL.newPatient, use: newPage)
+        routes.clinicians.post(SiteURL.patients, use: create)
+        routes.clinicians.get(SiteURL.patient(.placeholder), use: show)
+        routes.clinicians.post(SiteURL.patientTeam(.placeholder), use: addMember)
+        routes.clinicians.post(SiteURL.endMembership(patient: .placeholder, member: .placeholder), use: endMember)
+        routes.signedIn.get(SiteURL.patientConsent(.placeholder), use: consentPage)
+        routes.signedIn.post(SiteURL.patientConsent(.placeholder), use: saveConsent)
+        routes.clinicians.post(SiteURL.patientNotes(.placeholder), use: addNote)
+        routes.signedIn.get(SiteURL.patientAccessLog(.placeholder), use: accessLogPage)
+        routes.clinicians.post(SiteURL.patientPortalInvitation(.placeholder), use: invitePatient)
+        routes.clinicians.get(SiteURL.emergencyAccess, use: emergencyPage)
+        routes.clinicians.post(SiteURL.emergencyAccess, use: breakGlass)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
-        let rows = try await patients.myPatients(by: try context.caller()).map { patient, member in
+    @Sendable func list(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let rows = try await patients.myPatients(by: context.caller).map { patient, member in
             PatientsPage.Row(
                 name: "\(patient.familyName), \(patient.givenName)", dateOfBirth: patient.dateOfBirth,
                 role: CareTeamRole(rawValue: member.role)?.label ?? member.role, href: SiteURL.patient(patient.id!).path)
@@ -39,8 +38,8 @@ struct PatientsController: Sendable {
         return views.page("patients", title: "My patients", PatientsPage(rows: rows), request: request, context: context)
     }
 
-    @Sendable func newPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func newPage(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         return views.page("patient-new", title: "Register a patient", newPatientPage(identity, form: .empty, duplicate: nil), request: request, context: context)
     }
 
@@ -51,8 +50,8 @@ struct PatientsController: Sendable {
             duplicateWarning: duplicate)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func create(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         var request = request
         let form = try await request.form(context: context)
         let registration = PatientService.Registration(
@@ -62,7 +61,7 @@ struct PatientsController: Sendable {
             role: form["role"], organisationID: form["organisationID"].flatMap(UUID.init(uuidString:)),
             identifier: form["identifier"], confirmedDifferentPerson: form.flag("confirmDifferentPerson"))
         do {
-            let patient = try await patients.register(registration, by: try context.caller())
+            let patient = try await patients.register(registration, by: context.caller)
             return views.redirect(to: .patient(patient.id!), flash: "Patient registered. You are on the care team.")
         } catch PatientService.RegistrationError.invalid(let errors) {
             let page = newPatientPage(identity, form: FormState(values: form.dictionary, errors: errors), duplicate: nil)
@@ -74,86 +73,81 @@ struct PatientsController: Sendable {
         }
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
-        let record = try await patients.record(try context.uuid("id"), by: try context.caller())
+    @Sendable func show(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let record = try await patients.record(try context.uuid("id"), by: context.caller)
         let page = PatientPage(record, now: clock.now())
         return views.page("patient", title: page.name, page, request: request, context: context)
     }
 
     /// Re-renders the record with a form's problems (adding a member, a note, inviting to the portal).
-    private func showWithErrors(_ patientID: UUID, _ form: FormData, _ errors: ValidationErrors, request: Request, context: AppRequestContext) async throws -> Response {
-        let record = try await patients.record(patientID, by: try context.caller())
+    private func showWithErrors(_ patientID: UUID, _ form: FormData, _ errors: ValidationErrors, request: Request, context: ClinicianContext) async throws -> Response {
+        let record = try await patients.record(patientID, by: context.caller)
         let page = PatientPage(record, now: clock.now(), form: FormState(values: form.dictionary, errors: errors))
         return views.page("patient", title: page.name, page, request: request, context: context, status: .unprocessableContent)
     }
 
-    @Sendable func addMember(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func addMember(_ request: Request, context: ClinicianContext) async throws -> Response {
         let id = try context.uuid("id")
         var request = request
         let form = try await request.form(context: context)
         do {
-            _ = try await patients.addMember(to: id, email: form["email"], role: form["role"], responsible: form.flag("responsible"), by: try context.caller())
+            _ = try await patients.addMember(to: id, email: form["email"], role: form["role"], responsible: form.flag("responsible"), by: context.caller)
             return views.redirect(to: .patient(id), flash: "Added to the care team. They have been notified.")
         } catch AppError.invalid(let errors) {
             return try await showWithErrors(id, form, errors, request: request, context: context)
         }
     }
 
-    @Sendable func endMember(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func endMember(_ request: Request, context: ClinicianContext) async throws -> Response {
         let id = try context.uuid("id")
-        try await patients.endMember(try context.uuid("member"), of: id, by: try context.caller())
+        try await patients.endMember(try context.uuid("member"), of: id, by: context.caller)
         return views.redirect(to: .patient(id), flash: "Membership ended. It stays in the team's history.")
     }
 
-    @Sendable func consentPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func consentPage(_ request: Request, context: SignedInContext) async throws -> Response {
+        let identity = context.identity
         let id = try context.uuid("id")
-        let consent = try await patients.consent(of: id, by: try context.caller())
+        let consent = try await patients.consent(of: id, by: context.caller)
         let back = identity.isPatient ? SiteURL.portal.path : SiteURL.patient(id).path
         return views.page("patient-consent", title: "Consent", ConsentPage(name: "", consent: consent, patientID: id, backPath: back), request: request, context: context)
     }
 
-    @Sendable func saveConsent(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func saveConsent(_ request: Request, context: SignedInContext) async throws -> Response {
+        let identity = context.identity
         let id = try context.uuid("id")
         var request = request
         let form = try await request.form(context: context)
-        _ = try await patients.updateConsent(of: id, withheld: form.all("withheld"), by: try context.caller())
+        _ = try await patients.updateConsent(of: id, withheld: form.all("withheld"), by: context.caller)
         return views.redirect(to: identity.isPatient ? .portal : .patient(id), flash: "Consent choices saved.")
     }
 
-    @Sendable func addNote(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func addNote(_ request: Request, context: ClinicianContext) async throws -> Response {
         let id = try context.uuid("id")
         var request = request
         let form = try await request.form(context: context)
         do {
-            _ = try await patients.addNote(to: id, kind: form["kind"], body: form["body"], by: try context.caller())
+            _ = try await patients.addNote(to: id, kind: form["kind"], body: form["body"], by: context.caller)
             return views.redirect(to: .patient(id), flash: "Note saved.")
         } catch AppError.invalid(let errors) {
             return try await showWithErrors(id, form, errors, request: request, context: context)
         }
     }
 
-    @Sendable func accessLogPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func accessLogPage(_ request: Request, context: SignedInContext) async throws -> Response {
+        let identity = context.identity
         let id = try context.uuid("id")
-        let (patient, lines) = try await accessLog.log(of: id, by: try context.caller())
+        let (patient, lines) = try await accessLog.log(of: id, by: context.caller)
         let back = identity.isPatient ? SiteURL.portal.path : SiteURL.patient(id).path
         let page = AccessLogPage(name: "\(patient.givenName) \(patient.familyName)", lines: lines, backPath: back)
         return views.page("access-log", title: "Who accessed the record", page, request: request, context: context)
     }
 
-    @Sendable func invitePatient(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func invitePatient(_ request: Request, context: ClinicianContext) async throws -> Response {
         let id = try context.uuid("id")
         var request = request
         let form = try await request.form(context: context)
         do {
-            try await portal.invite(id, email: form["portalEmail"], by: try context.caller())
+            try await portal.invite(id, email: form["portalEmail"], by: context.caller)
             return views.redirect(to: .patient(id), flash: "Portal invitation sent.")
         } catch AppError.invalid(let errors) {
             var renamed = ValidationErrors()
@@ -162,18 +156,16 @@ struct PatientsController: Sendable {
         }
     }
 
-    @Sendable func emergencyPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func emergencyPage(_ request: Request, context: ClinicianContext) async throws -> Response {
         return views.page("emergency-access", title: "Emergency access", EmergencyAccessPage(form: .empty, noMatch: false), request: request, context: context)
     }
 
-    @Sendable func breakGlass(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func breakGlass(_ request: Request, context: ClinicianContext) async throws -> Response {
         var request = request
         let form = try await request.form(context: context)
         let ask = EmergencyAccessService.Request(givenName: form["givenName"], familyName: form["familyName"], dateOfBirth: form["dateOfBirth"], reason: form["reason"])
         do {
-            switch try await emergency.breakGlass(ask, by: try context.caller()) {
+            switch try await emergency.breakGlass(ask, by: context.caller) {
             case .granted(let found):
                 let hours = Int(PatientAccessPolicy.emergencyAccessDuration / 3600)
                 let message = "Emergency access granted for \(hours) hours. The patient's care team has been notified."

@@ -13,6 +13,7 @@ struct PortalService: Sendable {
     let access: PatientAccessService
     let auditor: Auditor
     let patients: PatientService
+    let timeline: Timeline
     let baseURL: String
 
     /// Links to choose a portal password stay valid a week, like invitations.
@@ -47,8 +48,8 @@ struct PortalService: Sendable {
                 \(caller.identity.displayName) invites you to Liaison, where you can see your care team, how to reach them, and who has looked at your record.
                 Choose your password within 7 days: \(baseURL)\(SiteURL.resetPassword(token: token).path)
                 """, on: db)
-            try await patients.event(patientID, "portal.invited", "\(caller.identity.displayName) invited the patient to the portal.", by: caller, on: db)
-            try await auditor.record("portal.invite", patient: patientID, subject: "portal-user:\(user.id!)", by: caller, on: db)
+            try await timeline.record(.portalInvited, "\(caller.identity.displayName) invited the patient to the portal.", patient: patientID, by: caller, on: db)
+            try await auditor.record(.portalInvite, patient: patientID, subject: "portal-user:\(user.id!)", by: caller, on: db)
         }
     }
 
@@ -72,7 +73,7 @@ struct PortalService: Sendable {
             let team = active.map { member in
                 (member: member, profile: byUser[member.$user.id].map { $0.clinicianProfile(displayName: member.user.displayName, openings: $0.openings) })
             }
-            try await auditor.record("portal.read", patient: patientID, subject: "portal:\(patientID)", purpose: "patient access", by: caller, on: db)
+            try await auditor.record(.portalRead, patient: patientID, subject: "portal:\(patientID)", purpose: "patient access", by: caller, on: db)
             return Overview(patient: patient, team: team, consent: try await patients.consentSettings(patientID, on: db))
         }
     }

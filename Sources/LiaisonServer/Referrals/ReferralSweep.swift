@@ -4,7 +4,6 @@ import LiaisonCore
 import LiaisonData
 import Logging
 import ServiceLifecycle
-import SQLKit
 
 /// Chases open loops: reminds before the acknowledgement is due, flags it overdue, escalates to
 /// the organisation's administrators, expires referrals nobody answered, and chases closing notes.
@@ -23,29 +22,9 @@ struct ReferralSweep: Sendable {
     /// Referrals handled per transaction: short enough not to hold the writer for long.
     var batchSize = 5_000
 
-    enum Reminder: String, CaseIterable {
-        case dueSoon = "due-soon"
-        case overdue
-        case escalated
-        case closingOverdue = "closing-overdue"
-    }
-
     struct Outcome: Equatable {
         var expired = 0
         var reminders: [String: Int] = [:]
-    }
-
-    /// A referral the sweep acts on, with the names its messages use.
-    private struct Candidate {
-        let id: UUID
-        let patientID: UUID
-        let patient: String
-        let referrerID: UUID
-        let referrer: String
-        let recipientID: UUID?
-        let organisationID: UUID?
-
-        var link: String { SiteURL.referral(id).path }
     }
 
     /// One pass over every open loop. Returns what it did.
@@ -54,7 +33,7 @@ struct ReferralSweep: Sendable {
         let now = clock.now()
         var outcome = Outcome()
         outcome.expired = try await inBatches { db in try await expire(now: now, on: db) }
-        for kind in Reminder.allCases {
+        for kind in ReminderKind.allCases {
             outcome.reminders[kind.rawValue] = try await inBatches { db in try await remind(kind, now: now, on: db) }
         }
         return outcome
@@ -70,83 +49,58 @@ struct ReferralSweep: Sendable {
         }
     }
 
-    /// States the state machine lets the system expire.
-    private static let expirable = ReferralState.allCases.filter { (try? ReferralStateMachine.apply(.expire, to: $0, by: .system)) == .expired }.map(\.rawValue)
-    private static let awaiting = ReferralState.allCases.filter(\.awaitsAcknowledgement).map(\.rawValue)
-
     private func expire(now: Date, on db: any Database) async throws -> (found: Int, done: Int) {
-        let sql = db as! any SQLDatabase
-        let found = try await candidates("r.state IN (\(binds: Self.expirable)) AND r.expires_at <= \(bind: now)", on: sql)
+        let found = try await SweepQueries.expiryCandidates(at: now, limit: batchSize, on: db)
         guard !found.isEmpty else { return (0, 0) }
-        let reason = "No answer before the referral expired."
-        let claimed = try await Set(sql.raw("""
-            UPDATE referrals SET state = \(bind: ReferralState.expired.rawValue), updated_at = \(bind: now), ended_reason = \(bind: reason)
-            WHERE id IN (\(binds: found.map(\.id))) AND state IN (\(binds: Self.expirable)) RETURNING id
-            """).all().map { try $0.decode(column: "id", as: UUID.self) })
+        let claimed = try await SweepQueries.expire(found.map(\.id), reason: "No answer before the referral expired.", at: now, on: db)
         let expired = found.filter { claimed.contains($0.id) }
         try await notifier.notify(
             expired.map {
                 Notifier.Notice(
-                    userID: $0.referrerID, patientID: nil, kind: "referral.expired",
-                    message: "Your referral for \($0.patient) expired without an answer. Consider referring elsewhere.", link: $0.link)
+                    userID: $0.referrerID, patientID: nil, kind: .referralExpired,
+                    message: "Your referral for \($0.patientName) expired without an answer. Consider referring elsewhere.", link: Self.link($0))
             }, on: db)
-        try await AuditLog.append(
-            expired.map {
-                .init(actorID: nil, action: "referral.expire", patientID: $0.patientID, subject: "referral:\($0.id)", purpose: "service-level target", requestID: "sweep")
-            }, at: now, on: db)
+        try await auditor.recordSystem(
+            .referralExpire, expired.map { (patient: $0.patientID, subject: "referral:\($0.id)") }, purpose: "service-level target", at: now, on: db)
         return (found.count, expired.count)
     }
 
-    private func remind(_ kind: Reminder, now: Date, on db: any Database) async throws -> (found: Int, done: Int) {
-        let sql = db as! any SQLDatabase
-        let due: SQLQueryString = switch kind {
-        case .dueSoon:
-            "r.state IN (\(binds: Self.awaiting)) AND r.acknowledgement_due_at > \(bind: now) AND r.acknowledgement_due_at <= \(bind: now.addingTimeInterval(ServiceLevelTargets.standard.reminderLead))"
-        case .overdue: "r.state IN (\(binds: Self.awaiting)) AND r.acknowledgement_due_at < \(bind: now)"
-        case .escalated: "r.state IN (\(binds: Self.awaiting)) AND r.escalate_at < \(bind: now)"
-        case .closingOverdue: "r.state = \(bind: ReferralState.inCare.rawValue) AND r.closing_due_at < \(bind: now)"
-        }
-        let found = try await candidates(
-            "\(due) AND NOT EXISTS (SELECT 1 FROM referral_reminders m WHERE m.referral_id = r.id AND m.kind = \(bind: kind.rawValue))", on: sql)
+    private func remind(_ kind: ReminderKind, now: Date, on db: any Database) async throws -> (found: Int, done: Int) {
+        let found = try await SweepQueries.reminderCandidates(kind, at: now, lead: ServiceLevelTargets.standard.reminderLead, limit: batchSize, on: db)
         guard !found.isEmpty else { return (0, 0) }
-        // The reminder row is the idempotency key: only referrals whose row this pass inserted are chased.
-        var insert = sql.insert(into: ReferralReminder.schema).columns("id", "referral_id", "kind", "created_at")
-        for candidate in found {
-            insert = insert.values(SQLBind(UUID()), SQLBind(candidate.id), SQLBind(kind.rawValue), SQLBind(now))
-        }
-        let claimed = try await Set(insert.ignoringConflicts(with: ["referral_id", "kind"]).returning("referral_id").all()
-            .map { try $0.decode(column: "referral_id", as: UUID.self) })
+        let claimed = try await SweepQueries.claimReminders(kind, for: found.map(\.id), at: now, on: db)
         let chased = found.filter { claimed.contains($0.id) }
         var notices: [Notifier.Notice] = [], emails: [Outbox.Email] = []
-        func tell(_ people: [UserAccount], _ noticeKind: String, _ message: String, _ referral: Candidate, email: Bool) {
+        func tell(_ people: [UserAccount], _ noticeKind: NotificationKind, _ message: String, _ referral: SweepCandidate, email: Bool) {
             var told = Set<UUID>()
             for person in people where told.insert(person.id!).inserted {
-                notices.append(.init(userID: person.id!, patientID: nil, kind: noticeKind, message: message, link: referral.link))
+                notices.append(.init(userID: person.id!, patientID: nil, kind: noticeKind, message: message, link: Self.link(referral)))
                 if email { emails.append(.init(to: person.email, subject: "Liaison: a referral needs you", body: message)) }
             }
         }
         switch kind {
         case .dueSoon, .overdue, .closingOverdue:
             let recipients = try await recipients(of: chased, on: db)
-            let referrers = kind == .overdue ? try await sql.users(chased.map(\.referrerID)) : [:]
+            let referrers = kind == .overdue ? try await AccountQueries.users(chased.map(\.referrerID), on: db) : [:]
             for referral in chased {
                 let owed = recipients[referral.id] ?? []
+                let patient = referral.patientName, referrer = referral.referrerName
                 switch kind {
                 case .dueSoon:
-                    tell(owed, "referral.due-soon", "The acknowledgement for \(referral.patient)'s referral from \(referral.referrer) is due soon.", referral, email: true)
+                    tell(owed, .referralDueSoon, "The acknowledgement for \(patient)'s referral from \(referrer) is due soon.", referral, email: true)
                 case .overdue:
-                    tell(owed, "referral.overdue", "The acknowledgement for \(referral.patient)'s referral from \(referral.referrer) is overdue.", referral, email: true)
-                    tell(referrers[referral.referrerID].map { [$0] } ?? [], "referral.overdue",
-                         "You have not yet heard back about \(referral.patient)'s referral; it is overdue and the recipient has been reminded.", referral, email: false)
+                    tell(owed, .referralOverdue, "The acknowledgement for \(patient)'s referral from \(referrer) is overdue.", referral, email: true)
+                    tell(referrers[referral.referrerID].map { [$0] } ?? [], .referralOverdue,
+                         "You have not yet heard back about \(patient)'s referral; it is overdue and the recipient has been reminded.", referral, email: false)
                 default:
-                    tell(owed, "referral.closing-overdue", "The closing summary for \(referral.patient), owed to \(referral.referrer), is overdue.", referral, email: true)
+                    tell(owed, .referralClosingOverdue, "The closing summary for \(patient), owed to \(referrer), is overdue.", referral, email: true)
                 }
             }
         case .escalated:
-            let administrators = try await administrators(of: chased.compactMap(\.organisationID), on: db)
+            let administrators = try await OrganisationQueries.administrators(of: chased.compactMap(\.recipientOrganisationID), on: db)
             for referral in chased {
-                tell(referral.organisationID.flatMap { administrators[$0] } ?? [], "referral.escalated",
-                     "A referral for \(referral.patient) from \(referral.referrer) is still unacknowledged well past its due time.", referral, email: true)
+                tell(referral.recipientOrganisationID.flatMap { administrators[$0] } ?? [], .referralEscalated,
+                     "A referral for \(referral.patientName) from \(referral.referrerName) is still unacknowledged well past its due time.", referral, email: true)
             }
         }
         try await notifier.notify(notices, on: db)
@@ -154,47 +108,25 @@ struct ReferralSweep: Sendable {
         return (found.count, chased.count)
     }
 
-    /// Up to a batch of referrals matching `condition` (on alias `r`), with their patient's and referrer's names.
-    private func candidates(_ condition: SQLQueryString, on sql: any SQLDatabase) async throws -> [Candidate] {
-        try await sql.raw("""
-            SELECT r.id, r.patient_id, r.referrer_id, r.recipient_id, r.recipient_organisation_id, p.given_name, p.family_name, u.display_name
-            FROM referrals r JOIN patients p ON p.id = r.patient_id JOIN users u ON u.id = r.referrer_id
-            WHERE \(condition) LIMIT \(literal: batchSize)
-            """).all().map { row in
-            Candidate(
-                id: try row.decode(column: "id", as: UUID.self), patientID: try row.decode(column: "patient_id", as: UUID.self),
-                patient: "\(try row.decode(column: "given_name", as: String.self)) \(try row.decode(column: "family_name", as: String.self))",
-                referrerID: try row.decode(column: "referrer_id", as: UUID.self), referrer: try row.decode(column: "display_name", as: String.self),
-                recipientID: try row.decode(column: "recipient_id", as: UUID?.self),
-                organisationID: try row.decode(column: "recipient_organisation_id", as: UUID?.self))
-        }
-    }
+    private static func link(_ referral: SweepCandidate) -> String { SiteURL.referral(referral.id).path }
 
     /// Who owes each referral's answer: the named recipient, or the intake organisation's members
-    /// (`ReferralService.intake`, looked up once per organisation).
-    private func recipients(of referrals: [Candidate], on db: any Database) async throws -> [UUID: [UserAccount]] {
-        let named = try await (db as! any SQLDatabase).users(referrals.compactMap(\.recipientID))
+    /// (looked up once per organisation).
+    private func recipients(of referrals: [SweepCandidate], on db: any Database) async throws -> [UUID: [UserAccount]] {
+        let named = try await AccountQueries.users(referrals.compactMap(\.recipientID), on: db)
         var intake: [UUID: [UserAccount]] = [:]
-        for organisation in Set(referrals.filter { $0.recipientID == nil }.compactMap(\.organisationID)) {
-            intake[organisation] = try await ReferralService.intake(of: organisation, on: db)
+        for organisation in Set(referrals.filter { $0.recipientID == nil }.compactMap(\.recipientOrganisationID)) {
+            intake[organisation] = try await OrganisationQueries.members(of: organisation, on: db)
         }
         var owed: [UUID: [UserAccount]] = [:]
         for referral in referrals {
             if let recipient = referral.recipientID {
                 owed[referral.id] = named[recipient].map { [$0] } ?? []
-            } else if let organisation = referral.organisationID {
+            } else if let organisation = referral.recipientOrganisationID {
                 owed[referral.id] = intake[organisation] ?? []
             }
         }
         return owed
-    }
-
-    /// Each organisation's administrators, who hear of escalations.
-    private func administrators(of organisations: [UUID], on db: any Database) async throws -> [UUID: [UserAccount]] {
-        guard !organisations.isEmpty else { return [:] }
-        let memberships = try await Membership.query(on: db).filter(\.$organisation.$id ~~ Array(Set(organisations)))
-            .filter(\.$role == MembershipRole.administrator.rawValue).with(\.$user).all()
-        return Dictionary(grouping: memberships, by: \.$organisation.id).mapValues { $0.map(\.user) }
     }
 }
 

@@ -127,13 +127,13 @@ struct ReferralPage: Sendable {
     let actions: [ActionForm]
     let form: FormState
 
-    init(_ loaded: ReferralService.Loaded, now: Date, form: FormState = .empty, patientOnTeam: Bool) {
+    init(_ loaded: ReferralService.Loaded, now: Date, form: FormState = .empty) {
         let referral = loaded.referral
         let id = referral.id!
         let zone = loaded.organisation?.calendar.timeZone ?? .gmt
         patient = "\(referral.patient.givenName) \(referral.patient.familyName)"
         dateOfBirth = referral.patient.dateOfBirth
-        patientHref = patientOnTeam ? SiteURL.patient(referral.$patient.id).path : nil
+        patientHref = loaded.callerOnTeam ? SiteURL.patient(referral.$patient.id).path : nil
         referrer = referral.referrer.displayName
         recipient = referral.recipient?.displayName ?? "\(loaded.organisation?.name ?? "Organisation") intake"
         urgency = referral.referralUrgency.label
@@ -150,10 +150,10 @@ struct ReferralPage: Sendable {
             overdue = false
         }
         endedReason = referral.endedReason
-        letter = ReferralService.decode(referral.letter)?.sections ?? []
+        letter = referral.letterNote?.sections ?? []
         letterPath = SiteURL.referralLetter(referral: id, note: nil).path
         notes = loaded.notes.compactMap { record in
-            guard let note = ReferralService.decode(record.content) else { return nil }
+            guard let note = record.note else { return nil }
             return NoteView(
                 title: note.kind.label, author: record.author.displayName, at: DisplayDate.dateTime(record.createdAt, in: zone),
                 sections: note.sections, letterPath: SiteURL.referralLetter(referral: id, note: record.id!).path)

@@ -8,11 +8,11 @@ struct ReferralsAPI: Sendable {
     let referrals: ReferralService
     let worklists: ReferralWorklists
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(APIURL.referrals), use: list)
-        router.post(RouterPath(APIURL.referrals), use: create)
-        router.get(RouterPath(APIURL.referral), use: show)
-        router.post(RouterPath(APIURL.referralAction), use: act)
+    func register(on routes: RouteGroups) {
+        routes.clinicians.get(APIURL.referrals, use: list)
+        routes.clinicians.post(APIURL.referrals, use: create)
+        routes.clinicians.get(APIURL.referral(.placeholder), use: show)
+        routes.clinicians.post(APIURL.referralAction(.placeholder, .send), use: act)
     }
 
     struct NoteDTO: Codable {
@@ -54,7 +54,7 @@ struct ReferralsAPI: Sendable {
             recipientOrganisationID = referral.$recipientOrganisation.id
             urgency = referral.urgency
             state = referral.state
-            letter = Self.sections(ReferralService.decode(referral.letter))
+            letter = Self.sections(referral.letterNote)
             sentAt = referral.sentAt
             acknowledgementDueAt = referral.acknowledgementDueAt
             acknowledgedAt = referral.acknowledgedAt
@@ -66,7 +66,7 @@ struct ReferralsAPI: Sendable {
             redirectedFromID = referral.redirectedFromID
             allowedActions = side.map { ReferralStateMachine.allowedActions(in: referral.referralState, for: $0).map(\.rawValue) }
             self.notes = notes?.map {
-                NoteDTO(id: $0.id!, kind: $0.kind, authorID: $0.$author.id, createdAt: $0.createdAt, sections: Self.sections(ReferralService.decode($0.content)))
+                NoteDTO(id: $0.id!, kind: $0.kind, authorID: $0.$author.id, createdAt: $0.createdAt, sections: Self.sections($0.note))
             }
         }
 
@@ -103,15 +103,14 @@ struct ReferralsAPI: Sendable {
     }
 
     /// `?box=owed` (default): what you owe; `?box=waiting`: what you are waiting to hear about.
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Worklist {
-        _ = try context.requireClinician()
+    @Sendable func list(_ request: Request, context: ClinicianContext) async throws -> Worklist {
         let box = request.uri.queryParameters["box"].map(String.init) ?? "owed"
-        let caller = try context.caller()
+        let caller = context.caller
         let list: ReferralWorklists.List
         switch box {
         case "owed": list = try await worklists.owed(by: caller)
         case "waiting": list = try await worklists.waiting(by: caller)
-        default: throw AppError.invalid(ReferralService.problem("box", "box must be owed or waiting."))
+        default: throw AppError.invalid(ValidationErrors("box", "box must be owed or waiting."))
         }
         let lines = list.items.map {
             Worklist.Line(referralID: $0.referralID, patientName: "\($0.patientGivenName) \($0.patientFamilyName)",
@@ -120,26 +119,23 @@ struct ReferralsAPI: Sendable {
         return Worklist(box: box, referrals: lines, total: list.total, overdue: list.overdue)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ReferralDTO> {
-        _ = try context.requireClinician()
+    @Sendable func create(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<ReferralDTO> {
         let input = try await request.decode(as: CreateInput.self, context: context)
         let referral = try await referrals.create(
             .init(patientID: input.patientID, recipientID: input.recipientID, recipientOrganisationID: input.recipientOrganisationID,
                   urgency: input.urgency, letter: input.letter ?? [:], sendNow: !(input.draft ?? false)),
-            by: try context.caller())
+            by: context.caller)
         // Everything in the answer is what the caller has just written; a new referral has no notes yet.
         return EditedResponse(status: .created, response: ReferralDTO(referral, side: .referrer, notes: []))
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ReferralDTO {
-        _ = try context.requireClinician()
-        let loaded = try await referrals.load(try context.uuid("id"), by: try context.caller())
+    @Sendable func show(_ request: Request, context: ClinicianContext) async throws -> ReferralDTO {
+        let loaded = try await referrals.load(try context.uuid("id"), by: context.caller)
         return ReferralDTO(loaded.referral, side: loaded.side, notes: loaded.notes)
     }
 
     /// `POST /api/v1/referrals/{id}/actions/{action}` with the action's fields as a JSON object of strings.
-    @Sendable func act(_ request: Request, context: AppRequestContext) async throws -> ReferralDTO {
-        _ = try context.requireClinician()
+    @Sendable func act(_ request: Request, context: ClinicianContext) async throws -> ReferralDTO {
         let id = try context.uuid("id")
         guard let action = context.parameters.get("action").flatMap(ReferralAction.init(rawValue:)) else { throw AppError.notFound }
         var request = request
@@ -149,8 +145,8 @@ struct ReferralsAPI: Sendable {
         } else {
             fields = try await request.decode(as: [String: String].self, context: context)
         }
-        try await ReferralsController.perform(action, on: id, fields, with: referrals, by: try context.caller())
-        let loaded = try await referrals.load(id, by: try context.caller(), audited: false)
+        try await referrals.act(action, on: id, fields: fields, by: context.caller)
+        let loaded = try await referrals.load(id, by: context.caller, audited: false)
         return ReferralDTO(loaded.referral, side: loaded.side, notes: loaded.notes)
     }
 }

@@ -12,35 +12,33 @@ struct ReferralsController: Sendable {
     let patients: PatientService
     let directory: DirectoryService
     let organisations: OrganisationService
-    let database: LiaisonDatabase
     let clock: any Clock
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(SiteURL.referrals.path), use: worklistsPage)
-        router.get(RouterPath(SiteURL.newReferral.path), use: newPage)
-        router.post(RouterPath(SiteURL.referrals.path), use: create)
-        router.get(RouterPath(SiteURL.referralReport.path), use: report)
-        router.get(RouterPath(SiteURL.Pattern.referral), use: show)
-        router.get(RouterPath(SiteURL.Pattern.referralLetter), use: letter)
-        router.get(RouterPath(SiteURL.Pattern.referralNoteLetter), use: letter)
-        router.post(RouterPath(SiteURL.Pattern.referralAction), use: act)
+    func register(on routes: RouteGroups) {
+        routes.clinicians.get(SiteURL.referrals, use: worklistsPage)
+        routes.clinicians.get(SiteURL.newReferral, use: newPage)
+        routes.clinicians.post(SiteURL.referrals, use: create)
+        routes.clinicians.get(SiteURL.referralReport, use: report)
+        routes.clinicians.get(SiteURL.referral(.placeholder), use: show)
+        routes.clinicians.get(SiteURL.referralLetter(referral: .placeholder, note: nil), use: letter)
+        routes.clinicians.get(SiteURL.referralLetter(referral: .placeholder, note: .placeholder), use: letter)
+        routes.clinicians.post(SiteURL.referralAction(.placeholder, .send), use: act)
     }
 
-    @Sendable func worklistsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
-        let caller = try context.caller()
+    @Sendable func worklistsPage(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let caller = context.caller
         let page = WorklistsPage(owed: WorklistSection(try await worklists.owed(by: caller)), waiting: WorklistSection(try await worklists.waiting(by: caller)))
         return views.page("referrals", title: "Referrals", page, request: request, context: context)
     }
 
-    @Sendable func newPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func newPage(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         let query = try request.queryForm.dictionary
         return try await renderNew(identity, query: query, form: FormState(values: query), status: .ok, request: request, context: context)
     }
 
-    private func renderNew(_ identity: Identity, query: [String: String], form: FormState, status: HTTPResponse.Status, request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.caller()
+    private func renderNew(_ identity: Identity, query: [String: String], form: FormState, status: HTTPResponse.Status, request: Request, context: ClinicianContext) async throws -> Response {
+        let caller = context.caller
         let mine = try await patients.myPatients(by: caller)
         let patientChoices = mine.map { patient, _ in
             Choice(value: patient.id!.uuidString.lowercased(), label: "\(patient.familyName), \(patient.givenName) (\(patient.dateOfBirth))", selected: form.values["patientID"] == patient.id!.uuidString.lowercased())
@@ -76,8 +74,8 @@ struct ReferralsController: Sendable {
         return views.page("referral-new", title: "New referral", page, request: request, context: context, status: status)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func create(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         var request = request
         let form = try await request.form(context: context)
         let draft = ReferralService.Draft(
@@ -86,54 +84,34 @@ struct ReferralsController: Sendable {
             recipientOrganisationID: form["recipientOrganisationID"].flatMap(UUID.init(uuidString:)),
             urgency: form["urgency"], letter: form.dictionary, sendNow: form["save"] != "draft")
         do {
-            let referral = try await referrals.create(draft, by: try context.caller())
+            let referral = try await referrals.create(draft, by: context.caller)
             return views.redirect(to: .referral(referral.id!), flash: draft.sendNow ? "Referral sent. You will see here when it is acknowledged." : "Draft saved.")
         } catch AppError.invalid(let errors) {
             return try await renderNew(identity, query: [:], form: FormState(values: form.dictionary, errors: errors), status: .unprocessableContent, request: request, context: context)
         }
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func show(_ request: Request, context: ClinicianContext) async throws -> Response {
         return try await render(try context.uuid("id"), form: .empty, status: .ok, request: request, context: context)
     }
 
-    private func render(_ id: UUID, form: FormState, status: HTTPResponse.Status, request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.caller()
+    private func render(_ id: UUID, form: FormState, status: HTTPResponse.Status, request: Request, context: ClinicianContext) async throws -> Response {
+        let caller = context.caller
         let loaded = try await referrals.load(id, by: caller)
-        let onTeam = try await CareTeamMember.query(on: database.db())
-            .filter(\.$patient.$id == loaded.referral.$patient.id).filter(\.$user.$id == caller.userID).filter(\.$endedAt == nil).first() != nil
-        let page = ReferralPage(loaded, now: clock.now(), form: form, patientOnTeam: onTeam)
+        let page = ReferralPage(loaded, now: clock.now(), form: form)
         return views.page("referral", title: "Referral for \(page.patient)", page, request: request, context: context, status: status)
     }
 
-    @Sendable func act(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func act(_ request: Request, context: ClinicianContext) async throws -> Response {
         let id = try context.uuid("id")
         guard let action = context.parameters.get("action").flatMap(ReferralAction.init(rawValue:)) else { throw AppError.notFound }
         var request = request
         let form = try await request.form(context: context)
         do {
-            try await Self.perform(action, on: id, form.dictionary, with: referrals, by: try context.caller())
+            try await referrals.act(action, on: id, fields: form.dictionary, by: context.caller)
             return views.redirect(to: .referral(id), flash: Self.confirmation(action))
         } catch AppError.invalid(let errors) {
             return try await render(id, form: FormState(values: form.dictionary, errors: errors), status: .unprocessableContent, request: request, context: context)
-        }
-    }
-
-    /// The one dispatch from an action's name and fields to the service, shared with the API.
-    static func perform(_ action: ReferralAction, on id: UUID, _ fields: [String: String], with referrals: ReferralService, by caller: Caller) async throws {
-        switch action {
-        case .send: try await referrals.send(id, by: caller)
-        case .accept: try await referrals.accept(id, note: fields, role: fields["role"], by: caller)
-        case .decline: try await referrals.decline(id, reason: fields["reason"], redirectTo: fields["redirectTo"], by: caller)
-        case .schedule: try await referrals.schedule(id, firstAppointment: fields["firstAppointment"], by: caller)
-        case .startCare: try await referrals.startCare(id, by: caller)
-        case .progress: try await referrals.progress(id, note: fields, by: caller)
-        case .discharge: try await referrals.discharge(id, by: caller)
-        case .close: try await referrals.close(id, note: fields, by: caller)
-        case .cancel: try await referrals.cancel(id, reason: fields["reason"], by: caller)
-        case .receive, .expire: throw AppError.notFound
         }
     }
 
@@ -152,24 +130,23 @@ struct ReferralsController: Sendable {
         }
     }
 
-    @Sendable func letter(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireClinician()
+    @Sendable func letter(_ request: Request, context: ClinicianContext) async throws -> Response {
         let id = try context.uuid("id")
-        let loaded = try await referrals.load(id, by: try context.caller())
+        let loaded = try await referrals.load(id, by: context.caller)
         let referral = loaded.referral
         let patient = "\(referral.patient.givenName) \(referral.patient.familyName), born \(referral.patient.dateOfBirth)"
         let recipientName = referral.recipient?.displayName ?? "\(loaded.organisation?.name ?? "Organisation") intake"
         let page: LetterPage
         if let noteParameter = context.parameters.get("note") {
             guard let noteID = UUID(uuidString: noteParameter), let record = loaded.notes.first(where: { $0.id == noteID }),
-                  let note = ReferralService.decode(record.content)
+                  let note = record.note
             else { throw AppError.notFound }
             page = LetterPage(
                 title: note.kind.label, from: record.author.displayName, to: referral.referrer.displayName,
                 date: DisplayDate.dateTime(record.createdAt), patient: patient, sections: note.sections, words: note.wordCount,
                 suggestedWords: ReferralNote.suggestedWords * note.sections.count, backPath: SiteURL.referral(id).path)
         } else {
-            let note = ReferralService.decode(referral.letter)
+            let note = referral.letterNote
             page = LetterPage(
                 title: "Referral letter", from: referral.referrer.displayName, to: recipientName,
                 date: DisplayDate.dateTime(referral.sentAt ?? referral.createdAt), patient: patient, sections: note?.sections ?? [],
@@ -178,8 +155,8 @@ struct ReferralsController: Sendable {
         return views.page("letter", title: page.title, page, request: request, context: context)
     }
 
-    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireClinician()
+    @Sendable func report(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let identity = context.identity
         let query = try request.queryForm.dictionary
         let administered = try await organisations.all().map(\.0).filter { identity.actor.mayAdminister(organisation: $0.id!) }
         guard let first = administered.first else { throw AppError.forbidden }
@@ -194,7 +171,7 @@ struct ReferralsController: Sendable {
         if from == nil || to == nil { errors.append("Dates must be written YYYY-MM-DD.") }
         let start = (from ?? defaultFrom).start(in: zone), end = (to ?? today).start(in: zone).addingTimeInterval(86400)
         if start >= end { errors.append("The period must start before it ends.") }
-        let caller = try context.caller()
+        let caller = context.caller
         let report = try await worklists.report(for: chosen, from: start, to: max(end, start), by: identity.actor)
         let overdue = WorklistSection(try await worklists.overdue(for: chosen, by: caller))
         let chart = BarChart.svg(

@@ -36,7 +36,7 @@ extension TestWorld {
             openings: ["psychotherapy": "2"], languages: "English", modality: "both", locations: "Riverside",
             acceptingNewPatients: true, transfers: "accepts", listedInDirectory: true)
         change(&draft)
-        _ = try await DirectoryService(database: database, clock: clock).saveProfile(of: user.requireID(), draft)
+        _ = try await services.directory.saveProfile(of: user.requireID(), draft)
     }
 
     /// Messages waiting in the outbox for `recipient`, oldest first.

@@ -6,9 +6,7 @@ import LiaisonData
 
 /// Patients and care teams built through the same services the pages use.
 extension TestWorld {
-    var patientService: PatientService {
-        PatientService(database: database, clock: clock, access: PatientAccessService(clock: clock), auditor: Auditor(clock: clock), notifier: Notifier(clock: clock))
-    }
+    var patientService: PatientService { services.patients }
 
     func caller(_ user: UserAccount, memberOf organisations: [Organisation] = [], isPatient: Bool = false) -> Caller {
         let memberships = Dictionary(uniqueKeysWithValues: organisations.map { ($0.id!, MembershipRole.clinician) })

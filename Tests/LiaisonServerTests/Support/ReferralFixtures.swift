@@ -5,15 +5,9 @@ import LiaisonData
 @testable import LiaisonServer
 
 extension TestWorld {
-    var referralService: ReferralService {
-        ReferralService(
-            database: database, clock: clock, access: PatientAccessService(clock: clock), auditor: Auditor(clock: clock),
-            notifier: Notifier(clock: clock), outbox: Outbox(clock: clock, logger: TestDatabase.logger), baseURL: "https://liaison.test")
-    }
+    var referralService: ReferralService { services.referrals }
 
-    var sweep: ReferralSweep {
-        ReferralSweep(database: database, clock: clock, notifier: Notifier(clock: clock), outbox: Outbox(clock: clock, logger: TestDatabase.logger), auditor: Auditor(clock: clock))
-    }
+    var sweep: ReferralSweep { services.sweep }
 
     static let letter = ["reason": "Panic attacks twice weekly despite sertraline.", "questions": "Is CBT for panic suitable?", "hopes": "Fewer attacks; back to work."]
 

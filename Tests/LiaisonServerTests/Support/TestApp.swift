@@ -43,6 +43,11 @@ struct TestWorld: Sendable {
     let database: LiaisonDatabase
     let clock: TestClock
 
+    /// The services the app runs on, on the same database and clock.
+    var services: Services {
+        Services(database: database, clock: clock, baseURL: "https://liaison.test", bcryptCost: 4, logger: TestDatabase.logger)
+    }
+
     /// A new browser with its own cookies.
     func browser() -> Browser { Browser(client: client) }
 

@@ -1,0 +1,90 @@
+/// Every kind of step the audit trail records, and the plain words a patient's access log shows
+/// for it ("Dr Rivera viewed the record"). The raw value is what is stored and hashed.
+public enum AuditAction: String, CaseIterable, Sendable {
+    case patientCreate = "patient.create"
+    case patientRead = "patient.read"
+    case patientsList = "patients.list"
+    case careTeamAdd = "care-team.add"
+    case careTeamEnd = "care-team.end"
+    case consentUpdate = "consent.update"
+    case consentRead = "consent.read"
+    case noteCreate = "note.create"
+    case emergencySearch = "emergency.search"
+    case emergencyGrant = "emergency.grant"
+    case accessLogRead = "access-log.read"
+    case portalInvite = "portal.invite"
+    case portalRead = "portal.read"
+    case referralCreate = "referral.create"
+    case referralRead = "referral.read"
+    case referralSend = "referral.send"
+    case referralReceive = "referral.receive"
+    case referralAccept = "referral.accept"
+    case referralDecline = "referral.decline"
+    case referralSchedule = "referral.schedule"
+    case referralStartCare = "referral.start-care"
+    case referralProgress = "referral.progress"
+    case referralDischarge = "referral.discharge"
+    case referralClose = "referral.close"
+    case referralCancel = "referral.cancel"
+    case referralExpire = "referral.expire"
+    case worklistOwed = "worklist.owed"
+    case worklistWaiting = "worklist.waiting"
+    case worklistOrganisationOverdue = "worklist.organisation-overdue"
+
+    /// What the person did, as the patient reads it after their name.
+    public var words: String {
+        switch self {
+        case .patientCreate: "registered the record"
+        case .patientRead: "viewed the record"
+        case .patientsList: "listed their patients"
+        case .careTeamAdd: "added a care-team member"
+        case .careTeamEnd: "ended a care-team membership"
+        case .consentUpdate: "recorded consent choices"
+        case .consentRead: "viewed consent choices"
+        case .noteCreate: "wrote a note"
+        case .emergencySearch: "searched for the record with emergency access"
+        case .emergencyGrant: "opened the record with emergency access"
+        case .accessLogRead: "viewed this access log"
+        case .portalInvite: "invited the patient to the portal"
+        case .portalRead: "viewed the portal"
+        case .referralCreate: "wrote a referral"
+        case .referralRead: "viewed a referral"
+        case .referralSend: "sent a referral"
+        case .referralReceive: "received a referral"
+        case .referralAccept: "accepted a referral"
+        case .referralDecline: "declined a referral"
+        case .referralSchedule: "recorded the first appointment of a referral"
+        case .referralStartCare: "recorded the first visit of a referral"
+        case .referralProgress: "sent a progress update on a referral"
+        case .referralDischarge: "recorded discharge from a referral"
+        case .referralClose: "closed a referral with a closing note"
+        case .referralCancel: "cancelled a referral"
+        case .referralExpire: "marked a referral expired"
+        case .worklistOwed: "viewed their referral worklist"
+        case .worklistWaiting: "viewed the referrals they are waiting on"
+        case .worklistOrganisationOverdue: "viewed their organisation's overdue referrals"
+        }
+    }
+
+    /// The entry a referral step writes.
+    public static func referral(_ action: ReferralAction) -> AuditAction {
+        switch action {
+        case .send: .referralSend
+        case .receive: .referralReceive
+        case .accept: .referralAccept
+        case .decline: .referralDecline
+        case .schedule: .referralSchedule
+        case .startCare: .referralStartCare
+        case .progress: .referralProgress
+        case .discharge: .referralDischarge
+        case .close: .referralClose
+        case .cancel: .referralCancel
+        case .expire: .referralExpire
+        }
+    }
+
+    /// Words for a stored action, including ones written by older versions.
+    public static func words(for stored: String) -> String {
+        AuditAction(rawValue: stored)?.words ?? "worked on the record"
+    }
+}

@@ -1,0 +1,76 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// What a request needs to know of the person behind it, with their unread notices counted alongside.
+public struct PersonRow: Decodable, Sendable, Equatable {
+    public let userID: UUID
+    public let email: String
+    public let displayName: String
+    public let isSystemAdmin: Bool
+    public let kind: String
+    public let unread: Int
+    /// The session or token that proved it; nil when the person is looked up by id.
+    public let credentialID: UUID?
+    /// When an API token was last used; nil for sessions.
+    public let lastUsedAt: Date?
+}
+
+/// One organisation a person belongs to, for navigation and permissions.
+public struct OrganisationLinkRow: Decodable, Sendable, Equatable {
+    public let organisationID: UUID
+    public let name: String
+    public let role: String
+}
+
+/// Every hand-written statement about accounts and credentials.
+public enum AccountQueries {
+    /// What a request needs of the person (alias `u`).
+    private static let personColumns: SQLQueryString = """
+        u.id AS user_id, u.email, u.display_name, u.is_system_admin, u.kind,
+        (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
+        """
+
+    /// The person an unexpired session token (by digest) belongs to.
+    public static func person(sessionDigest digest: String, at moment: Date, on db: any Database) async throws -> PersonRow? {
+        try await db.sql.row(PersonRow.self, """
+            SELECT c.id AS credential_id, NULL AS last_used_at, \(personColumns) FROM sessions c JOIN users u ON u.id = c.user_id
+            WHERE c.token_hash = \(bind: digest) AND c.expires_at > \(bind: moment)
+            """)
+    }
+
+    /// The person an unrevoked API token (by digest) acts for.
+    public static func person(apiTokenDigest digest: String, on db: any Database) async throws -> PersonRow? {
+        try await db.sql.row(PersonRow.self, """
+            SELECT c.id AS credential_id, c.last_used_at, \(personColumns) FROM api_tokens c JOIN users u ON u.id = c.user_id
+            WHERE c.token_hash = \(bind: digest) AND c.revoked_at IS NULL
+            """)
+    }
+
+    /// A person by id, without a credential.
+    public static func person(id: UUID, on db: any Database) async throws -> PersonRow? {
+        try await db.sql.row(PersonRow.self, """
+            SELECT NULL AS credential_id, NULL AS last_used_at, \(personColumns) FROM users u WHERE u.id = \(bind: id)
+            """)
+    }
+
+    /// The organisations a person belongs to, by name.
+    public static func organisations(of userID: UUID, on db: any Database) async throws -> [OrganisationLinkRow] {
+        try await db.sql.rows(OrganisationLinkRow.self, """
+            SELECT m.organisation_id, m.role, o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+            WHERE m.user_id = \(bind: userID)
+            """)
+    }
+
+    /// Records that an API token was used, at most once a minute so reads do not all become writes.
+    public static func touch(apiToken id: UUID, at moment: Date, on db: any Database) async throws {
+        try await db.sql.raw("UPDATE api_tokens SET last_used_at = \(bind: moment) WHERE id = \(bind: id)").run()
+    }
+}
+
+extension AccountQueries {
+    /// The people with these ids, by id.
+    public static func users(_ ids: some Sequence<UUID>, on db: any Database) async throws -> [UUID: UserAccount] {
+        try await db.sql.users(ids)
+    }
+}

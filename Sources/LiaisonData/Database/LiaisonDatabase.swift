@@ -1,0 +1,146 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// The application's database: its connection pools, its migrations and its maintenance tasks.
+///
+/// `databases` is a ServiceLifecycle service; add it to the application so pools close on shutdown.
+public final class LiaisonDatabase: Sendable {
+    public let location: DatabaseLocation
+    public let databases: Databases
+    private let logger: Logger
+    /// SQLite serialises writers anyway; one writing connection on one event loop avoids "database
+    /// is locked" between our own connections. PostgreSQL spreads over the whole group.
+    private let pinnedLoop: (any EventLoop)?
+    /// On a SQLite file, reads have connections of their own (one per event loop): in WAL mode they
+    /// see the last commit without waiting for the writer. Elsewhere reads share the writers' pool.
+    private let separateReaders: Bool
+
+    /// SQLite's calls block a thread, and a commit waits for the disk (fsync): a SQLite file gets
+    /// threads of its own, more than the cores, so reads go on while the writer waits.
+    private let blockingPool: NIOThreadPool?
+
+    public init(location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+        self.location = location
+        self.logger = logger
+        if case .sqliteFile = location {
+            let pool = NIOThreadPool(numberOfThreads: System.coreCount * 2)
+            pool.start()
+            blockingPool = pool
+        } else {
+            blockingPool = nil
+        }
+        self.databases = Databases(threadPool: blockingPool ?? NIOThreadPool.singleton, on: eventLoopGroup)
+        switch location {
+        case .sqliteFile(let path):
+            databases.use(.sqlite(.init(storage: .file(path: path)), sqlLogLevel: .trace), as: .sqlite, isDefault: true)
+            databases.use(.sqlite(.init(storage: .file(path: path)), sqlLogLevel: .trace), as: .sqliteReader, isDefault: false)
+            pinnedLoop = eventLoopGroup.next()
+            separateReaders = true
+        case .sqliteMemory(let identifier):
+            // Connections to a shared in-memory database lock whole tables, so it gets just one.
+            databases.use(.sqlite(.init(storage: .memory(identifier: identifier)), sqlLogLevel: .trace), as: .sqlite)
+            pinnedLoop = eventLoopGroup.next()
+            separateReaders = false
+        case .postgres(let url):
+            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+            pinnedLoop = nil
+            separateReaders = false
+        }
+    }
+
+    /// A handle for one unit of work that may write.
+    public func db(logger: Logger? = nil) -> any Database {
+        databases.database(logger: logger ?? self.logger, on: pinnedLoop ?? databases.eventLoopGroup.any())!
+    }
+
+    /// A handle for work that only reads. On a SQLite file it never waits for the writer, and once
+    /// `migrate()` has run a write through it fails (`query_only`), so nothing bypasses the writer.
+    public func reader(logger: Logger? = nil) -> any Database {
+        guard separateReaders else { return db(logger: logger) }
+        return databases.database(.sqliteReader, logger: logger ?? self.logger, on: databases.eventLoopGroup.any())!
+    }
+
+    /// The same handle, for hand-written SQL.
+    public func sql(logger: Logger? = nil) -> any SQLDatabase {
+        db(logger: logger) as! any SQLDatabase
+    }
+
+    private func migrator() -> Migrator {
+        let migrations = Migrations()
+        migrations.add(LiaisonMigrations.all)
+        return Migrator(databases: databases, migrations: migrations, logger: logger, on: pinnedLoop ?? databases.eventLoopGroup.any())
+    }
+
+    /// Applies every migration not yet applied. Safe to run repeatedly.
+    public func migrate() async throws {
+        if case .sqliteFile = location {
+            // WAL lets readers (and `liaison backup`) work while the server writes.
+            try await sql().raw("PRAGMA journal_mode=WAL").run()
+        }
+        let migrator = migrator()
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+        try await prepareReaders()
+    }
+
+    /// Makes each reading connection (one per event loop) refuse writes.
+    private func prepareReaders() async throws {
+        guard separateReaders else { return }
+        for loop in databases.eventLoopGroup.makeIterator() {
+            let reader = databases.database(.sqliteReader, logger: logger, on: loop)! as! any SQLDatabase
+            try await reader.raw("PRAGMA query_only = ON").run()
+        }
+    }
+
+    /// Migrations known to this build but not yet applied; empty when the schema is current.
+    public func pendingMigrations() async throws -> [String] {
+        let migrator = migrator()
+        try await migrator.setupIfNeeded().get()
+        return try await migrator.previewPrepareBatch().get().map { $0.0.name }
+    }
+
+    /// Checks that the database answers.
+    public func ping() async throws {
+        _ = try await sql().raw("SELECT 1").all()
+    }
+
+    /// True before anyone has an account (a new installation, or one for generated data).
+    public func hasNoAccounts() async throws -> Bool {
+        try await sql().raw("SELECT COUNT(*) AS n FROM users").first(decodingColumn: "n", as: Int.self) == 0
+    }
+
+    /// Writes a consistent copy of a SQLite database to `destination`, while the server may be running.
+    public func backupSQLite(to destination: String) async throws {
+        guard case .sqliteFile = location else { throw BackupError.notSQLite }
+        if FileManager.default.fileExists(atPath: destination) { throw BackupError.destinationExists(destination) }
+        try await sql().raw("VACUUM INTO \(bind: destination)").run()
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+        try? await blockingPool?.shutdownGracefully()
+    }
+}
+
+extension DatabaseID {
+    /// The reading connections beside the single writer on a SQLite file.
+    static let sqliteReader = DatabaseID(string: "sqlite-reader")
+}
+
+public enum BackupError: Error, CustomStringConvertible {
+    case notSQLite
+    case destinationExists(String)
+
+    public var description: String {
+        switch self {
+        case .notSQLite: "backup copies SQLite databases only; for PostgreSQL use pg_dump"
+        case .destinationExists(let path): "\(path) already exists; choose a new file name"
+        }
+    }
+}

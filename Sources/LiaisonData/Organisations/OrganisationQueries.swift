@@ -1,0 +1,24 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+
+/// Who belongs to organisations, as the loop's messages need it.
+public enum OrganisationQueries {
+    /// Everyone in the organisation (its intake answers referrals addressed to it).
+    public static func members(of organisationID: UUID, on db: any Database) async throws -> [UserAccount] {
+        try await Membership.query(on: db).filter(\.$organisation.$id == organisationID).with(\.$user).all().map(\.user)
+    }
+
+    /// Each organisation's administrators.
+    public static func administrators(of organisations: [UUID], on db: any Database) async throws -> [UUID: [UserAccount]] {
+        guard !organisations.isEmpty else { return [:] }
+        let memberships = try await Membership.query(on: db).filter(\.$organisation.$id ~~ Array(Set(organisations)))
+            .filter(\.$role == MembershipRole.administrator.rawValue).with(\.$user).all()
+        return Dictionary(grouping: memberships, by: \.$organisation.id).mapValues { $0.map(\.user) }
+    }
+
+    /// The organisation a clinician joined first; its calendar and targets apply to referrals to them.
+    public static func firstOrganisation(of userID: UUID, on db: any Database) async throws -> Organisation? {
+        try await Membership.query(on: db).filter(\.$user.$id == userID).sort(\.$createdAt).with(\.$organisation).first()?.organisation
+    }
+}

@@ -1,0 +1,84 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import SQLKit
+
+/// The reminders the sweep sends, each at most once per referral.
+public enum ReminderKind: String, CaseIterable, Sendable {
+    case dueSoon = "due-soon"
+    case overdue
+    case escalated
+    case closingOverdue = "closing-overdue"
+}
+
+/// A referral the sweep acts on, with the names its messages use.
+public struct SweepCandidate: Decodable, Sendable, Equatable {
+    public let id: UUID
+    public let patientID: UUID
+    public let givenName: String
+    public let familyName: String
+    public let referrerID: UUID
+    public let displayName: String
+    public let recipientID: UUID?
+    public let recipientOrganisationID: UUID?
+
+    public var patientName: String { "\(givenName) \(familyName)" }
+    public var referrerName: String { displayName }
+}
+
+/// The statements of the referral sweep. Candidates are found from covering indexes; a claim is a
+/// statement that only one server can win (a state-checking update, or a conflict-ignoring insert
+/// of the reminder row), so several servers sweeping at once act on each referral once.
+public enum SweepQueries {
+    /// States the state machine lets the system expire.
+    static let expirable = ReferralState.allCases.filter { (try? ReferralStateMachine.apply(.expire, to: $0, by: .system)) == .expired }.map(\.rawValue)
+    static let awaiting = ReferralState.allCases.filter(\.awaitsAcknowledgement).map(\.rawValue)
+
+    /// Up to `limit` open referrals past their expiry.
+    public static func expiryCandidates(at now: Date, limit: Int, on db: any Database) async throws -> [SweepCandidate] {
+        try await candidates("r.state IN (\(binds: expirable)) AND r.expires_at <= \(bind: now)", limit: limit, on: db)
+    }
+
+    /// Expires those of `ids` still open; returns the ones this call expired.
+    public static func expire(_ ids: [UUID], reason: String, at now: Date, on db: any Database) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        return try await Set(db.sql.raw("""
+            UPDATE referrals SET state = \(bind: ReferralState.expired.rawValue), updated_at = \(bind: now), ended_reason = \(bind: reason)
+            WHERE id IN (\(binds: ids)) AND state IN (\(binds: expirable)) RETURNING id
+            """).all().map { try $0.decode(column: "id", as: UUID.self) })
+    }
+
+    /// Up to `limit` referrals due the reminder `kind` that have not had it.
+    public static func reminderCandidates(_ kind: ReminderKind, at now: Date, lead: TimeInterval, limit: Int, on db: any Database) async throws -> [SweepCandidate] {
+        let due: SQLQueryString = switch kind {
+        case .dueSoon:
+            "r.state IN (\(binds: awaiting)) AND r.acknowledgement_due_at > \(bind: now) AND r.acknowledgement_due_at <= \(bind: now.addingTimeInterval(lead))"
+        case .overdue: "r.state IN (\(binds: awaiting)) AND r.acknowledgement_due_at < \(bind: now)"
+        case .escalated: "r.state IN (\(binds: awaiting)) AND r.escalate_at < \(bind: now)"
+        case .closingOverdue: "r.state = \(bind: ReferralState.inCare.rawValue) AND r.closing_due_at < \(bind: now)"
+        }
+        return try await candidates(
+            "\(due) AND NOT EXISTS (SELECT 1 FROM referral_reminders m WHERE m.referral_id = r.id AND m.kind = \(bind: kind.rawValue))",
+            limit: limit, on: db)
+    }
+
+    /// Inserts the reminder rows for `ids`, ignoring those already there; returns the referrals
+    /// whose row this call inserted. The row is the idempotency key: only those are chased.
+    public static func claimReminders(_ kind: ReminderKind, for ids: [UUID], at now: Date, on db: any Database) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        var insert = db.sql.insert(into: ReferralReminder.schema).columns("id", "referral_id", "kind", "created_at")
+        for id in ids {
+            insert = insert.values(SQLBind(UUID()), SQLBind(id), SQLBind(kind.rawValue), SQLBind(now))
+        }
+        return try await Set(insert.ignoringConflicts(with: ["referral_id", "kind"]).returning("referral_id").all()
+            .map { try $0.decode(column: "referral_id", as: UUID.self) })
+    }
+
+    private static func candidates(_ condition: SQLQueryString, limit: Int, on db: any Database) async throws -> [SweepCandidate] {
+        try await db.sql.rows(SweepCandidate.self, """
+            SELECT r.id, r.patient_id, r.referrer_id, r.recipient_id, r.recipient_organisation_id, p.given_name, p.family_name, u.display_name
+            FROM referrals r JOIN patients p ON p.id = r.patient_id JOIN users u ON u.id = r.referrer_id
+            WHERE \(condition) LIMIT \(literal: limit)
+            """)
+    }
+}

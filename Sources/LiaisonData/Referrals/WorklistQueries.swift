@@ -1,0 +1,101 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import SQLKit
+
+/// One line of a worklist: only the columns the list shows.
+public struct WorklistRow: Decodable, Sendable, Equatable {
+    public let id: UUID
+    public let state: String
+    public let urgency: String
+    /// When what is owed is due; nil for drafts.
+    public let due: Date?
+    public let givenName: String
+    public let familyName: String
+    public let referrerName: String
+    public let recipientName: String?
+    public let organisationName: String?
+    public let timeZone: String?
+}
+
+/// The most pressing lines of a worklist (overdue first, then by due time, none last) and its size.
+public struct WorklistPage: Sendable {
+    public let rows: [WorklistRow]
+    public let total: Int
+    public let overdue: Int
+}
+
+/// The statements behind the referral worklists. Each list chooses its referrals with disjoint
+/// conditions on alias `r`, each answered from a covering index; only the lines shown are then
+/// fetched and joined to names.
+public enum WorklistQueries {
+    private static func states(_ include: (ReferralState) -> Bool) -> [String] {
+        ReferralState.allCases.filter(include).map(\.rawValue)
+    }
+
+    /// What a person owes: acknowledgements (theirs, or their organisations' unclaimed intake) and
+    /// closing summaries after discharge. Due is the acknowledgement's, or the closing note's in care.
+    public static func owed(by userID: UUID, organisations: [UUID], at now: Date, limit: Int, on db: any Database) async throws -> WorklistPage {
+        let awaiting = states(\.awaitsAcknowledgement)
+        var branches: [SQLQueryString] = [
+            "r.recipient_id = \(bind: userID) AND r.state IN (\(binds: awaiting))",
+            "r.recipient_id = \(bind: userID) AND r.state = \(bind: ReferralState.inCare.rawValue) AND r.discharged_at IS NOT NULL",
+        ]
+        if !organisations.isEmpty {
+            branches.append("r.recipient_organisation_id IN (\(binds: organisations)) AND r.state IN (\(binds: awaiting)) AND r.recipient_id IS NULL")
+        }
+        return try await page(
+            branches, due: "CASE WHEN r.state = \(bind: ReferralState.inCare.rawValue) THEN r.closing_due_at ELSE r.acknowledgement_due_at END",
+            at: now, limit: limit, on: db)
+    }
+
+    /// What a person is waiting to hear about: their open referrals, drafts included (no due time).
+    public static func waiting(by userID: UUID, at now: Date, limit: Int, on db: any Database) async throws -> WorklistPage {
+        let open = [ReferralState.draft, .sent, .received, .accepted, .scheduled, .inCare].map(\.rawValue)
+        let awaiting = states(\.awaitsAcknowledgement)
+        return try await page(
+            ["r.referrer_id = \(bind: userID) AND r.state IN (\(binds: open))"],
+            due: """
+                CASE WHEN r.state IN (\(binds: awaiting)) THEN r.acknowledgement_due_at
+                WHEN r.state = \(bind: ReferralState.draft.rawValue) THEN NULL ELSE r.closing_due_at END
+                """,
+            at: now, limit: limit, on: db)
+    }
+
+    /// Referrals to an organisation still unacknowledged past their due time.
+    public static func overdue(for organisationID: UUID, at now: Date, limit: Int, on db: any Database) async throws -> WorklistPage {
+        try await page(
+            ["""
+                r.recipient_organisation_id = \(bind: organisationID) AND r.state IN (\(binds: states(\.awaitsAcknowledgement)))
+                AND r.acknowledgement_due_at < \(bind: now)
+                """],
+            due: "r.acknowledgement_due_at", at: now, limit: limit, on: db)
+    }
+
+    /// One query for the lines and one for the totals.
+    private static func page(_ branches: [SQLQueryString], due: SQLQueryString, at now: Date, limit: Int, on db: any Database) async throws -> WorklistPage {
+        let sql = db.sql
+        let chosen = branches.map { "SELECT r.id AS id, \(due) AS due FROM referrals r WHERE \($0)" as SQLQueryString }.joined(separator: " UNION ALL ")
+        let pressing: SQLQueryString = "CASE WHEN due < \(bind: now) THEN 0 ELSE 1 END, CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, id"
+        let rows = try await sql.rows(WorklistRow.self, """
+            SELECT r.id, r.state, r.urgency, page.due, p.given_name, p.family_name,
+                referrer.display_name AS referrer_name, recipient.display_name AS recipient_name, o.name AS organisation_name, o.time_zone
+            FROM (SELECT id, due FROM (\(chosen)) chosen ORDER BY \(pressing) LIMIT \(literal: limit)) page
+            JOIN referrals r ON r.id = page.id
+            JOIN patients p ON p.id = r.patient_id
+            JOIN users referrer ON referrer.id = r.referrer_id
+            LEFT JOIN users recipient ON recipient.id = r.recipient_id
+            LEFT JOIN organisations o ON o.id = r.recipient_organisation_id
+            """)
+        // Counted apart: a window over the same choice made SQLite sort twice (2.4 ms against 0.9 + 0.4).
+        let totals = try await sql.row(Totals.self, """
+            SELECT COUNT(*) AS total, SUM(CASE WHEN due < \(bind: now) THEN 1 ELSE 0 END) AS overdue FROM (\(chosen)) chosen
+            """)
+        return WorklistPage(rows: rows, total: totals?.total ?? 0, overdue: totals?.overdue ?? 0)
+    }
+
+    private struct Totals: Decodable {
+        let total: Int
+        let overdue: Int?
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import LiaisonCore
+import LiaisonData
+import Logging
+import Prometheus
+
+/// Everything the server needs from outside: settings, database, clock and metrics registry.
+public struct AppDependencies: Sendable {
+    public var configuration: LiaisonConfiguration
+    public var database: LiaisonDatabase
+    public var clock: any Clock
+    public var metrics: PrometheusCollectorRegistry
+    public var logger: Logger
+    /// Reminders and escalations run in the server; tests run the sweep by hand instead.
+    public var runBackgroundJobs: Bool
+
+    public init(configuration: LiaisonConfiguration, database: LiaisonDatabase, clock: any Clock = SystemClock(), metrics: PrometheusCollectorRegistry = .init(), logger: Logger, runBackgroundJobs: Bool = false) {
+        self.configuration = configuration
+        self.database = database
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger
+        self.runBackgroundJobs = runBackgroundJobs
+    }
+}
+
+/// Wires the whole application: services, routes, background work. Tests call it too.
+public func buildApplication(_ dependencies: AppDependencies) async throws -> some ApplicationProtocol {
+    let configuration = dependencies.configuration
+    let services = Services(dependencies)
+    let views = try await Views(secureCookies: configuration.secureCookies)
+    let router = buildRouter(services, views: views, configuration: configuration, metrics: dependencies.metrics)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Liaison"),
+        logger: dependencies.logger)
+    app.addServices(dependencies.database.databases)
+    if dependencies.runBackgroundJobs {
+        app.addServices(ReferralSweepService(sweep: services.sweep, interval: .seconds(60), logger: dependencies.logger))
+    }
+    return app
+}
+
+extension Services {
+    /// The services of a server with these dependencies.
+    init(_ dependencies: AppDependencies) {
+        self.init(
+            database: dependencies.database, clock: dependencies.clock, baseURL: dependencies.configuration.baseURL,
+            bcryptCost: dependencies.configuration.bcryptCost, logger: dependencies.logger)
+    }
+}

@@ -1,0 +1,39 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import LiaisonData
+
+/// Writes audit entries for one service, with its clock.
+struct Auditor: Sendable {
+    let clock: any Clock
+
+    func record(_ action: AuditAction, patient: UUID?, subject: String, purpose: String = "treatment", by caller: Caller, on db: any Database) async throws {
+        try await record([action], patient: patient, subject: subject, purpose: purpose, by: caller, on: db)
+    }
+
+    /// Several steps of one request on the same subject, appended in order with one lock of the chain.
+    func record(_ actions: [AuditAction], patient: UUID?, subject: String, purpose: String = "treatment", by caller: Caller, on db: any Database) async throws {
+        try await AuditLog.append(
+            actions.map {
+                .init(actorID: caller.userID, action: $0.rawValue, patientID: patient, subject: subject, purpose: purpose, requestID: caller.requestID)
+            },
+            at: clock.now(), on: db)
+    }
+
+    /// Steps the system takes on its own (the sweep), one entry each.
+    func recordSystem(
+        _ action: AuditAction, _ subjects: [(patient: UUID?, subject: String)], purpose: String, at moment: Date, on db: any Database
+    ) async throws {
+        try await AuditLog.append(
+            subjects.map { .init(actorID: nil, action: action.rawValue, patientID: $0.patient, subject: $0.subject, purpose: purpose, requestID: "sweep") },
+            at: moment, on: db)
+    }
+
+    /// Records a read in a transaction of its own. Callers read first (on a reader) and disclose
+    /// nothing until this returns: no record leaves the server without its audit entry.
+    func recordRead(_ action: AuditAction, patient: UUID?, subject: String, purpose: String = "treatment", by caller: Caller, in database: LiaisonDatabase) async throws {
+        try await database.db().transaction { db in
+            try await record(action, patient: patient, subject: subject, purpose: purpose, by: caller, on: db)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Hummingbird
+import LiaisonData
+import Prometheus
+
+/// Where a feature registers a route decides who may reach it: anyone (`open`), anyone signed in
+/// (`signedIn`), or signed-in professionals (`clinicians`). A handler in the two signed-in groups
+/// receives a context whose caller is not optional; nobody else reaches it.
+struct RouteGroups {
+    let open: Router<AppRequestContext>
+    let signedIn: RouterGroup<SignedInContext>
+    let clinicians: RouterGroup<ClinicianContext>
+}
+
+/// The one route table: the middleware every request passes through, then each feature's
+/// routes, pages and API side by side. A new feature adds one line here.
+func buildRouter(_ services: Services, views: Views, configuration: LiaisonConfiguration, metrics: PrometheusCollectorRegistry) -> Router<AppRequestContext> {
+    let secure = configuration.secureCookies
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    // Authentication runs before errors are rendered so error pages know who is signed in.
+    router.add(middleware: AuthenticationMiddleware(sessions: services.sessions))
+    router.add(middleware: ErrorMiddleware(views: views))
+    router.add(middleware: CSRFMiddleware(secureCookies: secure))
+    let routes = RouteGroups(open: router, signedIn: router.group(context: SignedInContext.self), clinicians: router.group(context: ClinicianContext.self))
+
+    OperationsController(database: services.database, metrics: metrics).register(on: routes)
+    HomeController(views: views, directory: services.directory, openAPIDocument: Resources.openAPI).register(on: routes)
+    AccountsController(
+        views: views, sessions: services.sessions, resets: services.passwordResets, invitations: services.invitations, secureCookies: secure
+    ).register(on: routes)
+    TokensController(views: views, tokens: services.tokens).register(on: routes)
+    DirectoryController(views: views, directory: services.directory).register(on: routes)
+    OrganisationsController(views: views, organisations: services.organisations, invitations: services.invitations).register(on: routes)
+    NotificationsController(views: views, notifications: services.notifications).register(on: routes)
+    PatientsController(
+        views: views, patients: services.patients, emergency: services.emergency, accessLog: services.accessLog, portal: services.portal,
+        clock: services.clock
+    ).register(on: routes)
+    PatientsAPI(patients: services.patients, emergency: services.emergency, accessLog: services.accessLog, clock: services.clock).register(on: routes)
+    PortalController(
+        views: views, portal: services.portal, accessLog: services.accessLog, emergency: services.emergency, organisations: services.organisations
+    ).register(on: routes)
+    ReferralsController(
+        views: views, referrals: services.referrals, worklists: services.worklists, patients: services.patients, directory: services.directory,
+        organisations: services.organisations, clock: services.clock
+    ).register(on: routes)
+    ReferralsAPI(referrals: services.referrals, worklists: services.worklists).register(on: routes)
+    return router
+}

@@ -1,0 +1,82 @@
+import Foundation
+import LiaisonCore
+import LiaisonData
+import Logging
+
+/// Every service, built once from what they need. The application, the tests, the demo seeding
+/// and the benchmarks all get their services here, so a service that gains a dependency changes
+/// one line.
+struct Services: Sendable {
+    let database: LiaisonDatabase
+    let clock: any Clock
+    let hasher: PasswordHasher
+    let outbox: Outbox
+    let auditor: Auditor
+    let notifier: Notifier
+    let timeline: Timeline
+
+    let sessions: SessionService
+    let invitations: InvitationService
+    let passwordResets: PasswordResetService
+    let tokens: TokenService
+    let directory: DirectoryService
+    let organisations: OrganisationService
+    let notifications: NotificationService
+
+    let patientAccess: PatientAccessService
+    let careTeams: CareTeamService
+    let patients: PatientService
+    let emergency: EmergencyAccessService
+    let accessLog: AccessLogService
+    let portal: PortalService
+
+    let referrals: ReferralService
+    let worklists: ReferralWorklists
+    let sweep: ReferralSweep
+
+    /// - Parameter baseURL: where emailed links point (`LiaisonConfiguration.baseURL`).
+    init(database: LiaisonDatabase, clock: any Clock, baseURL: String, bcryptCost: UInt8, logger: Logger) {
+        self.database = database
+        self.clock = clock
+        hasher = PasswordHasher(cost: bcryptCost)
+        outbox = Outbox(clock: clock, logger: logger)
+        auditor = Auditor(clock: clock)
+        notifier = Notifier(clock: clock)
+        timeline = Timeline(clock: clock)
+
+        sessions = SessionService(database: database, clock: clock, hasher: hasher)
+        invitations = InvitationService(database: database, clock: clock, hasher: hasher, outbox: outbox, sessions: sessions, baseURL: baseURL)
+        passwordResets = PasswordResetService(database: database, clock: clock, hasher: hasher, outbox: outbox, baseURL: baseURL)
+        tokens = TokenService(database: database, clock: clock)
+        directory = DirectoryService(database: database, clock: clock)
+        organisations = OrganisationService(database: database, clock: clock)
+        notifications = NotificationService(database: database, clock: clock)
+
+        patientAccess = PatientAccessService(clock: clock)
+        careTeams = CareTeamService(clock: clock, auditor: auditor, timeline: timeline)
+        patients = PatientService(
+            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, careTeams: careTeams, timeline: timeline)
+        emergency = EmergencyAccessService(database: database, clock: clock, auditor: auditor, notifier: notifier, timeline: timeline)
+        accessLog = AccessLogService(database: database, access: patientAccess, auditor: auditor)
+        portal = PortalService(
+            database: database, clock: clock, hasher: hasher, outbox: outbox, access: patientAccess, auditor: auditor, patients: patients,
+            timeline: timeline, baseURL: baseURL)
+
+        referrals = ReferralService(
+            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, careTeams: careTeams,
+            baseURL: baseURL)
+        worklists = ReferralWorklists(database: database, clock: clock, auditor: auditor)
+        sweep = ReferralSweep(database: database, clock: clock, notifier: notifier, outbox: outbox, auditor: auditor)
+    }
+
+    /// Services for work outside a server (demo seeding, benchmarks, tests): emailed links are
+    /// relative, and passwords hashed at the cheapest bcrypt cost.
+    static func offline(database: LiaisonDatabase, clock: any Clock, label: String) -> Services {
+        Services(database: database, clock: clock, baseURL: "", bcryptCost: 4, logger: Logger(label: label))
+    }
+
+    /// The same services on another clock (demo data written as if in the past).
+    func at(_ clock: any Clock) -> Services {
+        Services(database: database, clock: clock, baseURL: referrals.baseURL, bcryptCost: hasher.cost, logger: outbox.logger)
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import Hummingbird
+import LiaisonCore
+
+/// One piece of a path: fixed text, or a named parameter with the value a link fills in.
+enum PathSegment: ExpressibleByStringLiteral, Sendable {
+    case text(String)
+    case parameter(String, value: String)
+
+    init(stringLiteral text: String) { self = .text(text) }
+
+    /// A UUID parameter, written in lower case in links.
+    static func id(_ value: UUID, _ name: String = "id") -> PathSegment { .parameter(name, value: value.uuidString.lowercased()) }
+
+    var link: String {
+        switch self {
+        case .text(let text): text
+        case .parameter(_, let value): value
+        }
+    }
+
+    var pattern: String {
+        switch self {
+        case .text(let text): text
+        case .parameter(let name, _): ":\(name)"
+        }
+    }
+}
+
+/// A path declared once: links are built from it and routes are registered from it, so a link
+/// cannot point at a route that does not exist. Register with a placeholder value
+/// (`.patient(.placeholder)`): only the parameter's name counts then.
+protocol RoutePath: Sendable {
+    var segments: [PathSegment] { get }
+}
+
+extension RoutePath {
+    /// The path for a link.
+    var path: String { "/" + segments.map(\.link).joined(separator: "/") }
+    /// The route pattern, with `:name` parameters.
+    var pattern: String { "/" + segments.map(\.pattern).joined(separator: "/") }
+}
+
+extension UUID {
+    /// Stands for any id when a route is registered.
+    static let placeholder = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+}
+
+/// Every page's path.
+enum SiteURL: RoutePath {
+    case home
+    case signIn
+    case signOut
+    case forgotPassword
+    case resetPassword(token: String)
+    case invitation(token: String)
+    case profile
+    case directory
+    case clinician(UUID)
+    case tokens
+    case revokeToken(UUID)
+    case organisation(UUID)
+    case organisationInvitations(UUID)
+    case organisationSettings(UUID)
+    case memberRole(organisation: UUID, membership: UUID)
+    case admin
+    case adminOrganisations
+    case stylesheet
+    case patients
+    case newPatient
+    case patient(UUID)
+    case patientTeam(UUID)
+    case endMembership(patient: UUID, member: UUID)
+    case patientConsent(UUID)
+    case patientNotes(UUID)
+    case patientAccessLog(UUID)
+    case patientPortalInvitation(UUID)
+    case emergencyAccess
+    case notifications
+    case readNotifications
+    case portal
+    case emergencyReport(organisation: UUID)
+    case referrals
+    case newReferral
+    case referral(UUID)
+    case referralAction(UUID, ReferralAction)
+    case referralLetter(referral: UUID, note: UUID?)
+    case referralReport
+    case health
+    case ready
+    case metrics
+
+    var segments: [PathSegment] {
+        switch self {
+        case .home: []
+        case .signIn: ["sign-in"]
+        case .signOut: ["sign-out"]
+        case .forgotPassword: ["password", "forgot"]
+        case .resetPassword(let token): ["password", "reset", .parameter("token", value: token)]
+        case .invitation(let token): ["invitations", .parameter("token", value: token)]
+        case .profile: ["profile"]
+        case .directory: ["directory"]
+        case .clinician(let id): ["clinicians", .id(id)]
+        case .tokens: ["settings", "tokens"]
+        case .revokeToken(let id): ["settings", "tokens", .id(id), "revoke"]
+        case .organisation(let id): ["organisations", .id(id)]
+        case .organisationInvitations(let id): ["organisations", .id(id), "invitations"]
+        case .organisationSettings(let id): ["organisations", .id(id), "settings"]
+        case .memberRole(let organisation, let membership): ["organisations", .id(organisation), "members", .id(membership, "membership"), "role"]
+        case .admin: ["admin"]
+        case .adminOrganisations: ["admin", "organisations"]
+        case .stylesheet: ["static", "liaison.css"]
+        case .patients: ["patients"]
+        case .newPatient: ["patients", "new"]
+        case .patient(let id): ["patients", .id(id)]
+        case .patientTeam(let id): ["patients", .id(id), "team"]
+        case .endMembership(let patient, let member): ["patients", .id(patient), "team", .id(member, "member"), "end"]
+        case .patientConsent(let id): ["patients", .id(id), "consent"]
+        case .patientNotes(let id): ["patients", .id(id), "notes"]
+        case .patientAccessLog(let id): ["patients", .id(id), "access-log"]
+        case .patientPortalInvitation(let id): ["patients", .id(id), "portal-invitation"]
+        case .emergencyAccess: ["emergency-access"]
+        case .notifications: ["notifications"]
+        case .readNotifications: ["notifications", "read"]
+        case .portal: ["portal"]
+        case .emergencyReport(let organisation): ["organisations", .id(organisation), "emergency-access"]
+        case .referrals: ["referrals"]
+        case .newReferral: ["referrals", "new"]
+        case .referral(let id): ["referrals", .id(id)]
+        case .referralAction(let id, let action): ["referrals", .id(id), .parameter("action", value: action.rawValue)]
+        case .referralLetter(let referral, let note): ["referrals", .id(referral), "letter"] + (note.map { [.id($0, "note")] } ?? [])
+        case .referralReport: ["reports", "referrals"]
+        case .health: ["health"]
+        case .ready: ["ready"]
+        case .metrics: ["metrics"]
+        }
+    }
+}
+
+/// The JSON API's paths, under `/api/v1`.
+enum APIURL: RoutePath {
+    case openAPI
+    case me
+    case myProfile
+    case clinicians
+    case clinician(UUID)
+    case organisation(UUID)
+    case tokens
+    case token(UUID)
+    case patients
+    case patient(UUID)
+    case careTeam(UUID)
+    case endMembership(patient: UUID, member: UUID)
+    case consent(UUID)
+    case notes(UUID)
+    case accessLog(UUID)
+    case emergencyAccess
+    case referrals
+    case referral(UUID)
+    case referralAction(UUID, ReferralAction)
+
+    static let base = "/api/v1"
+
+    var segments: [PathSegment] {
+        let rest: [PathSegment] = switch self {
+        case .openAPI: ["openapi.json"]
+        case .me: ["me"]
+        case .myProfile: ["me", "profile"]
+        case .clinicians: ["clinicians"]
+        case .clinician(let id): ["clinicians", .id(id)]
+        case .organisation(let id): ["organisations", .id(id)]
+        case .tokens: ["tokens"]
+        case .token(let id): ["tokens", .id(id)]
+        case .patients: ["patients"]
+        case .patient(let id): ["patients", .id(id)]
+        case .careTeam(let id): ["patients", .id(id), "care-team"]
+        case .endMembership(let patient, let member): ["patients", .id(patient), "care-team", .id(member, "member"), "end"]
+        case .consent(let id): ["patients", .id(id), "consent"]
+        case .notes(let id): ["patients", .id(id), "notes"]
+        case .accessLog(let id): ["patients", .id(id), "access-log"]
+        case .emergencyAccess: ["emergency-access"]
+        case .referrals: ["referrals"]
+        case .referral(let id): ["referrals", .id(id)]
+        case .referralAction(let id, let action): ["referrals", .id(id), "actions", .parameter("action", value: action.rawValue)]
+        }
+        return ["api", "v1"] + rest
+    }
+}
+
+extension RequestContext {
+    /// A UUID path parameter; anything else is "not found", as an unknown id would be.
+    func uuid(_ name: String) throws -> UUID {
+        guard let text = parameters.get(name), let id = UUID(uuidString: text) else { throw AppError.notFound }
+        return id
+    }
+}
+
+extension RouterMethods {
+    @discardableResult
+    func get(_ url: some RoutePath, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        get(RouterPath(url.pattern), use: handler)
+    }
+
+    @discardableResult
+    func post(_ url: some RoutePath, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        post(RouterPath(url.pattern), use: handler)
+    }
+
+    @discardableResult
+    func put(_ url: some RoutePath, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        put(RouterPath(url.pattern), use: handler)
+    }
+
+    @discardableResult
+    func delete(_ url: some RoutePath, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        delete(RouterPath(url.pattern), use: handler)
+    }
+}

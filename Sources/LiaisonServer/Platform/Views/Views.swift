@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import LiaisonCore
+import Mustache
+
+/// The HTML templates, loaded once at start-up, and how a page is rendered into the layout.
+public struct Views: Sendable {
+    let library: MustacheLibrary
+    let secureCookies: Bool
+
+    /// Every template a route renders; start-up fails if one is missing or does not parse.
+    static let required = [
+        "layout", "error", "home", "sign-in", "forgot-password", "reset-password", "invitation",
+        "profile-edit", "directory", "clinician", "tokens", "organisation", "organisation-settings", "admin",
+        "patients", "patient-new", "patient", "patient-consent", "access-log", "emergency-access", "notifications", "portal",
+        "emergency-report", "referrals", "referral-new", "referral", "letter", "referral-report",
+    ]
+
+    init(secureCookies: Bool) async throws {
+        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw ViewsError.missingTemplates("the Templates resource folder")
+        }
+        let library = try await MustacheLibrary(directory: folder.path)
+        let missing = Self.required.filter { library.getTemplate(named: $0) == nil }
+        guard missing.isEmpty else { throw ViewsError.missingTemplates(missing.joined(separator: ", ")) }
+        self.library = library
+        self.secureCookies = secureCookies
+    }
+
+    /// Renders `template` with `content` inside the site layout.
+    func page(
+        _ template: String, title: String, _ content: some Sendable, request: Request, context: some LiaisonRequestContext,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let flash = Flash.read(request)
+        let model = PageModel(
+            title: title, layout: LayoutModel(identity: context.signedIn, csrf: context.csrfToken, flash: flash, requestID: context.id),
+            page: content)
+        let html = library.render(TemplateContext.build(model) ?? [:], withTemplate: template) ?? ""
+        var response = Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+        if flash != nil { response.setCookie(Flash.clearing) }
+        return response
+    }
+
+    func redirect(to url: SiteURL, flash: String? = nil) -> Response {
+        .redirect(to: url.path, flash: flash, secureCookies: secureCookies)
+    }
+}
+
+enum ViewsError: Error, CustomStringConvertible {
+    case missingTemplates(String)
+
+    var description: String {
+        switch self {
+        case .missingTemplates(let names): "Templates missing or invalid: \(names)"
+        }
+    }
+}
+
+/// What every template sees: the page title, the layout's data and the page's own model.
+struct PageModel<Content: Sendable>: Sendable {
+    let title: String
+    let layout: LayoutModel
+    let page: Content
+}
+
+/// Navigation, the signed-in person, the flash message and the anti-forgery token.
+struct LayoutModel: Sendable {
+    struct Link: Sendable {
+        let label: String
+        let href: String
+    }
+
+    let user: String?
+    let links: [Link]
+    let csrf: String
+    let flash: String?
+    let requestID: String
+    let signOutPath = SiteURL.signOut.path
+    let signInPath = SiteURL.signIn.path
+    let homePath = SiteURL.home.path
+    let stylesheet = SiteURL.stylesheet.path
+
+    init(identity: Identity?, csrf: String, flash: String?, requestID: String) {
+        user = identity?.displayName
+        var links: [Link] = []
+        if let identity, identity.isPatient {
+            links.append(Link(label: "My care", href: SiteURL.portal.path))
+        } else if let identity {
+            links.append(Link(label: "My patients", href: SiteURL.patients.path))
+            links.append(Link(label: "Referrals", href: SiteURL.referrals.path))
+            links.append(Link(label: identity.unreadNotifications > 0 ? "Notifications (\(identity.unreadNotifications))" : "Notifications", href: SiteURL.notifications.path))
+            links.append(Link(label: "Directory", href: SiteURL.directory.path))
+            links.append(Link(label: "My profile", href: SiteURL.profile.path))
+            for organisation in identity.organisations {
+                links.append(Link(label: organisation.name, href: SiteURL.organisation(organisation.id).path))
+            }
+            links.append(Link(label: "API tokens", href: SiteURL.tokens.path))
+            if identity.actor.mayOperateInstallation {
+                links.append(Link(label: "Administration", href: SiteURL.admin.path))
+            }
+        }
+        self.links = links
+        self.csrf = csrf
+        self.flash = flash
+        self.requestID = requestID
+    }
+}
+
+/// A form's values and problems, so a rejected form comes back as the person typed it.
+struct FormState: Sendable {
+    let values: [String: String]
+    let errors: [String: String]
+    let problems: [ValidationErrors.Problem]
+    let hasErrors: Bool
+
+    static let empty = FormState(values: [:], errors: [:], problems: [])
+
+    init(values: [String: String], errors: [String: String], problems: [ValidationErrors.Problem]) {
+        self.values = values
+        self.errors = errors
+        self.problems = problems
+        hasErrors = !problems.isEmpty
+    }
+
+    init(values: [String: String], errors: ValidationErrors = .init()) {
+        var byField: [String: String] = [:]
+        for problem in errors.problems where byField[problem.field] == nil {
+            byField[problem.field] = problem.message
+        }
+        self.init(values: values, errors: byField, problems: errors.problems)
+    }
+}
+
+/// An option in a `<select>` or checkbox group.
+struct Choice: Sendable {
+    let value: String
+    let label: String
+    let selected: Bool
+}
