@@ -61,11 +61,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "LiaisonTestSupport",
+            dependencies: ["LiaisonCore", "LiaisonData", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/LiaisonTestSupport"
+        ),
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"]),
+        .testTarget(name: "LiaisonDataTests", dependencies: ["LiaisonData", "LiaisonTestSupport"]),
         .testTarget(
             name: "LiaisonServerTests",
             dependencies: [
                 "LiaisonServer",
+                "LiaisonTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import LiaisonTestSupport
 @testable import LiaisonData
 import Testing
 @testable import LiaisonServer

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import LiaisonData
+import LiaisonTestSupport
 import Testing
 @testable import LiaisonServer
 

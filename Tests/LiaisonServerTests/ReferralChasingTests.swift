@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import LiaisonCore
 import LiaisonData
+import LiaisonTestSupport
 import Testing
 @testable import LiaisonServer
 

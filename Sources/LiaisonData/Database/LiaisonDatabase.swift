@@ -124,6 +124,11 @@ public final class LiaisonDatabase: Sendable {
 
     public func shutdown() async {
         await databases.shutdownAsync()
+        await releaseThreads()
+    }
+
+    /// Stops SQLite's own threads, for when `databases` was shut down as an application service.
+    public func releaseThreads() async {
         try? await blockingPool?.shutdownGracefully()
     }
 }

@@ -84,14 +84,7 @@ struct ReferralWorklists: Sendable {
                 timeZone: row.timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt,
                 status: row.due.map { DueStatus.of(due: $0, now: now, lead: lead) })
         }
-        return List(items: items.sorted(by: Self.morePressing), total: page.total, overdue: page.overdue)
-    }
-
-    /// Overdue first, then by due time (none last), as the query chose them.
-    private static func morePressing(_ a: Item, _ b: Item) -> Bool {
-        let keyA = (a.status == .overdue ? 0 : 1, a.due == nil ? 1 : 0, a.due ?? .distantFuture, a.referralID.uuidString)
-        let keyB = (b.status == .overdue ? 0 : 1, b.due == nil ? 1 : 0, b.due ?? .distantFuture, b.referralID.uuidString)
-        return keyA < keyB
+        return List(items: items, total: page.total, overdue: page.overdue)
     }
 
     struct Report: Sendable {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LiaisonCore
 import LiaisonData
 @testable import LiaisonServer
+import LiaisonTestSupport
 import Logging
 
 /// Runs `body` against a freshly built application on a fresh database.
@@ -19,8 +20,7 @@ func withApp(
         configuration.database = location
         configuration.bcryptCost = 4
         configuration.publicURL = "https://liaison.test"
-        var logger = Logger(label: "liaison-test")
-        logger.logLevel = .warning
+        let logger = TestDatabase.logger
         let database = try LiaisonDatabase(location: location, logger: logger)
         let app: any ApplicationProtocol
         do {
@@ -31,9 +31,15 @@ func withApp(
             await database.shutdown()
             throw error
         }
-        try await app.test(.router) { client in
-            try await body(TestWorld(client: client, database: database, clock: clock))
+        do {
+            try await app.test(.router) { client in
+                try await body(TestWorld(client: client, database: database, clock: clock))
+            }
+        } catch {
+            await database.releaseThreads()
+            throw error
         }
+        await database.releaseThreads()
     }
 }
 
