@@ -18,10 +18,11 @@ extension TestWorld {
     @discardableResult
     func person(
         _ email: String, name: String = "Test Person", in organisation: Organisation? = nil, role: MembershipRole = .clinician,
-        systemAdministrator: Bool = false, password: String = TestWorld.password
+        systemAdministrator: Bool = false, password: String = TestWorld.password, kind: String = UserAccount.clinicianKind
     ) async throws -> UserAccount {
         let hash = try await PasswordHasher(cost: 4).hash(password)
-        let user = UserAccount(email: email, displayName: name, passwordHash: hash, isSystemAdministrator: systemAdministrator, createdAt: clock.now())
+        let user = UserAccount(
+            email: email, displayName: name, passwordHash: hash, isSystemAdministrator: systemAdministrator, kind: kind, createdAt: clock.now())
         try await user.create(on: database.db())
         if let organisation {
             try await Membership(userID: user.id!, organisationID: organisation.id!, role: role, createdAt: clock.now()).create(on: database.db())
