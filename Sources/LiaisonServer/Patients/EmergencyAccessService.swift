@@ -12,7 +12,8 @@ struct EmergencyAccessService: Sendable {
     let notifier: Notifier
     let timeline: Timeline
 
-    struct Request: Sendable {
+    /// Who is being looked for and why; the same from the form and the API.
+    struct Request: Decodable, Sendable {
         var givenName: String?
         var familyName: String?
         var dateOfBirth: String?

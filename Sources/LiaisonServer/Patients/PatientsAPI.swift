@@ -87,38 +87,6 @@ struct PatientsAPI: Sendable {
     struct LogLine: Codable { let at: Date; let who: String; let action: String; let purpose: String }
     struct AccessLogDTO: ResponseEncodable { let entries: [LogLine] }
 
-    struct CreateInput: Decodable {
-        let givenName: String?
-        let familyName: String?
-        let dateOfBirth: String?
-        let pronouns: String?
-        let phone: String?
-        let email: String?
-        let address: String?
-        let role: String?
-        let organisationID: UUID?
-        let identifier: String?
-        let confirmedDifferentPerson: Bool?
-    }
-
-    struct MemberInput: Decodable {
-        let email: String?
-        let role: String?
-        let responsiblePrescriber: Bool?
-    }
-
-    struct NoteInput: Decodable {
-        let kind: String?
-        let body: String?
-    }
-
-    struct EmergencyInput: Decodable {
-        let givenName: String?
-        let familyName: String?
-        let dateOfBirth: String?
-        let reason: String?
-    }
-
     struct Granted: ResponseEncodable {
         let patients: [PatientSummaryDTO]
         let expiresAt: Date
@@ -129,13 +97,8 @@ struct PatientsAPI: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<PatientDTO> {
-        let input = try await request.decode(as: CreateInput.self, context: context)
-        let registration = PatientService.Registration(
-            draft: PatientDraft(
-                givenName: input.givenName, familyName: input.familyName, dateOfBirth: input.dateOfBirth, pronouns: input.pronouns,
-                phone: input.phone, email: input.email, address: input.address),
-            role: input.role, organisationID: input.organisationID, identifier: input.identifier,
-            confirmedDifferentPerson: input.confirmedDifferentPerson ?? false)
+        var request = request
+        let registration = try await request.input(PatientInput.Registration.self, context: context).registration
         let patient: Patient
         do {
             patient = try await patients.register(registration, by: context.caller)
@@ -173,7 +136,8 @@ struct PatientsAPI: Sendable {
 
     @Sendable func addMember(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<CareTeamDTO> {
         let id = try context.uuid("id")
-        let input = try await request.decode(as: MemberInput.self, context: context)
+        var request = request
+        let input = try await request.input(PatientInput.Member.self, context: context)
         _ = try await patients.addMember(to: id, email: input.email, role: input.role, responsible: input.responsiblePrescriber ?? false, by: context.caller)
         return EditedResponse(status: .created, response: try await careTeam(request, context: context))
     }
@@ -200,7 +164,8 @@ struct PatientsAPI: Sendable {
     }
 
     @Sendable func addNote(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<NoteDTO> {
-        let input = try await request.decode(as: NoteInput.self, context: context)
+        var request = request
+        let input = try await request.input(PatientInput.Note.self, context: context)
         let note = try await patients.addNote(to: try context.uuid("id"), kind: input.kind, body: input.body, by: context.caller)
         return EditedResponse(status: .created, response: Self.note(note))
     }
@@ -215,8 +180,8 @@ struct PatientsAPI: Sendable {
     }
 
     @Sendable func breakGlass(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<Granted> {
-        let input = try await request.decode(as: EmergencyInput.self, context: context)
-        let ask = EmergencyAccessService.Request(givenName: input.givenName, familyName: input.familyName, dateOfBirth: input.dateOfBirth, reason: input.reason)
+        var request = request
+        let ask = try await request.input(EmergencyAccessService.Request.self, context: context)
         switch try await emergency.breakGlass(ask, by: context.caller) {
         case .granted(let found):
             return EditedResponse(status: .created, response: Granted(

@@ -54,14 +54,8 @@ struct PatientsController: Sendable {
         let identity = context.identity
         var request = request
         let form = try await request.form(context: context)
-        let registration = PatientService.Registration(
-            draft: PatientDraft(
-                givenName: form["givenName"], familyName: form["familyName"], dateOfBirth: form["dateOfBirth"],
-                pronouns: form["pronouns"], phone: form["phone"], email: form["email"], address: form["address"]),
-            role: form["role"], organisationID: form["organisationID"].flatMap(UUID.init(uuidString:)),
-            identifier: form["identifier"], confirmedDifferentPerson: form.flag("confirmDifferentPerson"))
         do {
-            let patient = try await patients.register(registration, by: context.caller)
+            let patient = try await patients.register(try form.decode(PatientInput.Registration.self).registration, by: context.caller)
             return views.redirect(to: .patient(patient.id!), flash: "Patient registered. You are on the care team.")
         } catch PatientService.RegistrationError.invalid(let errors) {
             let page = newPatientPage(identity, form: FormState(values: form.dictionary, errors: errors), duplicate: nil)
@@ -91,7 +85,8 @@ struct PatientsController: Sendable {
         var request = request
         let form = try await request.form(context: context)
         do {
-            _ = try await patients.addMember(to: id, email: form["email"], role: form["role"], responsible: form.flag("responsible"), by: context.caller)
+            let input = try form.decode(PatientInput.Member.self)
+            _ = try await patients.addMember(to: id, email: input.email, role: input.role, responsible: input.responsiblePrescriber ?? false, by: context.caller)
             return views.redirect(to: .patient(id), flash: "Added to the care team. They have been notified.")
         } catch AppError.invalid(let errors) {
             return try await showWithErrors(id, form, errors, request: request, context: context)
@@ -126,7 +121,8 @@ struct PatientsController: Sendable {
         var request = request
         let form = try await request.form(context: context)
         do {
-            _ = try await patients.addNote(to: id, kind: form["kind"], body: form["body"], by: context.caller)
+            let input = try form.decode(PatientInput.Note.self)
+            _ = try await patients.addNote(to: id, kind: input.kind, body: input.body, by: context.caller)
             return views.redirect(to: .patient(id), flash: "Note saved.")
         } catch AppError.invalid(let errors) {
             return try await showWithErrors(id, form, errors, request: request, context: context)
@@ -163,7 +159,7 @@ struct PatientsController: Sendable {
     @Sendable func breakGlass(_ request: Request, context: ClinicianContext) async throws -> Response {
         var request = request
         let form = try await request.form(context: context)
-        let ask = EmergencyAccessService.Request(givenName: form["givenName"], familyName: form["familyName"], dateOfBirth: form["dateOfBirth"], reason: form["reason"])
+        let ask = try form.decode(EmergencyAccessService.Request.self)
         do {
             switch try await emergency.breakGlass(ask, by: context.caller) {
             case .granted(let found):

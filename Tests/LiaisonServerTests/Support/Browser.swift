@@ -85,9 +85,15 @@ struct APIClient: Sendable {
 
     func call(_ method: HTTPRequest.Method, _ path: String, json: String? = nil, headers extra: HTTPFields = [:]) async throws -> Answer {
         var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil { headers[.contentType] = "application/json" }
-        let response = try await client.execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        return try await call(method, path, body: json, headers: headers)
+    }
+
+    /// Sends `body` as it is, with the headers given.
+    func call(_ method: HTTPRequest.Method, _ path: String, body: String?, headers extra: HTTPFields) async throws -> Answer {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let response = try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         return Answer(status: response.status, headers: response.headers, body: String(buffer: response.body))
     }
 }

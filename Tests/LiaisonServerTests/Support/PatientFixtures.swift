@@ -42,7 +42,7 @@ extension TestWorld {
     }
 
     func apiToken(for user: UserAccount) async throws -> APIClient {
-        let secret = try await TokenService(database: database, clock: clock).create(for: user.requireID(), name: "test").secret
+        let secret = try await services.tokens.create(for: user.requireID(), name: "test").secret
         return APIClient(client: client, token: secret)
     }
 }

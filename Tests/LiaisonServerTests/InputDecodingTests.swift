@@ -1,0 +1,48 @@
+import Foundation
+@testable import LiaisonServer
+import Testing
+
+@Suite struct InputDecodingTests {
+    struct Everything: Decodable, Equatable {
+        var name: String
+        var note: String?
+        var missing: String?
+        var consent: Bool
+        var unticked: Bool?
+        var patientID: UUID?
+        var unchosen: UUID?
+        var count: Int?
+        var tags: [String]
+        var letter: [String: String]
+    }
+
+    @Test func aFormDecodesIntoTheSameInputAsJSON() throws {
+        let id = UUID()
+        let form = try FormData(encoded: "name=Sam+Rivera&note=&consent=on&patientID=\(id.uuidString.lowercased())&unchosen=&count=3&tags=a&tags=b&letter.reason=Panic&letter.hopes=Work")
+        let decoded = try form.decode(Everything.self)
+        #expect(decoded == Everything(
+            name: "Sam Rivera", note: "", missing: nil, consent: true, unticked: false, patientID: id, unchosen: nil, count: 3, tags: ["a", "b"],
+            letter: ["reason": "Panic", "hopes": "Work"]))
+        let json = #"{"name":"Sam Rivera","note":"","consent":true,"unticked":false,"patientID":"\#(id.uuidString)","count":3,"tags":["a","b"],"letter":{"reason":"Panic","hopes":"Work"}}"#
+        #expect(try JSONDecoder().decode(Everything.self, from: Data(json.utf8)) == decoded)
+    }
+
+    @Test func aMissingRequiredFieldIsNamed() throws {
+        let form = try FormData(encoded: "consent=off")
+        #expect(throws: DecodingError.self) { try form.decode(Everything.self) }
+        #expect(try FormData(encoded: "name=x&consent=off").decode(Everything.self).consent == false)
+    }
+
+    @Test func theAPITakesAFormAsWellAsJSON() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example")
+            let patient = try await world.patient(registeredBy: ana)
+            let api = try await world.apiToken(for: ana)
+            let path = APIURL.notes(patient.id!).path
+            let answer = try await api.call(
+                .post, path, body: "kind=team&body=Seen+today.", headers: [.contentType: "application/x-www-form-urlencoded"])
+            #expect(answer.status == .created)
+            #expect(try answer.json()["body"] as? String == "Seen today.")
+        }
+    }
+}
