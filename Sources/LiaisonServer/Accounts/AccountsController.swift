@@ -32,7 +32,7 @@ struct AccountsController: Sendable {
     @Sendable func signInPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         if context.identity != nil { return views.redirect(to: .home) }
         let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
-        return views.page("sign-in", title: "Sign in", SignInPage(form: .empty, next: next), request: request, context: context)
+        return views.page("accounts/sign-in", title: "Sign in", SignInPage(form: .empty, next: next), request: request, context: context)
     }
 
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -51,7 +51,7 @@ struct AccountsController: Sendable {
             errors.add("email", "Too many failed attempts: this account is locked for \(minutes) more minute\(minutes == 1 ? "" : "s"). You can reset your password meanwhile.")
         }
         let page = SignInPage(form: FormState(values: ["email": email], errors: errors), next: next)
-        return views.page("sign-in", title: "Sign in", page, request: request, context: context, status: .unauthorized)
+        return views.page("accounts/sign-in", title: "Sign in", page, request: request, context: context, status: .unauthorized)
     }
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -70,7 +70,7 @@ struct AccountsController: Sendable {
     }
 
     @Sendable func forgotPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        views.page("forgot-password", title: "Reset your password", ForgotPage(form: .empty, sent: false), request: request, context: context)
+        views.page("accounts/forgot-password", title: "Reset your password", ForgotPage(form: .empty, sent: false), request: request, context: context)
     }
 
     @Sendable func forgot(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -81,10 +81,10 @@ struct AccountsController: Sendable {
             var errors = ValidationErrors()
             errors.add("email", "Enter the email address you sign in with.")
             let page = ForgotPage(form: FormState(values: ["email": email], errors: errors), sent: false)
-            return views.page("forgot-password", title: "Reset your password", page, request: request, context: context, status: .unprocessableContent)
+            return views.page("accounts/forgot-password", title: "Reset your password", page, request: request, context: context, status: .unprocessableContent)
         }
         try await resets.requestReset(email: email)
-        return views.page("forgot-password", title: "Reset your password", ForgotPage(form: .empty, sent: true), request: request, context: context)
+        return views.page("accounts/forgot-password", title: "Reset your password", ForgotPage(form: .empty, sent: true), request: request, context: context)
     }
 
     struct ResetPage: Sendable {
@@ -98,7 +98,7 @@ struct AccountsController: Sendable {
         let token = context.parameters.get("token") ?? ""
         let usable = try await resets.usableReset(token: token) != nil
         let page = ResetPage(form: .empty, usable: usable, action: SiteURL.resetPassword(token: token).path)
-        return views.page("reset-password", title: "Choose a new password", page, request: request, context: context, status: usable ? .ok : .gone)
+        return views.page("accounts/reset-password", title: "Choose a new password", page, request: request, context: context, status: usable ? .ok : .gone)
     }
 
     @Sendable func reset(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -111,10 +111,10 @@ struct AccountsController: Sendable {
             return views.redirect(to: .signIn, flash: "Your password is changed. Sign in with the new one.")
         } catch .invalid(let errors) {
             let page = ResetPage(form: FormState(values: [:], errors: errors), usable: true, action: action)
-            return views.page("reset-password", title: "Choose a new password", page, request: request, context: context, status: .unprocessableContent)
+            return views.page("accounts/reset-password", title: "Choose a new password", page, request: request, context: context, status: .unprocessableContent)
         } catch .linkUnusable {
             let page = ResetPage(form: .empty, usable: false, action: action)
-            return views.page("reset-password", title: "Choose a new password", page, request: request, context: context, status: .gone)
+            return views.page("accounts/reset-password", title: "Choose a new password", page, request: request, context: context, status: .gone)
         } catch .failed(let error) {
             throw error
         }
@@ -161,7 +161,7 @@ struct AccountsController: Sendable {
                 state: state == .alreadyUsed ? "used" : "expired", isNewAccount: false, isExistingAccount: false, isUnusable: true,
                 organisationName: "", email: "", signedInAsInvitee: false, form: form, action: action, signInPath: signIn)
         }
-        return views.page("invitation", title: "Join Liaison", page, request: request, context: context, status: status)
+        return views.page("accounts/invitation", title: "Join Liaison", page, request: request, context: context, status: status)
     }
 
     @Sendable func acceptInvitation(_ request: Request, context: AppRequestContext) async throws -> Response {

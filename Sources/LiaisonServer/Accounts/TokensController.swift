@@ -70,7 +70,7 @@ struct TokensController: Sendable {
     private func render(identity: Identity, secret: String?, form: FormState, request: Request, context: ClinicianContext) async throws -> Response {
         let rows = try await tokens.tokens(for: identity.userID).map(TokenLine.init)
         let page = TokensPage(tokens: rows, newSecret: secret, form: form)
-        return views.page("tokens", title: "API tokens", page, request: request, context: context, status: form.hasErrors ? .unprocessableContent : .ok)
+        return views.page("accounts/tokens", title: "API tokens", page, request: request, context: context, status: form.hasErrors ? .unprocessableContent : .ok)
     }
 
     @Sendable func create(_ request: Request, context: ClinicianContext) async throws -> Response {

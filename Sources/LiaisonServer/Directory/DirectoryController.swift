@@ -28,13 +28,13 @@ struct DirectoryController: Sendable {
         } catch let errors as ValidationErrors {
             page = DirectoryPage(query: query, filter: DirectoryFilter(), results: nil, errors: errors)
         }
-        return views.page("directory", title: "Directory", page, request: request, context: context, status: page.errors.isEmpty ? .ok : .badRequest)
+        return views.page("directory/directory", title: "Directory", page, request: request, context: context, status: page.errors.isEmpty ? .ok : .badRequest)
     }
 
     @Sendable func clinicianPage(_ request: Request, context: ClinicianContext) async throws -> Response {
         let identity = context.identity
         guard let entry = try await directory.entry(userID: try context.uuid("id"), viewer: identity.userID) else { throw AppError.notFound }
-        return views.page("clinician", title: entry.displayName, ClinicianCard(entry), request: request, context: context)
+        return views.page("directory/clinician", title: entry.displayName, ClinicianCard(entry), request: request, context: context)
     }
 
     @Sendable func profilePage(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -44,7 +44,7 @@ struct DirectoryController: Sendable {
             displayName: identity.displayName, contactMethod: ContactMethod.secureMessage.rawValue, languages: "English",
             modality: Modality.both.rawValue, transfers: TransferPolicy.accepts.rawValue, listedInDirectory: true)
         let page = ProfileEditPage(draft: draft, organisations: identity.organisations.map(\.name), isNew: existing == nil)
-        return views.page("profile-edit", title: "Your profile", page, request: request, context: context)
+        return views.page("directory/profile-edit", title: "Your profile", page, request: request, context: context)
     }
 
     @Sendable func saveProfile(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -57,7 +57,7 @@ struct DirectoryController: Sendable {
             return views.redirect(to: .clinician(identity.userID), flash: "Profile saved.")
         } catch AppError.invalid(let errors) {
             let page = ProfileEditPage(draft: draft, errors: errors, organisations: identity.organisations.map(\.name), isNew: false)
-            return views.page("profile-edit", title: "Your profile", page, request: request, context: context, status: .unprocessableContent)
+            return views.page("directory/profile-edit", title: "Your profile", page, request: request, context: context, status: .unprocessableContent)
         }
     }
 

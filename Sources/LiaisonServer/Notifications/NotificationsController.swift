@@ -18,7 +18,7 @@ struct NotificationsController: Sendable {
         let page = NotificationsPage(lines: rows.map {
             .init(at: DisplayDate.dateTime($0.createdAt), message: $0.message, link: $0.link, unread: $0.readAt == nil)
         })
-        return views.page("notifications", title: "Notifications", page, request: request, context: context)
+        return views.page("notifications/notifications", title: "Notifications", page, request: request, context: context)
     }
 
     @Sendable func readAll(_ request: Request, context: SignedInContext) async throws -> Response {

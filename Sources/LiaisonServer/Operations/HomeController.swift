@@ -40,7 +40,7 @@ struct HomeController: Sendable {
         let page = HomePage(
             name: identity.displayName, needsProfile: !hasProfile,
             organisations: identity.organisations.map { .init(name: $0.name, role: $0.role.label, href: SiteURL.organisation($0.id).path) })
-        return views.page("home", title: "Liaison", page, request: request, context: context)
+        return views.page("home/home", title: "Liaison", page, request: request, context: context)
     }
 
     struct Me: ResponseEncodable {

@@ -25,7 +25,7 @@ struct OrganisationsController: Sendable {
         let id = try context.uuid("id")
         let overview = try await organisations.overview(id, for: actor)
         let page = OrganisationPage(overview, canAdminister: actor.mayAdminister(organisation: id))
-        return views.page("organisation", title: page.name, page, request: request, context: context)
+        return views.page("organisations/organisation", title: page.name, page, request: request, context: context)
     }
 
     @Sendable func invite(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -40,7 +40,7 @@ struct OrganisationsController: Sendable {
         } catch AppError.invalid(let errors) {
             let overview = try await organisations.overview(id, for: actor)
             let page = OrganisationPage(overview, canAdminister: true, form: FormState(values: form.dictionary, errors: errors))
-            return views.page("organisation", title: page.name, page, request: request, context: context, status: .unprocessableContent)
+            return views.page("organisations/organisation", title: page.name, page, request: request, context: context, status: .unprocessableContent)
         }
     }
 
@@ -49,7 +49,7 @@ struct OrganisationsController: Sendable {
         let id = try context.uuid("id")
         let organisation = try await organisations.organisationForAdministration(id, by: actor)
         let page = OrganisationSettingsForm(organisation: organisation, action: SiteURL.organisationSettings(id).path)
-        return views.page("organisation-settings", title: "Settings: \(organisation.name)", page, request: request, context: context)
+        return views.page("organisations/organisation-settings", title: "Settings: \(organisation.name)", page, request: request, context: context)
     }
 
     @Sendable func saveSettings(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -64,7 +64,7 @@ struct OrganisationsController: Sendable {
             return views.redirect(to: .organisation(id), flash: "Settings saved.")
         } catch AppError.invalid(let errors) {
             let page = OrganisationSettingsForm(draft: draft, targets: targets, errors: errors, action: SiteURL.organisationSettings(id).path)
-            return views.page("organisation-settings", title: "Settings", page, request: request, context: context, status: .unprocessableContent)
+            return views.page("organisations/organisation-settings", title: "Settings", page, request: request, context: context, status: .unprocessableContent)
         }
     }
 
@@ -88,7 +88,7 @@ struct OrganisationsController: Sendable {
         let rows = try await organisations.all().map { organisation, members in
             AdminPage.Row(name: organisation.name, kind: organisation.settings.kind.label, members: members, href: SiteURL.organisation(organisation.id!).path)
         }
-        return views.page("admin", title: "Administration", AdminPage(organisations: rows, create: create), request: request, context: context, status: status)
+        return views.page("organisations/admin", title: "Administration", AdminPage(organisations: rows, create: create), request: request, context: context, status: status)
     }
 
     @Sendable func createOrganisation(_ request: Request, context: ClinicianContext) async throws -> Response {

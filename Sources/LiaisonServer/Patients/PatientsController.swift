@@ -35,12 +35,12 @@ struct PatientsController: Sendable {
                 name: "\(patient.familyName), \(patient.givenName)", dateOfBirth: patient.dateOfBirth,
                 role: CareTeamRole(rawValue: member.role)?.label ?? member.role, href: SiteURL.patient(patient.id!).path)
         }
-        return views.page("patients", title: "My patients", PatientsPage(rows: rows), request: request, context: context)
+        return views.page("patients/patients", title: "My patients", PatientsPage(rows: rows), request: request, context: context)
     }
 
     @Sendable func newPage(_ request: Request, context: ClinicianContext) async throws -> Response {
         let identity = context.identity
-        return views.page("patient-new", title: "Register a patient", newPatientPage(identity, form: .empty, duplicate: nil), request: request, context: context)
+        return views.page("patients/patient-new", title: "Register a patient", newPatientPage(identity, form: .empty, duplicate: nil), request: request, context: context)
     }
 
     private func newPatientPage(_ identity: Identity, form: FormState, duplicate: String?) -> NewPatientPage {
@@ -59,25 +59,25 @@ struct PatientsController: Sendable {
             return views.redirect(to: .patient(patient.id!), flash: "Patient registered. You are on the care team.")
         } catch PatientService.RegistrationError.invalid(let errors) {
             let page = newPatientPage(identity, form: FormState(values: form.dictionary, errors: errors), duplicate: nil)
-            return views.page("patient-new", title: "Register a patient", page, request: request, context: context, status: .unprocessableContent)
+            return views.page("patients/patient-new", title: "Register a patient", page, request: request, context: context, status: .unprocessableContent)
         } catch PatientService.RegistrationError.possibleDuplicate(let count) {
             let warning = "\(count == 1 ? "A patient" : "\(count) patients") with this name and date of birth \(count == 1 ? "is" : "are") already registered at your organisation. If this is the same person, ask their care team to add you instead. If it is a different person, tick the box below and register again."
             let page = newPatientPage(identity, form: FormState(values: form.dictionary), duplicate: warning)
-            return views.page("patient-new", title: "Register a patient", page, request: request, context: context, status: .conflict)
+            return views.page("patients/patient-new", title: "Register a patient", page, request: request, context: context, status: .conflict)
         }
     }
 
     @Sendable func show(_ request: Request, context: ClinicianContext) async throws -> Response {
         let record = try await patients.record(try context.uuid("id"), by: context.caller)
         let page = PatientPage(record, now: clock.now())
-        return views.page("patient", title: page.name, page, request: request, context: context)
+        return views.page("patients/patient", title: page.name, page, request: request, context: context)
     }
 
     /// Re-renders the record with a form's problems (adding a member, a note, inviting to the portal).
     private func showWithErrors(_ patientID: UUID, _ form: FormData, _ errors: ValidationErrors, request: Request, context: ClinicianContext) async throws -> Response {
         let record = try await patients.record(patientID, by: context.caller)
         let page = PatientPage(record, now: clock.now(), form: FormState(values: form.dictionary, errors: errors))
-        return views.page("patient", title: page.name, page, request: request, context: context, status: .unprocessableContent)
+        return views.page("patients/patient", title: page.name, page, request: request, context: context, status: .unprocessableContent)
     }
 
     @Sendable func addMember(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -104,7 +104,7 @@ struct PatientsController: Sendable {
         let id = try context.uuid("id")
         let consent = try await patients.consent(of: id, by: context.caller)
         let back = identity.isPatient ? SiteURL.portal.path : SiteURL.patient(id).path
-        return views.page("patient-consent", title: "Consent", ConsentPage(name: "", consent: consent, patientID: id, backPath: back), request: request, context: context)
+        return views.page("patients/patient-consent", title: "Consent", ConsentPage(name: "", consent: consent, patientID: id, backPath: back), request: request, context: context)
     }
 
     @Sendable func saveConsent(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -135,7 +135,7 @@ struct PatientsController: Sendable {
         let (patient, lines) = try await accessLog.log(of: id, by: context.caller)
         let back = identity.isPatient ? SiteURL.portal.path : SiteURL.patient(id).path
         let page = AccessLogPage(name: "\(patient.givenName) \(patient.familyName)", lines: lines, backPath: back)
-        return views.page("access-log", title: "Who accessed the record", page, request: request, context: context)
+        return views.page("patients/access-log", title: "Who accessed the record", page, request: request, context: context)
     }
 
     @Sendable func invitePatient(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -153,7 +153,7 @@ struct PatientsController: Sendable {
     }
 
     @Sendable func emergencyPage(_ request: Request, context: ClinicianContext) async throws -> Response {
-        return views.page("emergency-access", title: "Emergency access", EmergencyAccessPage(form: .empty, noMatch: false), request: request, context: context)
+        return views.page("patients/emergency-access", title: "Emergency access", EmergencyAccessPage(form: .empty, noMatch: false), request: request, context: context)
     }
 
     @Sendable func breakGlass(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -168,14 +168,14 @@ struct PatientsController: Sendable {
                 if found.count == 1 { return views.redirect(to: .patient(found[0].id!), flash: message) }
                 let matches = found.map { EmergencyAccessPage.Match(name: "\($0.givenName) \($0.familyName)", dateOfBirth: $0.dateOfBirth, href: SiteURL.patient($0.id!).path) }
                 let page = EmergencyAccessPage(form: .empty, noMatch: false, matches: matches)
-                return views.page("emergency-access", title: "Emergency access", page, request: request, context: context)
+                return views.page("patients/emergency-access", title: "Emergency access", page, request: request, context: context)
             case .noMatch:
                 let page = EmergencyAccessPage(form: FormState(values: form.dictionary), noMatch: true)
-                return views.page("emergency-access", title: "Emergency access", page, request: request, context: context, status: .notFound)
+                return views.page("patients/emergency-access", title: "Emergency access", page, request: request, context: context, status: .notFound)
             }
         } catch AppError.invalid(let errors) {
             let page = EmergencyAccessPage(form: FormState(values: form.dictionary, errors: errors), noMatch: false)
-            return views.page("emergency-access", title: "Emergency access", page, request: request, context: context, status: .unprocessableContent)
+            return views.page("patients/emergency-access", title: "Emergency access", page, request: request, context: context, status: .unprocessableContent)
         }
     }
 }

@@ -34,7 +34,7 @@ struct PortalController: Sendable {
             name: overview.patient.givenName, team: team,
             consent: ConsentPage(name: overview.patient.givenName, consent: overview.consent, patientID: patientID, backPath: SiteURL.portal.path),
             accessLog: AccessLogPage(name: "", lines: lines, backPath: "").lines)
-        return views.page("portal", title: "My care", page, request: request, context: context)
+        return views.page("patients/portal", title: "My care", page, request: request, context: context)
     }
 
     @Sendable func emergencyReport(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -46,6 +46,6 @@ struct PortalController: Sendable {
                 at: DisplayDate.dateTime($0.grant.grantedAt), accessor: $0.accessor, reason: $0.grant.reason,
                 until: DisplayDate.dateTime($0.grant.expiresAt), patientReference: String($0.grant.$patient.id.uuidString.prefix(8)).lowercased())
         }
-        return views.page("emergency-report", title: "Emergency access report", EmergencyReportPage(organisation: organisation.name, lines: lines), request: request, context: context)
+        return views.page("patients/emergency-report", title: "Emergency access report", EmergencyReportPage(organisation: organisation.name, lines: lines), request: request, context: context)
     }
 }

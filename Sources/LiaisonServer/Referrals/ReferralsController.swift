@@ -28,7 +28,7 @@ struct ReferralsController: Sendable {
     @Sendable func worklistsPage(_ request: Request, context: ClinicianContext) async throws -> Response {
         let caller = context.caller
         let page = WorklistsPage(owed: WorklistSection(try await worklists.owed(by: caller)), waiting: WorklistSection(try await worklists.waiting(by: caller)))
-        return views.page("referrals", title: "Referrals", page, request: request, context: context)
+        return views.page("referrals/referrals", title: "Referrals", page, request: request, context: context)
     }
 
     @Sendable func newPage(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -71,7 +71,7 @@ struct ReferralsController: Sendable {
             sections: NoteField.fields(.referral, form: form), searchQuery: query,
             disciplines: DirectoryPage.choices(Discipline.self, selected: query["discipline"]),
             services: DirectoryPage.choices(ClinicalService.self, selected: query["service"]))
-        return views.page("referral-new", title: "New referral", page, request: request, context: context, status: status)
+        return views.page("referrals/referral-new", title: "New referral", page, request: request, context: context, status: status)
     }
 
     @Sendable func create(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -99,7 +99,7 @@ struct ReferralsController: Sendable {
         let caller = context.caller
         let loaded = try await referrals.load(id, by: caller)
         let page = ReferralPage(loaded, now: clock.now(), form: form)
-        return views.page("referral", title: "Referral for \(page.patient)", page, request: request, context: context, status: status)
+        return views.page("referrals/referral", title: "Referral for \(page.patient)", page, request: request, context: context, status: status)
     }
 
     @Sendable func act(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -152,7 +152,7 @@ struct ReferralsController: Sendable {
                 date: DisplayDate.dateTime(referral.sentAt ?? referral.createdAt), patient: patient, sections: note?.sections ?? [],
                 words: note?.wordCount ?? 0, suggestedWords: ReferralNote.suggestedWords * (note?.sections.count ?? 1), backPath: SiteURL.referral(id).path)
         }
-        return views.page("letter", title: page.title, page, request: request, context: context)
+        return views.page("referrals/letter", title: page.title, page, request: request, context: context)
     }
 
     @Sendable func report(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -183,6 +183,6 @@ struct ReferralsController: Sendable {
             from: (from ?? defaultFrom).description, to: (to ?? today).description,
             total: ReferralReportPage.row("All referrals", report.organisation),
             rows: report.byClinician.map { ReferralReportPage.row($0.name, $0.metrics) }, chart: chart, overdue: overdue, errors: errors)
-        return views.page("referral-report", title: "Referral loops", page, request: request, context: context, status: errors.isEmpty ? .ok : .badRequest)
+        return views.page("referrals/referral-report", title: "Referral loops", page, request: request, context: context, status: errors.isEmpty ? .ok : .badRequest)
     }
 }

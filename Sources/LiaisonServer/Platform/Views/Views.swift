@@ -10,10 +10,14 @@ public struct Views: Sendable {
 
     /// Every template a route renders; start-up fails if one is missing or does not parse.
     static let required = [
-        "layout", "error", "home", "sign-in", "forgot-password", "reset-password", "invitation",
-        "profile-edit", "directory", "clinician", "tokens", "organisation", "organisation-settings", "admin",
-        "patients", "patient-new", "patient", "patient-consent", "access-log", "emergency-access", "notifications", "portal",
-        "emergency-report", "referrals", "referral-new", "referral", "letter", "referral-report",
+        "layout", "error", "csrf", "form-errors", "home/home",
+        "accounts/sign-in", "accounts/forgot-password", "accounts/reset-password", "accounts/invitation", "accounts/tokens",
+        "directory/profile-edit", "directory/directory", "directory/clinician",
+        "organisations/organisation", "organisations/organisation-settings", "organisations/admin",
+        "patients/patients", "patients/patient-new", "patients/patient", "patients/patient-consent", "patients/access-log",
+        "patients/emergency-access", "patients/portal", "patients/emergency-report",
+        "notifications/notifications",
+        "referrals/referrals", "referrals/referral-new", "referrals/referral", "referrals/letter", "referrals/referral-report",
     ]
 
     init(secureCookies: Bool) async throws {
