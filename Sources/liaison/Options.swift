@@ -38,14 +38,5 @@ enum Logs {
 
 /// Opens the database, runs `body`, and always closes the pools.
 func withDatabase<T>(_ configuration: LiaisonConfiguration, logger: Logger, migrate: Bool = true, _ body: (LiaisonDatabase) async throws -> T) async throws -> T {
-    let database = try LiaisonDatabase(location: configuration.database, logger: logger)
-    do {
-        if migrate { try await database.migrate() }
-        let result = try await body(database)
-        await database.shutdown()
-        return result
-    } catch {
-        await database.shutdown()
-        throw error
-    }
+    try await LiaisonDatabase.with(configuration.database, logger: logger, migrate: migrate, body)
 }

@@ -36,18 +36,7 @@ public enum TestDatabase {
 
     /// Runs `body` with a new database, migrated, and closes it afterwards.
     public static func withMigrated<T>(_ body: (LiaisonDatabase) async throws -> T) async throws -> T {
-        try await withFresh { location in
-            let database = try LiaisonDatabase(location: location, logger: logger)
-            do {
-                try await database.migrate()
-                let result = try await body(database)
-                await database.shutdown()
-                return result
-            } catch {
-                await database.shutdown()
-                throw error
-            }
-        }
+        try await withFresh { location in try await LiaisonDatabase.with(location, logger: logger, body) }
     }
 
     private static func drop(_ name: String, _ serverURL: String) async throws {

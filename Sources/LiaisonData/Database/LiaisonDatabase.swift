@@ -54,6 +54,23 @@ public final class LiaisonDatabase: Sendable {
         }
     }
 
+    /// Opens the database at `location`, migrates it unless told not to, runs `body`, and always
+    /// closes the pools.
+    public static func with<T>(
+        _ location: DatabaseLocation, logger: Logger, migrate: Bool = true, _ body: (LiaisonDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try LiaisonDatabase(location: location, logger: logger)
+        do {
+            if migrate { try await database.migrate() }
+            let result = try await body(database)
+            await database.shutdown()
+            return result
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
     /// A handle for one unit of work that may write.
     public func db(logger: Logger? = nil) -> any Database {
         databases.database(logger: logger ?? self.logger, on: pinnedLoop ?? databases.eventLoopGroup.any())!

@@ -83,9 +83,9 @@ struct DirectoryPage: Sendable {
 
     init(query: [String: String], filter: DirectoryFilter, results: DirectoryService.Results?, errors: ValidationErrors?) {
         self.query = query
-        disciplines = Self.choices(Discipline.self, selected: query["discipline"])
-        services = Self.choices(ClinicalService.self, selected: query["service"])
-        modalities = Self.choices(Modality.self, selected: query["modality"])
+        disciplines = Choice.all(Discipline.self, selected: query["discipline"])
+        services = Choice.all(ClinicalService.self, selected: query["service"])
+        modalities = Choice.all(Modality.self, selected: query["modality"])
         withOpenings = filter.withOpenings
         self.results = results?.entries.map(ClinicianCard.init) ?? []
         total = results?.total ?? 0
@@ -94,10 +94,6 @@ struct DirectoryPage: Sendable {
         summary = total == 0 ? "No clinicians match." : "\(total) clinician\(total == 1 ? "" : "s") match; showing \(shownFrom + 1)–\(shownFrom + self.results.count)."
         previousPage = filter.page > 1 ? Self.link(query, page: filter.page - 1) : nil
         nextPage = shownFrom + self.results.count < total ? Self.link(query, page: filter.page + 1) : nil
-    }
-
-    static func choices<T: RawRepresentable & CaseIterable & Labelled>(_ type: T.Type, selected: String?) -> [Choice] where T.RawValue == String {
-        T.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
     }
 
     static func link(_ query: [String: String], page: Int) -> String {
@@ -141,10 +137,10 @@ struct ProfileEditPage: Sendable {
             "insurance": draft.insurance ?? "", "locations": draft.locations ?? "",
         ]
         form = FormState(values: values, errors: errors)
-        disciplines = DirectoryPage.choices(Discipline.self, selected: draft.discipline)
-        contactMethods = DirectoryPage.choices(ContactMethod.self, selected: draft.contactMethod)
-        modalities = DirectoryPage.choices(Modality.self, selected: draft.modality)
-        transferPolicies = DirectoryPage.choices(TransferPolicy.self, selected: draft.transfers)
+        disciplines = Choice.all(Discipline.self, selected: draft.discipline)
+        contactMethods = Choice.all(ContactMethod.self, selected: draft.contactMethod)
+        modalities = Choice.all(Modality.self, selected: draft.modality)
+        transferPolicies = Choice.all(TransferPolicy.self, selected: draft.transfers)
         services = ClinicalService.allCases.map { service in
             ServiceRow(
                 value: service.rawValue, label: service.label, offered: draft.openings[service.rawValue] != nil,

@@ -87,7 +87,7 @@ struct OrganisationSettingsForm: Sendable {
                 TargetField(key: $0.key, label: $0.label, value: values[$0.key] ?? "", min: $0.range.lowerBound, max: $0.range.upperBound, error: errors.message(for: $0.key))
             }
         }
-        kinds = DirectoryPage.choices(OrganisationKind.self, selected: draft.kind)
+        kinds = Choice.all(OrganisationKind.self, selected: draft.kind)
         days = Weekday.allCases.map { Choice(value: String($0.rawValue), label: $0.label, selected: draft.businessDays.contains(String($0.rawValue))) }
         self.action = action
     }

@@ -118,8 +118,8 @@ struct PatientPage: Sendable {
                 at: DisplayDate.dateTime($0.createdAt), body: $0.body, isPrivate: $0.kind == NoteKind.privateProcess.rawValue)
         }
         events = record.events.map { EventLine(at: DisplayDate.dateTime($0.createdAt), summary: $0.summary) }
-        roles = DirectoryPage.choices(CareTeamRole.self, selected: form.values["role"] ?? CareTeamRole.therapist.rawValue)
-        noteKinds = DirectoryPage.choices(NoteKind.self, selected: form.values["kind"] ?? NoteKind.team.rawValue)
+        roles = Choice.all(CareTeamRole.self, selected: form.values["role"] ?? CareTeamRole.therapist.rawValue)
+        noteKinds = Choice.all(NoteKind.self, selected: form.values["kind"] ?? NoteKind.team.rawValue)
         hasPortalAccount = patient.portalUserID != nil
         teamPath = SiteURL.patientTeam(id).path
         notesPath = SiteURL.patientNotes(id).path

@@ -45,7 +45,7 @@ struct PatientsController: Sendable {
 
     private func newPatientPage(_ identity: Identity, form: FormState, duplicate: String?) -> NewPatientPage {
         NewPatientPage(
-            form: form, roles: DirectoryPage.choices(CareTeamRole.self, selected: form.values["role"]),
+            form: form, roles: Choice.all(CareTeamRole.self, selected: form.values["role"]),
             organisations: identity.organisations.map { Choice(value: $0.id.uuidString.lowercased(), label: $0.name, selected: form.values["organisationID"] == $0.id.uuidString.lowercased()) },
             duplicateWarning: duplicate)
     }

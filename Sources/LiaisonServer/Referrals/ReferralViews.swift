@@ -172,7 +172,7 @@ struct ReferralPage: Sendable {
                 fields: kind.map { NoteField.fields($0, form: form) } ?? [],
                 needsReason: action == .decline || action == .cancel, needsRedirect: action == .decline,
                 needsDate: action == .schedule, needsRole: action == .accept,
-                roles: DirectoryPage.choices(CareTeamRole.self, selected: nil), danger: action == .decline || action == .cancel)
+                roles: Choice.all(CareTeamRole.self, selected: nil), danger: action == .decline || action == .cancel)
         }
         self.form = form
     }

@@ -67,10 +67,10 @@ struct ReferralsController: Sendable {
         }
         let page = NewReferralPage(
             form: form, patients: patientChoices, candidates: candidates, intakes: intakes,
-            urgencies: DirectoryPage.choices(Urgency.self, selected: form.values["urgency"] ?? Urgency.routine.rawValue),
+            urgencies: Choice.all(Urgency.self, selected: form.values["urgency"] ?? Urgency.routine.rawValue),
             sections: NoteField.fields(.referral, form: form), searchQuery: query,
-            disciplines: DirectoryPage.choices(Discipline.self, selected: query["discipline"]),
-            services: DirectoryPage.choices(ClinicalService.self, selected: query["service"]))
+            disciplines: Choice.all(Discipline.self, selected: query["discipline"]),
+            services: Choice.all(ClinicalService.self, selected: query["service"]))
         return views.page("referrals/referral-new", title: "New referral", page, request: request, context: context, status: status)
     }
 
