@@ -4,7 +4,7 @@ extension SQLDatabase {
     /// Inserts many rows with as few statements as SQLite's limit on bound values allows.
     ///
     /// Hand-written rather than built, so the statement is not re-serialised through the builders.
-    public func insertRows(into table: String, columns: [String], _ rows: [[any SQLExpression]]) async throws {
+    func insertRows(into table: String, columns: [String], _ rows: [[any SQLExpression]]) async throws {
         let perStatement = max(1, 30_000 / max(1, columns.count))
         var start = rows.startIndex
         while start < rows.endIndex {

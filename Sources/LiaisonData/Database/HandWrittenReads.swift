@@ -8,12 +8,12 @@ import SQLKit
 /// every call).
 extension SQLDatabase {
     /// Models of one table chosen by a hand-written `SELECT * FROM …`.
-    public func models<M: Model>(_ type: M.Type, _ query: SQLQueryString) async throws -> [M] {
+    func models<M: Model>(_ type: M.Type, _ query: SQLQueryString) async throws -> [M] {
         try await raw(query).all(decodingFluent: M.self)
     }
 
     /// The people with these ids, by id.
-    public func users(_ ids: some Sequence<UUID>) async throws -> [UUID: UserAccount] {
+    func users(_ ids: some Sequence<UUID>) async throws -> [UUID: UserAccount] {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { return [:] }
         let users = try await models(UserAccount.self, "SELECT * FROM users WHERE id IN (\(binds: unique))")
@@ -21,7 +21,7 @@ extension SQLDatabase {
     }
 
     /// The organisations with these ids, by id.
-    public func organisations(_ ids: some Sequence<UUID>) async throws -> [UUID: Organisation] {
+    func organisations(_ ids: some Sequence<UUID>) async throws -> [UUID: Organisation] {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { return [:] }
         let organisations = try await models(Organisation.self, "SELECT * FROM organisations WHERE id IN (\(binds: unique))")
