@@ -6,29 +6,19 @@ import Testing
     let policy = LockoutPolicy(maximumFailures: 5, lockDuration: 900)
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    @Test func fourFailuresDoNotLock() {
-        var attempts = LockoutPolicy.Attempts(consecutiveFailures: 0, lockedUntil: nil)
-        for _ in 0..<4 { attempts = policy.afterFailure(attempts, at: start) }
-        #expect(attempts.consecutiveFailures == 4)
-        #expect(!policy.isLocked(attempts, at: start))
+    @Test func fourWrongTriesDoNotLockAndTheFifthDoes() {
+        #expect((1...4).map { policy.outcome(ofTry: $0, passwordMatches: false) } == Array(repeating: .wrongPassword, count: 4))
+        #expect(policy.outcome(ofTry: 5, passwordMatches: false) == .nowLocked)
+        #expect(policy.outcome(ofTry: 7, passwordMatches: false) == .nowLocked)
     }
 
-    @Test func fifthFailureLocksForFifteenMinutes() {
-        var attempts = LockoutPolicy.Attempts(consecutiveFailures: 4, lockedUntil: nil)
-        attempts = policy.afterFailure(attempts, at: start)
-        #expect(policy.isLocked(attempts, at: start.addingTimeInterval(899)))
-        #expect(!policy.isLocked(attempts, at: start.addingTimeInterval(900)))
+    @Test func theRightPasswordSignsInOnAnyClaimedTry() {
+        #expect(policy.outcome(ofTry: 1, passwordMatches: true) == .signedIn)
+        #expect(policy.outcome(ofTry: 5, passwordMatches: true) == .signedIn)
     }
 
-    @Test func failureAfterLockExpiresStartsCountingAgain() {
-        let expired = LockoutPolicy.Attempts(consecutiveFailures: 5, lockedUntil: start)
-        let next = policy.afterFailure(expired, at: start.addingTimeInterval(1))
-        #expect(next.consecutiveFailures == 1)
-        #expect(next.lockedUntil == nil)
-    }
-
-    @Test func successClearsTheCount() {
-        #expect(policy.afterSuccess() == .init(consecutiveFailures: 0, lockedUntil: nil))
+    @Test func aLockLastsFifteenMinutes() {
+        #expect(policy.lockedUntil(from: start) == start.addingTimeInterval(900))
     }
 }
 

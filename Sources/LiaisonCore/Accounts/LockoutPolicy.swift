@@ -1,6 +1,10 @@
 import Foundation
 
 /// When repeated failed sign-ins lock an account, and for how long.
+///
+/// Tries are counted before the password is checked (each is claimed in the database, one at a
+/// time, by `SignInQueries.claimTry`), so many tries at once cannot outrun the limit: the try
+/// that reaches `maximumFailures` locks the account, and a success clears the count.
 public struct LockoutPolicy: Sendable {
     public var maximumFailures: Int
     public var lockDuration: TimeInterval
@@ -10,35 +14,21 @@ public struct LockoutPolicy: Sendable {
         self.lockDuration = lockDuration
     }
 
-    /// The state of an account's sign-in attempts.
-    public struct Attempts: Sendable, Equatable {
-        public var consecutiveFailures: Int
-        public var lockedUntil: Date?
-
-        public init(consecutiveFailures: Int, lockedUntil: Date?) {
-            self.consecutiveFailures = consecutiveFailures
-            self.lockedUntil = lockedUntil
-        }
+    /// What a claimed try comes to once the password has been checked.
+    public enum Outcome: Sendable, Equatable {
+        case signedIn
+        case wrongPassword
+        /// This was the last try allowed: the account is now locked.
+        case nowLocked
     }
 
-    public func isLocked(_ attempts: Attempts, at now: Date) -> Bool {
-        if let until = attempts.lockedUntil { return until > now }
-        return false
+    public func outcome(ofTry number: Int, passwordMatches: Bool) -> Outcome {
+        if passwordMatches { return .signedIn }
+        return number >= maximumFailures ? .nowLocked : .wrongPassword
     }
 
-    /// The attempts after one more failure: the account locks when failures reach the maximum.
-    public func afterFailure(_ attempts: Attempts, at now: Date) -> Attempts {
-        // A lock that has run out starts a fresh count.
-        let previous = attempts.lockedUntil.map { $0 <= now } == true ? 0 : attempts.consecutiveFailures
-        let failures = previous + 1
-        if failures >= maximumFailures {
-            return Attempts(consecutiveFailures: failures, lockedUntil: now.addingTimeInterval(lockDuration))
-        }
-        return Attempts(consecutiveFailures: failures, lockedUntil: nil)
-    }
-
-    /// Successful sign-in clears the count.
-    public func afterSuccess() -> Attempts {
-        Attempts(consecutiveFailures: 0, lockedUntil: nil)
+    /// Until when a lock that starts at `now` lasts.
+    public func lockedUntil(from now: Date) -> Date {
+        now.addingTimeInterval(lockDuration)
     }
 }

@@ -94,16 +94,39 @@ public final class LiaisonDatabase: Sendable {
         return Migrator(databases: databases, migrations: migrations, logger: logger, on: pinnedLoop ?? databases.eventLoopGroup.any())
     }
 
-    /// Applies every migration not yet applied. Safe to run repeatedly.
+    /// Applies every migration not yet applied. Safe to run repeatedly, and from several servers
+    /// starting at once: on PostgreSQL the migrations run under a database-wide advisory lock, so
+    /// the second server waits and then finds nothing left to do.
     public func migrate() async throws {
-        if case .sqliteFile = location {
+        switch location {
+        case .sqliteFile:
             // WAL lets readers (and `liaison backup`) work while the server writes.
             try await sql().raw("PRAGMA journal_mode=WAL").run()
+            try await applyMigrations()
+        case .sqliteMemory:
+            try await applyMigrations()
+        case .postgres:
+            try await db().withConnection { connection in
+                try await connection.sql.raw("SELECT pg_advisory_lock(\(bind: Self.migrationLock))").run()
+                do {
+                    try await self.applyMigrations()
+                } catch {
+                    try? await connection.sql.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLock))").run()
+                    throw error
+                }
+                try await connection.sql.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLock))").run()
+            }
         }
+        try await prepareReaders()
+    }
+
+    /// The advisory lock key migrations hold on PostgreSQL (any fixed number; this one spells "LIAISON").
+    static let migrationLock: Int64 = 0x4C49_4149_534F_4E
+
+    private func applyMigrations() async throws {
         let migrator = migrator()
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
-        try await prepareReaders()
     }
 
     /// Makes each reading connection (one per event loop) refuse writes.

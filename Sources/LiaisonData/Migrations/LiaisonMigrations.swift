@@ -22,5 +22,6 @@ enum LiaisonMigrations {
         CreateReferral(),
         AddServiceLevelTargetsToOrganisation(),
         CoverReferralLookups(),
+        AddOneAtATimeConstraints(),
     ]
 }

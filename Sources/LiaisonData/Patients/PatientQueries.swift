@@ -42,3 +42,12 @@ public enum PatientQueries {
         try await db.sql.raw("SELECT withheld FROM consents WHERE patient_id = \(bind: patientID)").first(decodingColumn: "withheld", as: String.self) ?? ""
     }
 }
+
+extension PatientQueries {
+    /// Locks the patient's row until the transaction ends: changes to one patient's care team
+    /// take turns, so a rule checked against the team (one responsible prescriber) still holds
+    /// when the change is written.
+    public static func lockTeam(of patientID: UUID, on db: any Database) async throws {
+        _ = try await db.sql.raw("SELECT id FROM patients WHERE id = \(bind: patientID)\(forUpdate(db))").all()
+    }
+}

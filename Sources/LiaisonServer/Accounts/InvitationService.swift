@@ -38,11 +38,12 @@ struct InvitationService: Sendable {
 
         let now = clock.now()
         let token = SecretToken.generate()
-        let invitation = Invitation(
-            email: email!.value, displayName: name, organisationID: organisationID, role: role!.rawValue,
-            tokenHash: SecretToken.digest(token), invitedBy: actor.userID, createdAt: now,
-            expiresAt: now.addingTimeInterval(TokenLifetime.invitation))
-        try await db.transaction { db in
+        let address = email!.value, invitedRole = role!.rawValue
+        return try await database.write { db in
+            let invitation = Invitation(
+                email: address, displayName: name, organisationID: organisationID, role: invitedRole,
+                tokenHash: SecretToken.digest(token), invitedBy: actor.userID, createdAt: now,
+                expiresAt: now.addingTimeInterval(TokenLifetime.invitation))
             try await invitation.create(on: db)
             try await outbox.email(
                 to: email!.value, subject: "You are invited to join \(organisation.name) on Liaison",
@@ -51,8 +52,8 @@ struct InvitationService: Sendable {
                 You have been invited to join \(organisation.name) on Liaison as \(role!.label.lowercased()).
                 Accept within 7 days: \(baseURL)\(SiteURL.invitation(token: token).path)
                 """, on: db)
+            return invitation
         }
-        return invitation
     }
 
     /// What the invitation link shows.
@@ -85,7 +86,7 @@ struct InvitationService: Sendable {
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
         let hash = try await hasher.hash(password)
         let now = clock.now()
-        return try await database.db().transaction { db in
+        return try await database.write { db in
             let user = UserAccount(email: invitation.email, displayName: name, passwordHash: hash, createdAt: now)
             try await user.create(on: db)
             try await join(invitation, userID: try user.requireID(), on: db)
@@ -99,14 +100,16 @@ struct InvitationService: Sendable {
         guard invitation.email == identity.email else {
             throw AppError.conflict("This invitation is for \(invitation.email). Sign out and sign in as that person to accept it.")
         }
-        try await database.db().transaction { db in
+        try await database.write { db in
             try await join(invitation, userID: identity.userID, on: db)
         }
     }
 
     private func join(_ invitation: Invitation, userID: UUID, on db: any Database) async throws {
-        invitation.acceptedAt = clock.now()
-        try await invitation.save(on: db)
+        // Used up in one statement, so the invitation works once even when accepted twice at once.
+        guard try await SignInQueries.consumeInvitation(try invitation.requireID(), at: clock.now(), on: db) else {
+            throw AppError.conflict("This invitation has already been accepted.")
+        }
         try await Membership(
             userID: userID, organisationID: invitation.$organisation.id,
             role: MembershipRole(rawValue: invitation.role) ?? .clinician, createdAt: clock.now()

@@ -19,7 +19,7 @@ struct PasswordResetService: Sendable {
         else { return }
         let now = clock.now()
         let token = SecretToken.generate()
-        try await database.db().transaction { db in
+        try await database.write { db in
             try await PasswordReset(
                 userID: try user.requireID(), tokenHash: SecretToken.digest(token), createdAt: now,
                 expiresAt: now.addingTimeInterval(TokenLifetime.passwordReset)
@@ -52,10 +52,11 @@ struct PasswordResetService: Sendable {
             let hash = try await hasher.hash(password)
             let now = clock.now()
             let userID = reset.$user.id
-            try await database.db().transaction { db in
-                reset.usedAt = now
-                try await reset.save(on: db)
-                guard let user = try await UserAccount.find(userID, on: db) else { throw ResetError.linkUnusable }
+            try await database.write { db in
+                // Used up in one statement, so the link works once even when sent twice at the same moment.
+                guard try await SignInQueries.consumeReset(tokenDigest: SecretToken.digest(token), at: now, on: db) == userID,
+                      let user = try await UserAccount.find(userID, on: db)
+                else { throw ResetError.linkUnusable }
                 user.passwordHash = hash
                 user.failedSignIns = 0
                 user.lockedUntil = nil

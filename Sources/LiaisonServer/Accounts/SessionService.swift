@@ -25,29 +25,27 @@ struct SessionService: Sendable {
             try await hasher.verifyDecoy(password)
             return .wrongCredentials
         }
-        let attempts = LockoutPolicy.Attempts(consecutiveFailures: user.failedSignIns, lockedUntil: user.lockedUntil)
-        if lockout.isLocked(attempts, at: now) {
-            return .locked(minutes: Self.minutes(until: user.lockedUntil!, from: now))
+        let userID = try user.requireID()
+        // The try is claimed before the password is checked, so tries at once cannot outrun the limit.
+        guard let number = try await SignInQueries.claimTry(
+            for: userID, limit: lockout.maximumFailures, lockUntil: lockout.lockedUntil(from: now), at: now, on: database.db())
+        else {
+            let until = try await UserAccount.find(userID, on: database.db())?.lockedUntil ?? lockout.lockedUntil(from: now)
+            return .locked(minutes: Self.minutes(until: until, from: now))
         }
-        guard try await hasher.verify(password, hash: user.passwordHash) else {
-            let after = lockout.afterFailure(attempts, at: now)
-            user.failedSignIns = after.consecutiveFailures
-            user.lockedUntil = after.lockedUntil
-            try await user.save(on: database.db())
-            if let until = after.lockedUntil { return .locked(minutes: Self.minutes(until: until, from: now)) }
-            return .wrongCredentials
+        switch lockout.outcome(ofTry: number, passwordMatches: try await hasher.verify(password, hash: user.passwordHash)) {
+        case .wrongPassword: return .wrongCredentials
+        case .nowLocked: return .locked(minutes: Self.minutes(until: lockout.lockedUntil(from: now), from: now))
+        case .signedIn: break
         }
         let token = SecretToken.generate()
-        let session = SessionRecord(
-            tokenHash: SecretToken.digest(token), userID: try user.requireID(), createdAt: now,
-            expiresAt: now.addingTimeInterval(TokenLifetime.session))
-        try await database.db().transaction { db in
-            user.failedSignIns = 0
-            user.lockedUntil = nil
-            try await user.save(on: db)
+        try await database.write { db in
+            try await SignInQueries.clearTries(for: userID, on: db)
             // Expired sessions are useless; sweeping a person's own at sign-in keeps the table small.
-            try await SessionRecord.query(on: db).filter(\.$user.$id == user.requireID()).filter(\.$expiresAt <= now).delete()
-            try await session.create(on: db)
+            try await SessionRecord.query(on: db).filter(\.$user.$id == userID).filter(\.$expiresAt <= now).delete()
+            try await SessionRecord(
+                tokenHash: SecretToken.digest(token), userID: userID, createdAt: now, expiresAt: now.addingTimeInterval(TokenLifetime.session)
+            ).create(on: db)
         }
         return .signedIn(token: token)
     }

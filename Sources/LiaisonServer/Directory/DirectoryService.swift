@@ -53,7 +53,7 @@ struct DirectoryService: Sendable {
             throw AppError.invalid(error)
         }
         let now = clock.now()
-        try await database.db().transaction { db in
+        try await database.write { db in
             guard let user = try await UserAccount.find(userID, on: db) else { throw AppError.notFound }
             user.displayName = profile.displayName
             try await user.save(on: db)

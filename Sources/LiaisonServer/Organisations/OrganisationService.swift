@@ -104,7 +104,7 @@ struct OrganisationService: Sendable {
         guard let role = MembershipRole(rawValue: rawRole) else {
             throw AppError.badRequest("Role must be one of: \(MembershipRole.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        try await database.db().transaction { db in
+        try await database.write { db in
             guard let membership = try await Membership.query(on: db)
                 .filter(\.$id == membershipID).filter(\.$organisation.$id == organisationID).first()
             else { throw AppError.notFound }

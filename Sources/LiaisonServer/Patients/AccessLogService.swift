@@ -17,7 +17,7 @@ struct AccessLogService: Sendable {
     }
 
     func log(of patientID: UUID, by caller: Caller, limit: Int = 200) async throws -> (Patient, [Line]) {
-        try await database.db().transaction { db in
+        try await database.write { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .accessLog, on: db)
             let entries = try await AuditEntry.query(on: db).filter(\.$patientID == patientID).sort(\.$sequence, .descending).limit(limit).all()
             let actorIDs = Set(entries.compactMap(\.actorID))

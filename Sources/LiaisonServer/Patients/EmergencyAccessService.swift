@@ -38,7 +38,7 @@ struct EmergencyAccessService: Sendable {
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
         let key = PatientDetails.matchKey(givenName: given, familyName: family, dateOfBirth: birth!)
         let now = clock.now()
-        return try await database.db().transaction { db in
+        return try await database.write { db in
             let matches = try await Patient.query(on: db).filter(\.$matchKey == key).limit(5).all()
             try await auditor.record(.emergencySearch, patient: nil, subject: "matches:\(matches.count)", purpose: "emergency: \(reason)", by: caller, on: db)
             guard !matches.isEmpty else { return .noMatch }

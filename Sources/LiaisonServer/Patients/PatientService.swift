@@ -56,8 +56,9 @@ struct PatientService: Sendable {
             throw RegistrationError.invalid(errors)
         }
         let now = clock.now()
-        let patient = Patient(details: details!, registeredBy: caller.userID, organisationID: registration.organisationID, createdAt: now)
-        try await db.transaction { db in
+        let validDetails = details!
+        return try await database.write { db in
+            let patient = Patient(details: validDetails, registeredBy: caller.userID, organisationID: registration.organisationID, createdAt: now)
             try await patient.create(on: db)
             let patientID = try patient.requireID()
             if !identifier.isEmpty, let organisationID = registration.organisationID {
@@ -70,8 +71,8 @@ struct PatientService: Sendable {
                     event: .registered, audit: nil),
                 patient: patientID, team: [], by: caller, on: db)
             try await auditor.record(.patientCreate, patient: patientID, subject: "patient:\(patientID)", by: caller, on: db)
+            return patient
         }
-        return patient
     }
 
     /// The caller's patients: those whose care team they are on now.
@@ -110,7 +111,8 @@ struct PatientService: Sendable {
 
     /// Adds a clinician to the team; they are notified. Only team members may.
     func addMember(to patientID: UUID, email rawEmail: String?, role rawRole: String?, responsible: Bool, by caller: Caller) async throws -> CareTeamMember {
-        try await database.db().transaction { db in
+        try await database.write { db in
+            try await PatientQueries.lockTeam(of: patientID, on: db)
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             var check = FieldChecker()
             let emailText = check.text(rawEmail, field: "email", label: "Clinician's email", required: true, maxLength: 254)
@@ -140,7 +142,8 @@ struct PatientService: Sendable {
 
     /// Ends a membership (the history keeps it). A member may end their own or another's.
     func endMember(_ memberID: UUID, of patientID: UUID, by caller: Caller) async throws {
-        try await database.db().transaction { db in
+        try await database.write { db in
+            try await PatientQueries.lockTeam(of: patientID, on: db)
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             guard let member = authorized.team.first(where: { $0.id == memberID }) else { throw AppError.notFound }
             try await careTeams.end(member, patient: patientID, by: caller, on: db)
@@ -151,7 +154,7 @@ struct PatientService: Sendable {
     func updateConsent(of patientID: UUID, withheld keys: [String], by caller: Caller) async throws -> ConsentSettings {
         let settings: ConsentSettings
         do { settings = try ConsentSettings.parse(withheldKeys: keys) } catch { throw AppError.invalid(error) }
-        try await database.db().transaction { db in
+        try await database.write { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .anyAccess, on: db)
             guard authorized.access.mayWrite || authorized.access == .patientSelf else { throw AppError.forbidden }
             let text = settings.withheld.sorted().map(\.key).joined(separator: ",")
@@ -174,7 +177,7 @@ struct PatientService: Sendable {
     }
 
     func consent(of patientID: UUID, by caller: Caller) async throws -> ConsentSettings {
-        try await database.db().transaction { db in
+        try await database.write { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .anyAccess, on: db)
             guard authorized.access.mayReadClinicalRecord || authorized.access == .patientSelf else { throw AppError.forbidden }
             try await auditor.record(.consentRead, patient: patientID, subject: "consent:\(patientID)", by: caller, on: db)
@@ -188,7 +191,7 @@ struct PatientService: Sendable {
         let kind = check.choice(rawKind, field: "kind", label: "Kind of note", as: NoteKind.self)
         let body = check.text(rawBody, field: "body", label: "Note", required: true, maxLength: 4000)
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
-        return try await database.db().transaction { db in
+        return try await database.write { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             guard case .careTeam(let role) = authorized.access else { throw AppError.forbidden }
             let note = Note(patientID: patientID, authorID: caller.userID, authorRole: role.rawValue, kind: kind!.rawValue, body: body, createdAt: clock.now())

@@ -29,7 +29,7 @@ struct PortalService: Sendable {
         let unusable = try await hasher.hash(SecretToken.generate())
         let token = SecretToken.generate()
         let now = clock.now()
-        try await database.db().transaction { db in
+        try await database.write { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             let patient = authorized.patient
             if patient.portalUserID != nil { throw AppError.conflict("This patient already has a portal account.") }
@@ -61,7 +61,7 @@ struct PortalService: Sendable {
 
     /// The signed-in patient's own record summary.
     func overview(by caller: Caller) async throws -> Overview {
-        try await database.db().transaction { db in
+        try await database.write { db in
             guard let patient = try await Patient.query(on: db).filter(\.$portalUserID == caller.userID).first() else { throw AppError.notFound }
             let patientID = try patient.requireID()
             let authorized = try await access.authorize(patientID, for: caller, need: .anyAccess, on: db)

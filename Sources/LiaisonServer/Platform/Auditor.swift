@@ -32,7 +32,7 @@ struct Auditor: Sendable {
     /// Records a read in a transaction of its own. Callers read first (on a reader) and disclose
     /// nothing until this returns: no record leaves the server without its audit entry.
     func recordRead(_ action: AuditAction, patient: UUID?, subject: String, purpose: String = "treatment", by caller: Caller, in database: LiaisonDatabase) async throws {
-        try await database.db().transaction { db in
+        try await database.write { db in
             try await record(action, patient: patient, subject: subject, purpose: purpose, by: caller, on: db)
         }
     }

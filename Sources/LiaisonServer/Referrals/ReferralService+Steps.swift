@@ -134,12 +134,12 @@ extension ReferralService {
 
     // MARK: Shared steps
 
-    /// Loads the referral for its side, applies `action` through the state machine, runs `change`,
-    /// saves and audits, all in one transaction.
+    /// Locks the referral, checks the caller's side, applies `action` through the state machine,
+    /// runs `change`, saves and audits, all in one transaction. The lock comes first, so the same
+    /// step sent twice at once (on two servers) runs once and the second meets the new state.
     private func perform(_ action: ReferralAction, on id: UUID, by caller: Caller, change: @Sendable @escaping (Referral, any Database) async throws -> Void) async throws {
-        try await database.db().transaction { db in
-            guard let referral = try await Referral.query(on: db).filter(\.$id == id).with(\.$recipientOrganisation).first(),
-                  let side = Self.side(of: caller, in: referral)
+        try await database.write { db in
+            guard let referral = try await ReferralQueries.lockForChange(id, on: db), let side = Self.side(of: caller, in: referral)
             else { throw AppError.notFound }
             referral.state = try ReferralStateMachine.apply(action, to: referral.referralState, by: side).rawValue
             referral.updatedAt = clock.now()
@@ -159,6 +159,7 @@ extension ReferralService {
     /// unless they are on it already.
     private func joinCareTeam(_ referral: Referral, role rawRole: String?, by caller: Caller, on db: any Database) async throws {
         let patientID = referral.$patient.id
+        try await PatientQueries.lockTeam(of: patientID, on: db)
         let team = try await CareTeamQueries.team(of: patientID, on: db)
         if team.contains(where: { $0.$user.id == caller.userID && $0.membership.isActive(at: clock.now()) }) { return }
         var role = rawRole.flatMap(CareTeamRole.init(rawValue:))

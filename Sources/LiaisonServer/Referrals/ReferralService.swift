@@ -74,7 +74,7 @@ struct ReferralService: Sendable {
             recipients = try await OrganisationQueries.members(of: intake.requireID(), on: reader)
         }
         let organisationID = organisation?.id
-        return try await database.db().transaction { db in
+        return try await database.write { db in
             let patientID = draft.patientID!
             // Again in the writing transaction: the team may have changed since.
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
@@ -157,7 +157,7 @@ struct ReferralService: Sendable {
         let referral = loaded.referral
         let marksReceived = loaded.side == .recipient && referral.referralState == .sent
         guard audited || marksReceived else { return loaded }
-        try await database.db().transaction { db in
+        try await database.write { db in
             if marksReceived {
                 // Only if still sent: the snapshot may be a moment old.
                 let now = clock.now()

@@ -43,7 +43,7 @@ struct ReferralSweep: Sendable {
     private func inBatches(_ batch: @Sendable @escaping (any Database) async throws -> (found: Int, done: Int)) async throws -> Int {
         var done = 0
         while true {
-            let result = try await database.db().transaction { db in try await batch(db) }
+            let result = try await database.write { db in try await batch(db) }
             done += result.done
             if result.found < batchSize { return done }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LiaisonCore
+import LiaisonData
 import Logging
 
 /// Turns every error into what the person or program should see: a friendly page for browsers,
@@ -36,6 +37,10 @@ struct ErrorMiddleware: RouterMiddleware {
             let allowed = refusal.allowedActions.map { $0.label.lowercased() }
             let next = allowed.isEmpty ? "Nothing more can be done with it." : "What can be done now: \(allowed.joined(separator: ", "))."
             return (.conflict, "\(refusal.reason) It is \(refusal.stateLabel.lowercased()). \(next)", [])
+        case is DatabaseBusy:
+            return (.serviceUnavailable, "Liaison is very busy with this record just now. Nothing was changed; try again in a moment.", [])
+        case is ConcurrentChange:
+            return (.conflict, "Someone changed this at the same moment. Nothing of yours was changed; reload the page and try again.", [])
         case let error as ValidationErrors:
             return (.unprocessableContent, AppError.invalid(error).message, error.problems)
         case let error as any HTTPResponseError where error.status.code < 500:
