@@ -113,3 +113,22 @@ import Testing
         }
     }
 }
+
+@Suite struct LockQueriesTests {
+    @Test func aReferralIsLockedWithItsOrganisationAndATeamByItsPatient() async throws {
+        try await withRecords { records in
+            let clinic = try await records.organisation()
+            let referrer = try await records.person("gp@clinic.example")
+            let patient = try await records.patient(registeredBy: referrer)
+            let referral = try await records.referral(patient, from: referrer, to: nil, intake: clinic)
+            let direct = try await records.referral(patient, from: referrer, to: referrer)
+            try await records.database.write { db in
+                let locked = try #require(try await ReferralQueries.lockForChange(referral.id!, on: db))
+                #expect(locked.recipientOrganisation?.name == "Riverside Clinic")
+                #expect(try await ReferralQueries.lockForChange(direct.id!, on: db)?.recipientOrganisation == nil)
+                #expect(try await ReferralQueries.lockForChange(UUID(), on: db) == nil)
+                try await PatientQueries.lockTeam(of: patient.id!, on: db)
+            }
+        }
+    }
+}

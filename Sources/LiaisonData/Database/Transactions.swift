@@ -7,11 +7,15 @@ import SQLKit
 /// PostgreSQL gave up on a transaction that clashed with another (a serialization failure or a
 /// deadlock) as many times as `LiaisonDatabase.write` retries. Nothing was changed; the request
 /// may be tried again (the server answers 503).
-public struct DatabaseBusy: Error, Sendable {}
+public struct DatabaseBusy: Error, Sendable {
+    public init() {}
+}
 
 /// Two requests wrote the same thing at the same moment and a unique constraint refused the
 /// second. Nothing of the second was changed (the server answers 409).
-public struct ConcurrentChange: Error, Sendable {}
+public struct ConcurrentChange: Error, Sendable {
+    public init() {}
+}
 
 /// Thrown by tests (and treated like PostgreSQL's own) to show that a clash is retried.
 public struct SerializationFailure: Error, Sendable {

@@ -43,6 +43,20 @@ func withApp(
     }
 }
 
+/// Runs `body` with the clients of two servers on the test's database, as a clinic with several
+/// `liaison serve` processes has: on PostgreSQL a second application with pools of its own; on
+/// SQLite, which one server uses, the same application twice.
+func withTwoServers(_ world: TestWorld, _ body: @escaping @Sendable ([any TestClientProtocol]) async throws -> Void) async throws {
+    guard world.database.location.isPostgres else { return try await body([world.client, world.client]) }
+    var configuration = LiaisonConfiguration()
+    configuration.database = world.database.location
+    configuration.bcryptCost = 4
+    configuration.publicURL = "https://liaison.test"
+    let database = try LiaisonDatabase(location: world.database.location, logger: TestDatabase.logger)
+    let app = try await buildApplication(AppDependencies(configuration: configuration, database: database, clock: world.clock, logger: TestDatabase.logger))
+    try await app.test(.router) { client in try await body([world.client, client]) }
+}
+
 /// What a test can reach: the running app, its database and its clock.
 struct TestWorld: Sendable {
     let client: any TestClientProtocol

@@ -1,0 +1,53 @@
+import FluentKit
+import Foundation
+import LiaisonData
+import Synchronization
+import Testing
+
+@Suite struct WriteTests {
+    @Test func aClashIsRetriedAndSucceedsWhenItClears() async throws {
+        try await withRecords { records in
+            let attempts = Mutex(0)
+            let answer = try await records.database.write { _ in
+                let attempt = attempts.withLock { count in
+                    count += 1
+                    return count
+                }
+                if attempt < 3 { throw SerializationFailure() }
+                return attempt
+            }
+            #expect(answer == 3)
+        }
+    }
+
+    @Test func aClashThatKeepsComingGivesUpAfterThreeTriesAndChangesNothing() async throws {
+        try await withRecords { records in
+            let attempts = Mutex(0)
+            await #expect(throws: DatabaseBusy.self) {
+                try await records.database.write { db -> Int in
+                    attempts.withLock { $0 += 1 }
+                    try await UserAccount(email: "ana@clinic.example", displayName: "Ana", passwordHash: "x", createdAt: Records.now).create(on: db)
+                    throw SerializationFailure()
+                }
+            }
+            #expect(attempts.withLock { $0 } == 3)
+            let nothingWritten = try await records.database.hasNoAccounts()
+            #expect(nothingWritten)
+        }
+    }
+
+    @Test func aUniqueConstraintRefusingAConcurrentDuplicateIsAConcurrentChange() async throws {
+        try await withRecords { records in
+            let ana = try await records.person("ana@clinic.example")
+            let patient = try await records.patient(registeredBy: ana)
+            let bo = try await records.person("bo@clinic.example")
+            try await records.member(ana, of: patient, role: .prescriber, responsible: true)
+            await #expect(throws: ConcurrentChange.self) {
+                try await records.database.write { db -> Void in
+                    try await CareTeamMember(patientID: patient.id!, userID: bo.id!, role: .prescriber, responsible: true, startedAt: Records.now, addedBy: ana.id!)
+                        .create(on: db)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LiaisonCore
+import LiaisonData
+import LiaisonTestSupport
+@testable import LiaisonServer
+import Testing
+
+/// Each rule, tried by many clients at the same moment through two servers (on PostgreSQL two
+/// applications with pools of their own; on SQLite one): exactly the allowed number succeed, the
+/// rest get the documented answer, nothing answers 5xx, and the audit chain still verifies.
+@Suite struct ConcurrencyTests {
+    static let tries = 20
+
+    /// Fires `tries` requests at once, alternating servers, and returns their statuses.
+    func atOnce(_ clients: [any TestClientProtocol], _ request: @escaping @Sendable (any TestClientProtocol, Int) async throws -> HTTPResponse.Status) async throws -> [HTTPResponse.Status] {
+        try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+            for index in 0..<Self.tries {
+                group.addTask { try await request(clients[index % clients.count], index) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    func expectChainIntact(_ world: TestWorld) async throws {
+        guard case .intact = try await AuditLog.verify(on: world.database.db()) else {
+            Issue.record("the audit chain does not verify")
+            return
+        }
+    }
+
+    @Test func acceptingOneReferralTwentyTimesAtOnceAcceptsItOnce() async throws {
+        try await withApp { world in
+            let clinic = try await world.organisation()
+            let haddad = try await world.person("haddad@clinic.example", in: clinic)
+            let lindqvist = try await world.person("lindqvist@clinic.example", in: clinic)
+            let patient = try await world.patient(registeredBy: haddad, at: clinic)
+            let referral = try await world.referral(patient, from: haddad, to: lindqvist)
+            let token = try await world.apiToken(for: lindqvist).token!
+            let path = APIURL.referralAction(referral.id!, .accept).path
+            let body = #"{"presentingProblem":"Panic.","plan":"CBT weekly.","contact":"Secure message."}"#
+            try await withTwoServers(world) { clients in
+                let statuses = try await atOnce(clients) { client, _ in
+                    try await APIClient(client: client, token: token).call(.post, path, json: body).status
+                }
+                #expect(statuses.filter { $0 == .ok }.count == 1)
+                #expect(statuses.filter { $0 == .conflict }.count == Self.tries - 1)
+            }
+            let notes = try await ReferralNoteRecord.query(on: world.database.db()).filter(\.$referral.$id == referral.id!).all()
+            #expect(notes.filter { $0.kind == ReferralNoteKind.acknowledgement.rawValue }.count == 1)
+            let team = try await CareTeamMember.query(on: world.database.db()).filter(\.$patient.$id == patient.id!).filter(\.$user.$id == lindqvist.id!).count()
+            #expect(team == 1)
+            try await expectChainIntact(world)
+        }
+    }
+
+    @Test func addingManyResponsiblePrescribersAtOnceKeepsOne() async throws {
+        try await withApp { world in
+            let clinic = try await world.organisation()
+            let haddad = try await world.person("haddad@clinic.example", in: clinic)
+            let patient = try await world.patient(registeredBy: haddad, at: clinic)
+            for index in 0..<Self.tries { try await world.person("prescriber\(index)@clinic.example", in: clinic) }
+            let token = try await world.apiToken(for: haddad).token!
+            let path = APIURL.careTeam(patient.id!).path
+            try await withTwoServers(world) { clients in
+                let statuses = try await atOnce(clients) { client, index in
+                    try await APIClient(client: client, token: token).call(
+                        .post, path, json: #"{"email":"prescriber\#(index)@clinic.example","role":"prescriber","responsiblePrescriber":true}"#
+                    ).status
+                }
+                #expect(statuses.filter { $0 == .created }.count == 1)
+                #expect(statuses.filter { $0 == .unprocessableContent }.count == Self.tries - 1)
+            }
+            let responsible = try await CareTeamMember.query(on: world.database.db()).filter(\.$patient.$id == patient.id!)
+                .filter(\.$isResponsiblePrescriber == true).filter(\.$endedAt == nil).count()
+            #expect(responsible == 1)
+            try await expectChainIntact(world)
+        }
+    }
+
+    @Test func wrongPasswordsAtOnceGetNoMoreTriesThanTheLimit() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example")
+            let limit = LockoutPolicy().maximumFailures
+            try await withTwoServers(world) { clients in
+                let pages = try await withThrowingTaskGroup(of: String.self) { group in
+                    for index in 0..<Self.tries {
+                        group.addTask {
+                            try await Browser(client: clients[index % 2]).post("/sign-in", [("email", "ana@clinic.example"), ("password", "wrong \(index)")]).body
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                // Every try but the last allowed is told the password is wrong; the rest are told of the lock.
+                #expect(pages.filter { $0.contains("do not match an account") }.count == limit - 1)
+                #expect(pages.filter { $0.contains("this account is locked") }.count == Self.tries - limit + 1)
+            }
+            let stored = try #require(try await UserAccount.find(ana.id, on: world.database.db()))
+            #expect(stored.failedSignIns == limit)
+            #expect(stored.lockedUntil != nil)
+            // The right password is refused while the lock lasts.
+            let page = try await world.browser().post("/sign-in", [("email", "ana@clinic.example"), ("password", TestWorld.password)])
+            #expect(page.status == .unauthorized)
+        }
+    }
+
+    @Test func oneResetLinkUsedTwiceAtOnceWorksOnce() async throws {
+        try await withApp { world in
+            try await world.person("ana@clinic.example")
+            _ = try await world.browser().post("/password/forgot", [("email", "ana@clinic.example")])
+            let link = try #require(try await world.linkInLatestEmail(to: "ana@clinic.example"))
+            try await withTwoServers(world) { clients in
+                let statuses = try await atOnce(clients) { client, index in
+                    try await Browser(client: client).post(link, [("password", "a new long password \(index)"), ("passwordConfirmation", "a new long password \(index)")]).status
+                }
+                #expect(statuses.filter { $0 == .seeOther }.count == 1)
+                #expect(statuses.allSatisfy { $0.code < 500 })
+            }
+        }
+    }
+}
