@@ -105,3 +105,29 @@ enum Secrets {
         return line
     }
 }
+
+struct Sweep: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the referral sweep (reminders, overdue flags, escalation, expiry) once, as the server does every minute.",
+        discussion: "Use --at to catch up after downtime as of a given time. Safe to run while servers run, and more than once: nothing is sent twice.")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The moment to sweep as of, ISO 8601 (e.g. 2026-11-27T09:00:00Z); now if left out.") var at: String?
+
+    func run() async throws {
+        let moment: Date
+        if let at {
+            guard let parsed = ISO8601DateFormatter().date(from: at) else {
+                throw ValidationError("--at must be an ISO 8601 time with a zone, e.g. 2026-11-27T09:00:00Z (got \"\(at)\")")
+            }
+            moment = parsed
+        } else {
+            moment = Date()
+        }
+        let configuration = try common.configuration()
+        let logger = Logs.bootstrap(level: configuration.logLevel)
+        let outcome = try await withDatabase(configuration, logger: logger) { database in
+            try await ReferralSweep.run(on: database, asOf: moment)
+        }
+        print("Swept as of \(ISO8601DateFormatter().string(from: moment)): \(outcome)")
+    }
+}

@@ -156,6 +156,20 @@ import Testing
         }
     }
 
+    @Test func anOperatorsSweepAsOfALaterTimeCatchesUpOnceAndOnlyOnce() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            for _ in 1...3 { _ = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist) }
+            // The servers were down over the due time; the operator sweeps as of the morning after.
+            let morning = Date(timeIntervalSince1970: at("2027-01-21T08:00:00"))
+            let first = try await ReferralSweep.run(on: world.database, asOf: morning)
+            #expect(first.reminders["overdue"] == 3)
+            #expect(try await ReferralSweep.run(on: world.database, asOf: morning).reminders["overdue"] == 0)
+            #expect(first.description.contains("overdue 3"))
+        }
+    }
+
     @Test func twoServersSweepingAtOnceSendEachReminderOnce() async throws {
         let clock = TestClock()
         try await withApp(clock: clock) { world in

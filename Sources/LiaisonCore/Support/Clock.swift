@@ -12,3 +12,10 @@ public struct SystemClock: Clock {
     public init() {}
     public func now() -> Date { Date() }
 }
+
+/// A clock stopped at one moment: an operator's sweep "as of" a given time.
+public struct FixedClock: Clock {
+    public let moment: Date
+    public init(_ moment: Date) { self.moment = moment }
+    public func now() -> Date { moment }
+}

@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// are written in bulk. Safe with several servers and across restarts: a reminder is claimed by
 /// inserting its (referral, kind) row under a unique constraint, ignoring conflicts, and an expiry
 /// by an update that re-checks the state, so whichever server claims a referral first acts on it.
-struct ReferralSweep: Sendable {
+public struct ReferralSweep: Sendable {
     let database: LiaisonDatabase
     let clock: any Clock
     let notifier: Notifier
@@ -22,9 +22,21 @@ struct ReferralSweep: Sendable {
     /// Referrals handled per transaction: short enough not to hold the writer for long.
     var batchSize = 5_000
 
-    struct Outcome: Equatable {
-        var expired = 0
-        var reminders: [String: Int] = [:]
+    /// What one pass did: referrals expired, and reminders sent by kind.
+    public struct Outcome: Equatable, Sendable, CustomStringConvertible {
+        public var expired = 0
+        public var reminders: [String: Int] = [:]
+
+        public var description: String {
+            "expired \(expired); reminders " + ReminderKind.allCases.map { "\($0.rawValue) \(reminders[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+        }
+    }
+
+    /// The pass a server makes each minute, as of `moment`, for an operator catching up after
+    /// downtime (`liaison sweep --at`). Idempotent and safe while servers run: every reminder and
+    /// expiry is claimed by a statement only one pass can win.
+    public static func run(on database: LiaisonDatabase, asOf moment: Date) async throws -> Outcome {
+        try await Services.offline(database: database, clock: FixedClock(moment), label: "sweep").sweep.run()
     }
 
     /// One pass over every open loop. Returns what it did.
