@@ -29,7 +29,8 @@ extension LiaisonDatabase {
     /// (`…Queries.lock…`, `FOR UPDATE` on PostgreSQL; SQLite has one writer). When PostgreSQL
     /// aborts the transaction for a serialization failure or deadlock (SQLSTATE 40001, 40P01) it
     /// is run again, up to `attempts` times in all, then `DatabaseBusy` is thrown. A unique
-    /// constraint that refuses a concurrent duplicate becomes `ConcurrentChange`.
+    /// constraint that refuses a concurrent duplicate becomes `ConcurrentChange`. On SQLite the same
+    /// retry covers a write refused because another process wrote the file meanwhile.
     public func write<T: Sendable>(attempts: Int = 3, _ work: @Sendable @escaping (any Database) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
@@ -48,6 +49,9 @@ extension LiaisonDatabase {
 
     static func isClash(_ error: any Error) -> Bool {
         if error is SerializationFailure { return true }
+        // Another process (`liaison sweep` beside a server) wrote the SQLite file after this
+        // transaction first read it: SQLite refuses the write at once rather than wait.
+        if let error = error as? SQLiteError { return [.busy, .busyInSnapshot, .busyInRecovery, .busyTimeout, .locked].contains(error.reason) }
         guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
         return state == "40001" || state == "40P01"
     }
