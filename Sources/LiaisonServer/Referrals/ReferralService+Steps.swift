@@ -6,7 +6,9 @@ import LiaisonData
 /// The steps of the loop after creation, each through the state machine in one transaction.
 extension ReferralService {
     /// The one dispatch from an action's name and fields to its step, for pages and the API alike.
-    func act(_ action: ReferralAction, on id: UUID, fields: [String: String], by caller: Caller) async throws {
+    /// Returns the referral as the step left it.
+    @discardableResult
+    func act(_ action: ReferralAction, on id: UUID, fields: [String: String], by caller: Caller) async throws -> Referral {
         switch action {
         case .send: try await send(id, by: caller)
         case .accept: try await accept(id, note: fields, role: fields["role"], by: caller)
@@ -22,8 +24,9 @@ extension ReferralService {
     }
 
     /// Sends a draft: the clock for the acknowledgement starts now.
-    func send(_ id: UUID, by caller: Caller) async throws {
-        try await perform(.send, on: id, by: caller) { referral, db in
+    @discardableResult
+    func send(_ id: UUID, by caller: Caller) async throws -> Referral {
+        return try await perform(.send, on: id, by: caller) { referral, db in
             try await startClock(referral, on: db)
         }
     }
@@ -31,9 +34,10 @@ extension ReferralService {
     // MARK: The recipient's side
 
     /// Accepts with the acknowledgement note; the accepting clinician joins the care team.
-    func accept(_ id: UUID, note fields: [String: String], role rawRole: String?, by caller: Caller) async throws {
+    @discardableResult
+    func accept(_ id: UUID, note fields: [String: String], role rawRole: String?, by caller: Caller) async throws -> Referral {
         let note = try Self.note(.acknowledgement, fields)
-        try await perform(.accept, on: id, by: caller) { referral, db in
+        return try await perform(.accept, on: id, by: caller) { referral, db in
             referral.$recipient.id = caller.userID
             referral.acknowledgedAt = clock.now()
             try await addNote(note, to: referral, by: caller, on: db)
@@ -42,12 +46,13 @@ extension ReferralService {
         }
     }
 
-    func decline(_ id: UUID, reason rawReason: String?, redirectTo rawEmail: String?, by caller: Caller) async throws {
+    @discardableResult
+    func decline(_ id: UUID, reason rawReason: String?, redirectTo rawEmail: String?, by caller: Caller) async throws -> Referral {
         var check = FieldChecker()
         let reason = check.text(rawReason, field: "reason", label: "Reason for declining", required: true, maxLength: 1000)
         let redirectEmail = check.text(rawEmail, field: "redirectTo", label: "Redirect to", maxLength: 254)
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
-        try await perform(.decline, on: id, by: caller) { referral, db in
+        return try await perform(.decline, on: id, by: caller) { referral, db in
             referral.endedReason = reason
             referral.acknowledgedAt = clock.now()
             var message = "\(caller.identity.displayName) declined your referral: \(reason)"
@@ -71,35 +76,39 @@ extension ReferralService {
         }
     }
 
-    func schedule(_ id: UUID, firstAppointment raw: String?, by caller: Caller) async throws {
+    @discardableResult
+    func schedule(_ id: UUID, firstAppointment raw: String?, by caller: Caller) async throws -> Referral {
         guard let raw, let day = DateOnly(raw) else {
             throw AppError.invalid(ValidationErrors("firstAppointment", "Give the date of the first appointment, written YYYY-MM-DD."))
         }
-        try await perform(.schedule, on: id, by: caller) { referral, db in
+        return try await perform(.schedule, on: id, by: caller) { referral, db in
             let calendar = referral.recipientOrganisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
             referral.firstAppointmentAt = day.start(in: calendar.timeZone, plusHours: 12)
             try await tellReferrer(referral, "\(caller.identity.displayName) scheduled the first appointment for \(day).", on: db)
         }
     }
 
-    func startCare(_ id: UUID, by caller: Caller) async throws {
-        try await perform(.startCare, on: id, by: caller) { referral, db in
+    @discardableResult
+    func startCare(_ id: UUID, by caller: Caller) async throws -> Referral {
+        return try await perform(.startCare, on: id, by: caller) { referral, db in
             referral.inCareAt = clock.now()
             try await tellReferrer(referral, "\(caller.identity.displayName) has seen the patient; they are now in care.", on: db)
         }
     }
 
-    func progress(_ id: UUID, note fields: [String: String], by caller: Caller) async throws {
+    @discardableResult
+    func progress(_ id: UUID, note fields: [String: String], by caller: Caller) async throws -> Referral {
         let note = try Self.note(.progress, fields)
-        try await perform(.progress, on: id, by: caller) { referral, db in
+        return try await perform(.progress, on: id, by: caller) { referral, db in
             try await addNote(note, to: referral, by: caller, on: db)
             try await tellReferrer(referral, "\(caller.identity.displayName) sent a progress update.", on: db)
         }
     }
 
     /// Records discharge; the closing note is then due within the organisation's target.
-    func discharge(_ id: UUID, by caller: Caller) async throws {
-        try await perform(.discharge, on: id, by: caller) { referral, db in
+    @discardableResult
+    func discharge(_ id: UUID, by caller: Caller) async throws -> Referral {
+        return try await perform(.discharge, on: id, by: caller) { referral, db in
             guard referral.dischargedAt == nil else { throw AppError.conflict("Discharge is already recorded.") }
             let now = clock.now()
             referral.dischargedAt = now
@@ -107,9 +116,10 @@ extension ReferralService {
         }
     }
 
-    func close(_ id: UUID, note fields: [String: String], by caller: Caller) async throws {
+    @discardableResult
+    func close(_ id: UUID, note fields: [String: String], by caller: Caller) async throws -> Referral {
         let note = try Self.note(.closing, fields)
-        try await perform(.close, on: id, by: caller) { referral, db in
+        return try await perform(.close, on: id, by: caller) { referral, db in
             referral.closedAt = clock.now()
             if referral.dischargedAt == nil { referral.dischargedAt = referral.closedAt }
             try await addNote(note, to: referral, by: caller, on: db)
@@ -119,11 +129,12 @@ extension ReferralService {
 
     // MARK: The referrer's side
 
-    func cancel(_ id: UUID, reason rawReason: String?, by caller: Caller) async throws {
+    @discardableResult
+    func cancel(_ id: UUID, reason rawReason: String?, by caller: Caller) async throws -> Referral {
         var check = FieldChecker()
         let reason = check.text(rawReason, field: "reason", label: "Reason for cancelling", required: true, maxLength: 1000)
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
-        try await perform(.cancel, on: id, by: caller) { referral, db in
+        return try await perform(.cancel, on: id, by: caller) { referral, db in
             referral.endedReason = reason
             let recipients = try await Self.recipientUsers(of: referral, on: db)
             try await notifier.notify(
@@ -137,15 +148,19 @@ extension ReferralService {
     /// Locks the referral, checks the caller's side, applies `action` through the state machine,
     /// runs `change`, saves and audits, all in one transaction. The lock comes first, so the same
     /// step sent twice at once (on two servers) runs once and the second meets the new state.
-    private func perform(_ action: ReferralAction, on id: UUID, by caller: Caller, change: @Sendable @escaping (Referral, any Database) async throws -> Void) async throws {
+    private func perform(
+        _ action: ReferralAction, on id: UUID, by caller: Caller, change: @Sendable @escaping (Referral, any Database) async throws -> Void
+    ) async throws -> Referral {
         try await database.write { db in
-            guard let referral = try await ReferralQueries.lockForChange(id, on: db), let side = Self.side(of: caller, in: referral)
-            else { throw AppError.notFound }
+            guard let referral = try await ReferralQueries.lockForChange(id, on: db) else { throw AppError.notFound }
+            let onTeam = try await CareTeamQueries.isCurrentMember(caller.userID, of: referral.$patient.id, on: db)
+            guard let side = Self.side(of: caller, in: referral, onCareTeam: onTeam) else { throw AppError.notFound }
             referral.state = try ReferralStateMachine.apply(action, to: referral.referralState, by: side).rawValue
             referral.updatedAt = clock.now()
             try await change(referral, db)
             try await referral.save(on: db)
             try await auditor.record(.referral(action), patient: referral.$patient.id, subject: "referral:\(id)", by: caller, on: db)
+            return referral
         }
     }
 

@@ -147,11 +147,11 @@ struct ReferralService: Sendable {
     /// own audit entry, with the same request id, records the request.
     func load(_ id: UUID, by caller: Caller, audited: Bool = true) async throws -> Loaded {
         let loaded = try await database.reader().transaction { db -> Loaded in
-            guard let referral = try await Referral.query(on: db).filter(\.$id == id).with(\.$patient).with(\.$referrer).with(\.$recipient).with(\.$recipientOrganisation).first(),
-                  let side = Self.side(of: caller, in: referral)
+            guard let referral = try await Referral.query(on: db).filter(\.$id == id).with(\.$patient).with(\.$referrer).with(\.$recipient).with(\.$recipientOrganisation).first()
             else { throw AppError.notFound }
-            let notes = try await ReferralNoteRecord.query(on: db).filter(\.$referral.$id == id).with(\.$author).sort(\.$createdAt).all()
             let onTeam = try await CareTeamQueries.isCurrentMember(caller.userID, of: referral.$patient.id, on: db)
+            guard let side = Self.side(of: caller, in: referral, onCareTeam: onTeam) else { throw AppError.notFound }
+            let notes = try await ReferralNoteRecord.query(on: db).filter(\.$referral.$id == id).with(\.$author).sort(\.$createdAt).all()
             return Loaded(referral: referral, side: side, notes: notes, organisation: referral.recipientOrganisation, callerOnTeam: onTeam)
         }
         let referral = loaded.referral
@@ -171,12 +171,14 @@ struct ReferralService: Sendable {
         return loaded
     }
 
-    /// Which side of the loop `caller` is on, or nil if neither (they get "not found").
-    static func side(of caller: Caller, in referral: Referral) -> ReferralSide? {
-        if referral.$referrer.id == caller.userID { return .referrer }
-        if let recipient = referral.$recipient.id { return recipient == caller.userID ? .recipient : nil }
-        if let organisation = referral.$recipientOrganisation.id, caller.identity.actor.memberships[organisation] != nil { return .recipient }
-        return nil
+    /// Which side of the loop `caller` is on, or nil if neither (they get "not found"); `ReferralAccess` decides.
+    static func side(of caller: Caller, in referral: Referral, onCareTeam: Bool) -> ReferralSide? {
+        ReferralAccess.side(
+            of: caller.userID, organisations: Set(caller.identity.actor.memberships.keys),
+            in: .init(
+                referrerID: referral.$referrer.id, recipientID: referral.$recipient.id, recipientOrganisationID: referral.$recipientOrganisation.id,
+                state: referral.referralState),
+            onCareTeam: onCareTeam)
     }
 
     /// The people who owe the answer: the named recipient, or every clinician of the intake organisation.

@@ -145,8 +145,13 @@ struct ReferralsAPI: Sendable {
         } else {
             fields = try await request.decode(as: [String: String].self, context: context)
         }
-        try await referrals.act(action, on: id, fields: fields, by: context.caller)
-        let loaded = try await referrals.load(id, by: context.caller, audited: false)
-        return ReferralDTO(loaded.referral, side: loaded.side, notes: loaded.notes)
+        let stepped = try await referrals.act(action, on: id, fields: fields, by: context.caller)
+        do {
+            let loaded = try await referrals.load(id, by: context.caller, audited: false)
+            return ReferralDTO(loaded.referral, side: loaded.side, notes: loaded.notes)
+        } catch AppError.notFound {
+            // The step ended the caller's part in the loop (a decline): they get its outcome, no more.
+            return ReferralDTO(stepped, side: nil, notes: nil)
+        }
     }
 }

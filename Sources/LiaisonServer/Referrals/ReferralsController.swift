@@ -109,7 +109,8 @@ struct ReferralsController: Sendable {
         let form = try await request.form(context: context)
         do {
             try await referrals.act(action, on: id, fields: form.dictionary, by: context.caller)
-            return views.redirect(to: .referral(id), flash: Self.confirmation(action))
+            // A decline ends the recipient's part in the loop: the referral is no longer theirs to open.
+            return views.redirect(to: action == .decline ? .referrals : .referral(id), flash: Self.confirmation(action))
         } catch AppError.invalid(let errors) {
             return try await render(id, form: FormState(values: form.dictionary, errors: errors), status: .unprocessableContent, request: request, context: context)
         }
