@@ -110,3 +110,36 @@ import Testing
         }
     }
 }
+
+@Suite struct AuditTailTests {
+    func activity(_ world: TestWorld) async throws {
+        let ana = try await world.person("ana@clinic.example")
+        let patient = try await world.patient(registeredBy: ana)
+        for _ in 0..<3 { _ = try await world.patientService.record(patient.requireID(), by: world.caller(ana)) }
+    }
+
+    @Test func entriesCutFromTheEndOfTheLogAreReportedBySequence() async throws {
+        try await withApp { world in
+            try await activity(world)
+            let sql = world.database.sql()
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_no_update").run()
+            } else {
+                try await sql.raw("DROP TRIGGER audit_entries_no_delete").run()
+            }
+            try await sql.raw("DELETE FROM audit_entries WHERE sequence >= 3").run()
+            #expect(try await AuditLog.verify(on: world.database.db()) == .broken(sequence: 3, reason: "entries 3 to 4 are missing from the end of the log"))
+        }
+    }
+
+    @Test func truncatingTheLogIsRefused() async throws {
+        try await withApp { world in
+            try await activity(world)
+            let sql = world.database.sql()
+            // PostgreSQL's TRUNCATE skips row triggers; SQLite has no TRUNCATE, and DELETE is refused row by row.
+            let statement = sql.dialect.name == "postgresql" ? "TRUNCATE audit_entries" : "DELETE FROM audit_entries"
+            await #expect(throws: (any Error).self) { try await sql.raw(SQLQueryString(statement)).run() }
+            #expect(try await AuditLog.verify(on: world.database.db()) == .intact(entries: 4))
+        }
+    }
+}

@@ -120,12 +120,21 @@ import Testing
         }
     }
 
-    @Test(arguments: ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+    @Test(arguments: ["https://evil.example/", "//evil.example/", "/\\evil.example", "/%09/evil.example", "/\t/evil.example", "/%2F/evil.example", " /evil"])
     func signInNeverRedirectsOffSite(_ next: String) async throws {
         try await withApp { world in
             try await world.person("ana@clinic.example")
             let answer = try await world.browser().post("/sign-in", [("email", "ana@clinic.example"), ("password", TestWorld.password), ("next", next)])
             #expect(answer.location == "/")
+        }
+    }
+
+    @Test(arguments: ["/patients", "/referrals/new?discipline=psychologist&q=a%20b", "/"])
+    func signInReturnsToAPageOfLiaison(_ next: String) async throws {
+        try await withApp { world in
+            try await world.person("ana@clinic.example")
+            let answer = try await world.browser().post("/sign-in", [("email", "ana@clinic.example"), ("password", TestWorld.password), ("next", next)])
+            #expect(answer.location == next)
         }
     }
 }

@@ -70,7 +70,7 @@ public enum AuditLog {
         var nextSequence: Int64 = 1
         while true {
             let batch = try await AuditEntry.query(on: db).filter(\.$sequence >= nextSequence).sort(\.$sequence).limit(batchSize).all()
-            guard let last = batch.last else { return .intact(entries: verified) }
+            guard let last = batch.last else { return try await compareWithHead(verified: verified, lastHash: previousHash, on: db) }
             let verdict = AuditChain.verify(
                 batch.map { (record: $0.record, hash: $0.hash) }, startingAt: nextSequence, previousHash: previousHash, hash: sha256)
             if case .broken = verdict { return verdict }
@@ -78,6 +78,20 @@ public enum AuditLog {
             previousHash = last.hash
             nextSequence = last.sequence + 1
         }
+    }
+
+    /// The chain head records the last entry appended; entries cut from the end of the log leave
+    /// the head ahead of what is there, or pointing at another hash.
+    private static func compareWithHead(verified: Int, lastHash: String, on db: any Database) async throws -> AuditChain.Verdict {
+        guard let head = try await db.sql.raw("SELECT sequence, hash FROM audit_chain_head WHERE id = 1").first() else { throw AuditLogError.missingHead }
+        let sequence = try head.decode(column: "sequence", as: Int64.self), hash = try head.decode(column: "hash", as: String.self)
+        if sequence > Int64(verified) {
+            return .broken(sequence: Int64(verified) + 1, reason: "entries \(verified + 1) to \(sequence) are missing from the end of the log")
+        }
+        if sequence != Int64(verified) || hash != lastHash {
+            return .broken(sequence: Int64(verified), reason: "the last entry does not match the chain head (sequence \(sequence))")
+        }
+        return .intact(entries: verified)
     }
 
     public static func sha256(_ text: String) -> String {

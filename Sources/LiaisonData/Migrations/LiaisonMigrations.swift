@@ -23,5 +23,6 @@ enum LiaisonMigrations {
         AddServiceLevelTargetsToOrganisation(),
         CoverReferralLookups(),
         AddOneAtATimeConstraints(),
+        RefuseTruncatingAuditEntries(),
     ]
 }

@@ -192,10 +192,14 @@ struct AccountsController: Sendable {
     }
 
     /// Only local paths, so a crafted sign-in link cannot send people to another site.
+    /// Where to go after signing in: only a path of this site. A browser drops tabs and decodes
+    /// some escapes before it follows a redirect, so anything whose second character is not a
+    /// letter or digit (`//x`, `/%09/x`, `/\\x`) could leave the site and is refused.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 500 else {
-            return SiteURL.home.path
-        }
+        guard let next, next.count < 500, next.hasPrefix("/"),
+              next == "/" || next.dropFirst().first.map({ $0.isASCII && ($0.isLetter || $0.isNumber) }) == true,
+              !next.contains("\\"), !next.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F })
+        else { return SiteURL.home.path }
         return next
     }
 }
