@@ -18,7 +18,7 @@ import Testing
             let hospital = try await world.organisation("St. Brendan's")
             let ana = try await world.person("ana@clinic.example")
             let patient = try await world.patient(registeredBy: ana)
-            try await world.person("kim@hospital.example", name: "Dr. Kim", in: hospital)
+            try await world.profile(for: try await world.person("kim@hospital.example", name: "Dr. Kim", in: hospital))
             let kim = world.browser()
             try await kim.signIn("kim@hospital.example")
             let path = "/patients/\(patient.id!.uuidString.lowercased())"
@@ -45,7 +45,7 @@ import Testing
         try await withApp { world in
             let ana = try await world.person("ana@clinic.example")
             try await world.patient(registeredBy: ana)
-            try await world.person("kim@hospital.example")
+            try await world.profile(for: try await world.person("kim@hospital.example"))
             let kim = world.browser()
             try await kim.signIn("kim@hospital.example")
             let answer = try await kim.post("/emergency-access", Self.glass.map { $0.0 == "dateOfBirth" ? ($0.0, "1984-03-28") : $0 })
@@ -58,7 +58,7 @@ import Testing
 
     @Test func reasonIsRequired() async throws {
         try await withApp { world in
-            try await world.person("kim@hospital.example")
+            try await world.profile(for: try await world.person("kim@hospital.example"))
             let api = try await world.apiToken(for: try #require(try await UserAccount.query(on: world.database.db()).first()))
             let answer = try await api.call(.post, "/api/v1/emergency-access", json: #"{"givenName":"Sam","familyName":"Rivera","dateOfBirth":"1984-03-27","reason":""}"#)
             #expect(answer.status == .unprocessableContent)
@@ -71,7 +71,7 @@ import Testing
             let hospital = try await world.organisation("St. Brendan's")
             let ana = try await world.person("ana@clinic.example")
             try await world.patient(registeredBy: ana)
-            try await world.person("kim@hospital.example", name: "Dr. Kim", in: hospital)
+            try await world.profile(for: try await world.person("kim@hospital.example", name: "Dr. Kim", in: hospital))
             try await world.person("chief@hospital.example", in: hospital, role: .administrator)
             let kim = world.browser()
             try await kim.signIn("kim@hospital.example")
@@ -111,12 +111,32 @@ import Testing
             #expect(portal.body.contains("+1 555 0100"))
             #expect(portal.body.contains("Mornings"))
             #expect(portal.body.contains("viewed the record"))
-            // The portal is not the clinicians' side.
-            #expect(try await sam.get("/directory").status == .forbidden)
-            #expect(try await sam.get("/patients/\(id)").status == .forbidden)
+            // The clinicians' side is "not found" for a patient, as anything not theirs is.
+            #expect(try await sam.get("/directory").status == .notFound)
+            #expect(try await sam.get("/patients/\(id)").status == .notFound)
+            // Their own record is found from /me and the patients list.
+            let token = try await world.services.tokens.create(for: try #require(try await UserAccount.query(on: world.database.db()).filter(\.$email == "sam@example.org").first()).requireID(), name: "app").secret
+            let api = APIClient(client: world.client, token: token)
+            #expect(try await api.call(.get, "/api/v1/me").json()["patientID"] as? String == id.uppercased())
+            let listed = try await api.call(.get, "/api/v1/patients").json()["patients"] as? [[String: Any]]
+            #expect(listed?.compactMap { $0["id"] as? String } == [id.uppercased()])
             // The patient records their own consent.
             #expect(try await sam.post("/patients/\(id)/consent", [("withheld", "primary-care:therapist")]).location == "/portal")
             #expect(try await ConsentRecord.query(on: world.database.db()).first()?.withheld == "primary-care:therapist")
+        }
+    }
+
+    @Test func onlyCliniciansMayBreakTheGlassNotAdministrators() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example")
+            let patient = try await world.patient(registeredBy: ana)
+            try await world.person("root@liaison.example", systemAdministrator: true)
+            let admin = world.browser()
+            try await admin.signIn("root@liaison.example")
+            let answer = try await admin.post("/emergency-access", EmergencyAccessTests.glass)
+            #expect(answer.status == .forbidden)
+            #expect(try await EmergencyAccess.query(on: world.database.db()).count() == 0)
+            #expect(try await admin.get("/patients/\(patient.id!.uuidString.lowercased())").status == .notFound)
         }
     }
 

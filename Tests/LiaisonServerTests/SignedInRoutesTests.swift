@@ -40,13 +40,13 @@ import Testing
         }
     }
 
-    @Test func clinicianRoutesRefuseAPatientsPortalAccount() async throws {
+    @Test func clinicianRoutesAreNotFoundForAPatientsPortalAccount() async throws {
         try await withApp { world in
             try await world.person("sam@example.org", kind: UserAccount.patientKind)
             let browser = world.browser()
             try await browser.signIn("sam@example.org")
-            #expect(try await browser.get(SiteURL.referrals.path).status == .forbidden)
-            #expect(try await browser.get(SiteURL.directory.path).status == .forbidden)
+            #expect(try await browser.get(SiteURL.referrals.path).status == .notFound)
+            #expect(try await browser.get(SiteURL.patient(UUID()).path).status == .notFound)
             #expect(try await browser.get(SiteURL.notifications.path).status == .ok)
         }
     }

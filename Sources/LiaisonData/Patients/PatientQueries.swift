@@ -51,3 +51,10 @@ extension PatientQueries {
         _ = try await db.sql.raw("SELECT id FROM patients WHERE id = \(bind: patientID)\(forUpdate(db))").all()
     }
 }
+
+extension PatientQueries {
+    /// The record a patient's portal account belongs to.
+    public static func patient(ofPortalUser userID: UUID, on db: any Database) async throws -> Patient? {
+        try await db.sql.models(Patient.self, "SELECT * FROM patients WHERE portal_user_id = \(bind: userID)").first
+    }
+}

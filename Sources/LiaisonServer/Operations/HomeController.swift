@@ -6,6 +6,7 @@ import LiaisonCore
 struct HomeController: Sendable {
     let views: Views
     let directory: DirectoryService
+    let patients: PatientService
     let openAPIDocument: ByteBuffer
 
     func register(on routes: RouteGroups) {
@@ -55,6 +56,8 @@ struct HomeController: Sendable {
         let displayName: String
         let isSystemAdministrator: Bool
         let organisations: [OrganisationDTO]
+        /// For a patient's portal account, their own record (`GET /api/v1/patients/{id}/consent`, `…/access-log`).
+        let patientID: UUID?
     }
 
     @Sendable func me(_ request: Request, context: SignedInContext) async throws -> Me {
@@ -62,7 +65,8 @@ struct HomeController: Sendable {
         return Me(
             id: identity.userID, email: identity.email, displayName: identity.displayName,
             isSystemAdministrator: identity.actor.isSystemAdministrator,
-            organisations: identity.organisations.map { .init(id: $0.id, name: $0.name, role: $0.role.rawValue) })
+            organisations: identity.organisations.map { .init(id: $0.id, name: $0.name, role: $0.role.rawValue) },
+            patientID: identity.isPatient ? try await patients.ownRecord(of: context.caller)?.id : nil)
     }
 
     @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -75,6 +75,15 @@ struct PatientService: Sendable {
         }
     }
 
+    /// A patient's own record, for their portal account; nil for anyone else.
+    func ownRecord(of caller: Caller) async throws -> Patient? {
+        guard caller.identity.isPatient,
+              let patient = try await PatientQueries.patient(ofPortalUser: caller.userID, on: database.reader())
+        else { return nil }
+        try await auditor.recordRead(.patientsList, patient: patient.id, subject: "own-record", purpose: "patient access", by: caller, in: database)
+        return patient
+    }
+
     /// The caller's patients: those whose care team they are on now.
     func myPatients(by caller: Caller) async throws -> [(Patient, CareTeamMember)] {
         let now = clock.now()

@@ -11,7 +11,7 @@ struct PatientsAPI: Sendable {
     let clock: any Clock
 
     func register(on routes: RouteGroups) {
-        routes.clinicians.get(APIURL.patients, use: list)
+        routes.signedIn.get(APIURL.patients, use: list)
         routes.clinicians.post(APIURL.patients, use: create)
         routes.clinicians.get(APIURL.patient(.placeholder), use: show)
         routes.clinicians.get(APIURL.careTeam(.placeholder), use: careTeam)
@@ -92,7 +92,11 @@ struct PatientsAPI: Sendable {
         let expiresAt: Date
     }
 
-    @Sendable func list(_ request: Request, context: ClinicianContext) async throws -> PatientList {
+    /// A clinician's patients; for a patient's own token, just their own record.
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> PatientList {
+        if context.identity.isPatient {
+            return PatientList(patients: try await patients.ownRecord(of: context.caller).map { [PatientSummaryDTO($0)] } ?? [])
+        }
         return PatientList(patients: try await patients.myPatients(by: context.caller).map { PatientSummaryDTO($0.0) })
     }
 

@@ -72,8 +72,8 @@ struct SignedInContext: ChildRequestContext, LiaisonRequestContext {
     var signedIn: Identity? { identity }
 }
 
-/// A request from a signed-in professional: as `SignedInContext`, and patients' portal accounts
-/// are refused (403).
+/// A request from a signed-in professional: as `SignedInContext`, and a patient's portal account
+/// gets "not found", as for anything else that is not theirs.
 struct ClinicianContext: ChildRequestContext, LiaisonRequestContext {
     var coreContext: CoreRequestContextStorage
     let caller: Caller
@@ -81,7 +81,7 @@ struct ClinicianContext: ChildRequestContext, LiaisonRequestContext {
 
     init(context: AppRequestContext) throws {
         let signedIn = try SignedInContext(context: context)
-        guard !signedIn.identity.isPatient else { throw AppError.forbidden }
+        guard !signedIn.identity.isPatient else { throw AppError.notFound }
         coreContext = signedIn.coreContext
         caller = signedIn.caller
         csrfToken = signedIn.csrfToken

@@ -26,7 +26,7 @@ func buildRouter(_ services: Services, views: Views, configuration: LiaisonConfi
     let routes = RouteGroups(open: router, signedIn: router.group(context: SignedInContext.self), clinicians: router.group(context: ClinicianContext.self))
 
     OperationsController(database: services.database, metrics: metrics).register(on: routes)
-    HomeController(views: views, directory: services.directory, openAPIDocument: Resources.openAPI).register(on: routes)
+    HomeController(views: views, directory: services.directory, patients: services.patients, openAPIDocument: Resources.openAPI).register(on: routes)
     AccountsController(
         views: views, sessions: services.sessions, resets: services.passwordResets, invitations: services.invitations, secureCookies: secure
     ).register(on: routes)
