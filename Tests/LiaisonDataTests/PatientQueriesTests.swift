@@ -64,6 +64,21 @@ import Testing
     }
 }
 
+@Suite struct PortalRecordQueriesTests {
+    @Test func aPortalAccountFindsItsOwnRecordOnly() async throws {
+        try await withRecords { records in
+            let ana = try await records.person("ana@clinic.example")
+            let sam = try await records.person("sam@example.org", kind: UserAccount.patientKind)
+            let patient = try await records.patient(registeredBy: ana)
+            #expect(try await PatientQueries.patient(ofPortalUser: sam.id!, on: records.db) == nil)
+            patient.portalUserID = sam.id
+            try await patient.save(on: records.db)
+            #expect(try await PatientQueries.patient(ofPortalUser: sam.id!, on: records.db)?.id == patient.id)
+            #expect(try await PatientQueries.patient(ofPortalUser: ana.id!, on: records.db) == nil)
+        }
+    }
+}
+
 @Suite struct OrganisationQueriesTests {
     @Test func membersAdministratorsAndFirstOrganisation() async throws {
         try await withRecords { records in

@@ -46,3 +46,17 @@ import Testing
         }
     }
 }
+
+@Suite struct WrongTypeTests {
+    @Test func aFieldOfTheWrongTypeIsA422NamingTheField() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example")
+            let api = try await world.apiToken(for: ana)
+            let answer = try await api.call(.post, APIURL.patients.path, json: #"{"givenName": 42, "familyName": "Rivera"}"#)
+            #expect(answer.status == .unprocessableContent)
+            let errors = try answer.json()["errors"] as? [[String: Any]]
+            #expect(errors?.first?["field"] as? String == "givenName")
+            #expect(try await api.call(.post, APIURL.patients.path, json: #"{"givenName": "Sam""#).status == .badRequest)
+        }
+    }
+}

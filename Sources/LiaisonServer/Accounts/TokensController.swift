@@ -104,7 +104,9 @@ struct TokensController: Sendable {
 
     @Sendable func apiCreate(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<Created> {
         let identity = context.identity
-        let input = try await request.decode(as: CreateInput.self, context: context)
+        var request = request
+
+        let input = try await request.input(CreateInput.self, context: context)
         do {
             let created = try await tokens.create(for: identity.userID, name: input.name)
             return EditedResponse(status: .created, response: Created(token: created.secret, details: TokenRow(created.token)))

@@ -105,7 +105,9 @@ struct DirectoryController: Sendable {
 
     @Sendable func apiSaveProfile(_ request: Request, context: ClinicianContext) async throws -> ClinicianDTO {
         let identity = context.identity
-        let input = try await request.decode(as: ProfileInput.self, context: context)
+        var request = request
+
+        let input = try await request.input(ProfileInput.self, context: context)
         _ = try await directory.saveProfile(of: identity.userID, input.draft)
         guard let entry = try await directory.entry(userID: identity.userID, viewer: identity.userID) else { throw AppError.notFound }
         return ClinicianDTO(entry)

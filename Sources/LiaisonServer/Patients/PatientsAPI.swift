@@ -157,7 +157,9 @@ struct PatientsAPI: Sendable {
     }
 
     @Sendable func saveConsent(_ request: Request, context: SignedInContext) async throws -> ConsentDTO {
-        let input = try await request.decode(as: ConsentDTO.self, context: context)
+        var request = request
+
+        let input = try await request.input(ConsentDTO.self, context: context)
         let settings = try await patients.updateConsent(of: try context.uuid("id"), withheld: input.withheld, by: context.caller)
         return ConsentDTO(withheld: settings.withheld.sorted().map(\.key))
     }

@@ -10,7 +10,10 @@ extension Request {
         if headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
             return try await form(context: context).decode(Input.self)
         }
-        return try await decode(as: Input.self, context: context)
+        // Decoded here rather than by `Request.decode`, which turns a field of the wrong type into
+        // a bare 400: the error middleware names the field (422).
+        let body = try await collectBody(upTo: context.maxUploadSize)
+        return try JSONDecoder().decode(Input.self, from: Data(body.readableBytesView))
     }
 }
 

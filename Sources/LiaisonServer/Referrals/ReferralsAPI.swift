@@ -120,7 +120,9 @@ struct ReferralsAPI: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<ReferralDTO> {
-        let input = try await request.decode(as: CreateInput.self, context: context)
+        var request = request
+
+        let input = try await request.input(CreateInput.self, context: context)
         let referral = try await referrals.create(
             .init(patientID: input.patientID, recipientID: input.recipientID, recipientOrganisationID: input.recipientOrganisationID,
                   urgency: input.urgency, letter: input.letter ?? [:], sendNow: !(input.draft ?? false)),
@@ -143,7 +145,7 @@ struct ReferralsAPI: Sendable {
         if (try await request.collectBody(upTo: context.maxUploadSize)).readableBytes == 0 {
             fields = [:]
         } else {
-            fields = try await request.decode(as: [String: String].self, context: context)
+            fields = try await request.input([String: String].self, context: context)
         }
         let stepped = try await referrals.act(action, on: id, fields: fields, by: context.caller)
         do {

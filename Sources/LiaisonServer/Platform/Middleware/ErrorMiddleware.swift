@@ -45,7 +45,13 @@ struct ErrorMiddleware: RouterMiddleware {
             return (.unprocessableContent, AppError.invalid(error).message, error.problems)
         case let error as any HTTPResponseError where error.status.code < 500:
             return (error.status, Self.clientMessage(for: error.status), [])
-        case is DecodingError:
+        case let error as DecodingError:
+            // A field of the wrong type is a problem with that field, like any other (422); a body
+            // that is not JSON at all cannot be read (400).
+            if let field = Self.decodingField(error) {
+                let message = "The field \"\(field)\" \(Self.decodingProblem(error))."
+                return (.unprocessableContent, message, ValidationErrors(field, message).problems)
+            }
             return (.badRequest, "The request body could not be read: \(Self.decodingSummary(error)).", [])
         default:
             context.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
@@ -59,6 +65,24 @@ struct ErrorMiddleware: RouterMiddleware {
         case .contentTooLarge: "The request is too large."
         case .methodNotAllowed: "That action is not available here."
         default: status.reasonPhrase
+        }
+    }
+
+    /// The field a decoding error is about, as a dotted path; nil when the body itself is unreadable.
+    static func decodingField(_ error: DecodingError) -> String? {
+        let path: [any CodingKey] = switch error {
+        case .keyNotFound(let key, let context): context.codingPath + [key]
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): context.codingPath
+        @unknown default: []
+        }
+        return path.isEmpty ? nil : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    static func decodingProblem(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound: "is missing"
+        case .typeMismatch, .valueNotFound: "has the wrong type"
+        default: "is not valid"
         }
     }
 
