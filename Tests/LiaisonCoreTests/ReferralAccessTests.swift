@@ -37,3 +37,10 @@ import Testing
         #expect(ReferralAccess.side(of: recipient, organisations: [], in: loop(state, to: recipient), onCareTeam: false) == nil)
     }
 }
+
+@Suite struct ReferralReferenceTests {
+    @Test func aReferenceIsShortAndCarriesNoName() {
+        let id = UUID(uuidString: "1a2b3c4d-0000-4000-8000-000000000000")!
+        #expect(ReferralReference.short(id) == "R-1A2B3C4D")
+    }
+}

@@ -7,9 +7,15 @@ import Testing
 
 @Suite struct BusyDatabaseTests {
     /// A route that always meets a database giving up on clashes, behind the real error middleware.
-    func withBusyRoute(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withBusyRoute(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await withApp { world in
+            try await busyRoute(world, body)
+        }
+    }
+
+    func busyRoute(_ world: TestWorld, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let router = Router(context: AppRequestContext.self)
-        router.add(middleware: ErrorMiddleware(views: try await Views(secureCookies: false)))
+        router.add(middleware: ErrorMiddleware(views: try await Views(secureCookies: false), refusals: RefusalLog(database: world.database, auditor: world.services.auditor)))
         router.post("/api/v1/busy") { _, _ -> String in throw DatabaseBusy() }
         router.post("/referrals/busy") { _, _ -> String in throw DatabaseBusy() }
         router.post("/api/v1/clash") { _, _ -> String in throw ConcurrentChange() }

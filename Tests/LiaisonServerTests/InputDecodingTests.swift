@@ -1,4 +1,6 @@
+import FluentKit
 import Foundation
+import LiaisonData
 @testable import LiaisonServer
 import Testing
 
@@ -57,6 +59,32 @@ import Testing
             let errors = try answer.json()["errors"] as? [[String: Any]]
             #expect(errors?.first?["field"] as? String == "givenName")
             #expect(try await api.call(.post, APIURL.patients.path, json: #"{"givenName": "Sam""#).status == .badRequest)
+        }
+    }
+}
+
+@Suite struct RequestHygieneTests {
+    @Test func aBodyOfAKindTheRouteDoesNotTakeIs415AndChangesNothing() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example")
+            let api = try await world.apiToken(for: ana)
+            let answer = try await api.call(.post, APIURL.patients.path, body: #"{"givenName":"Sam"}"#, headers: [.contentType: "text/plain"])
+            #expect(answer.status == .unsupportedMediaType)
+            #expect(try await Patient.query(on: world.database.db()).count() == 0)
+        }
+    }
+
+    @Test func controlCharactersAreRefusedNamingTheField() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example")
+            let patient = try await world.patient(registeredBy: ana)
+            let api = try await world.apiToken(for: ana)
+            let answer = try await api.call(.post, APIURL.notes(patient.id!).path, json: #"{"kind":"team","body":"Seen\u0000 today"}"#)
+            #expect(answer.status == .unprocessableContent)
+            #expect((try answer.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "body")
+            #expect(try await Note.query(on: world.database.db()).count() == 0)
+            // New lines and tabs are text.
+            #expect(try await api.call(.post, APIURL.notes(patient.id!).path, json: #"{"kind":"team","body":"Seen\ttoday.\nWell."}"#).status == .created)
         }
     }
 }

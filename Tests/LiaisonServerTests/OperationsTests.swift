@@ -11,7 +11,22 @@ import Testing
             let health = try await api.call(.get, "/health")
             #expect(health.body == #"{"status":"ok"}"#)
             #expect(try await api.call(.get, "/ready").status == .ok)
-            #expect(try await api.call(.get, "/metrics").status == .ok)
+            #expect(health.headers[.init("Strict-Transport-Security")!] != nil)
+        }
+    }
+
+    @Test func metricsGoOnlyToAScraperWithTheToken() async throws {
+        let token = "a-metrics-token-of-some-length"
+        try await withApp(configure: { $0.metricsToken = token }) { world in
+            #expect(try await APIClient(client: world.client, token: nil).call(.get, "/metrics").status == .notFound)
+            #expect(try await APIClient(client: world.client, token: "a-wrong-token-of-some-length").call(.get, "/metrics").status == .notFound)
+            let scraped = try await APIClient(client: world.client, token: token).call(.get, "/metrics")
+            #expect(scraped.status == .ok)
+        }
+        try await withApp(configure: { $0.publicURL = "http://liaison.test" }) { world in
+            let answer = try await APIClient(client: world.client, token: nil).call(.get, "/metrics")
+            #expect(answer.status == .notFound)
+            #expect(answer.headers[.init("Strict-Transport-Security")!] == nil)
         }
     }
 

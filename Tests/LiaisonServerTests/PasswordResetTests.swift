@@ -21,6 +21,24 @@ import Testing
         }
     }
 
+    @Test func aNewLinkVoidsTheOlderOneAndAResetRevokesTokensByDefault() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example")
+            let api = try await world.apiToken(for: ana)
+            try await world.browser().post("/password/forgot", [("email", "ana@clinic.example")])
+            let first = try #require(try await world.linkInLatestEmail(to: "ana@clinic.example"))
+            try await world.browser().post("/password/forgot", [("email", "ana@clinic.example")])
+            let second = try #require(try await world.linkInLatestEmail(to: "ana@clinic.example"))
+            #expect(first != second)
+            let browser = world.browser()
+            #expect(try await browser.get(first).status == .gone)
+            // The form's box is ticked: as a browser sends it.
+            let reset = try await browser.post(second, [("password", "a brand new password"), ("passwordConfirmation", "a brand new password"), ("revokeTokens", "on")])
+            #expect(reset.location == "/sign-in")
+            #expect(try await api.call(.get, "/api/v1/me").status == .unauthorized)
+        }
+    }
+
     @Test func unknownEmailGetsTheSameAnswerAndNoEmail() async throws {
         try await withApp { world in
             let asked = try await world.browser().post("/password/forgot", [("email", "nobody@clinic.example")])

@@ -66,8 +66,11 @@ import Testing
                     #expect(!answer.body.contains("Rivera"))
                 }
             }
-            // Nothing was changed or read on their behalf.
-            #expect(try await world.auditEntries(for: patient).count == before)
+            // Nothing was changed or read on their behalf; every attempt is on the record as refused.
+            let after = try await world.auditEntries(for: patient).dropFirst(before)
+            #expect(!after.isEmpty)
+            #expect(after.allSatisfy { $0.action == AuditAction.accessRefused.rawValue })
+            #expect(Set(after.compactMap(\.actorID)) == Set(outsiders.compactMap(\.id)))
             #expect(try await Note.query(on: world.database.db()).count() == 0)
         }
     }

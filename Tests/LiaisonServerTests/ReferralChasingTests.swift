@@ -156,6 +156,36 @@ import Testing
         }
     }
 
+    @Test func emailsAndAdministratorsGetAReferenceAndALinkNeverTheName() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            let referral = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            move(clock, to: "2027-01-20T09:00:00")
+            try await world.sweep.run()
+            move(clock, to: "2027-01-21T08:00:00")
+            try await world.sweep.run()
+            move(clock, to: "2027-01-23T01:00:00")
+            try await world.sweep.run()
+            let reference = ReferralReference.short(referral.id!)
+            let emails = try await world.outbox(to: cast.lindqvist.email) + world.outbox(to: cast.chief.email)
+            #expect(emails.count == 4)
+            for email in emails {
+                #expect(!email.body.contains("Sam") && !email.body.contains("Rivera"), "\(email.body)")
+            }
+            #expect(emails.dropFirst().allSatisfy { $0.body.contains(reference) && $0.body.contains("https://liaison.test/referrals/") })
+            let escalation = try #require(try await world.notifications(for: cast.chief).last)
+            #expect(escalation.contains(reference) && !escalation.contains("Rivera"))
+            // The administrators' report lists the overdue referral by its reference.
+            let chief = world.browser()
+            try await chief.signIn(cast.chief.email)
+            let report = try await chief.get(SiteURL.referralReport.path)
+            #expect(report.status == .ok)
+            #expect(report.body.contains(reference))
+            #expect(!report.body.contains("Rivera"))
+        }
+    }
+
     @Test func anOperatorsSweepAsOfALaterTimeCatchesUpOnceAndOnlyOnce() async throws {
         let clock = TestClock()
         try await withApp(clock: clock) { world in

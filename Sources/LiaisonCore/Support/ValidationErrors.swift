@@ -49,10 +49,17 @@ public struct FieldChecker {
         let trimmed = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty {
             if required { errors.add(field, "\(label) is required.") }
+        } else if Self.hasControlCharacters(trimmed) {
+            errors.add(field, "\(label) contains control characters (such as NUL); only text, new lines and tabs can be stored.")
         } else if trimmed.count > maxLength {
             errors.add(field, "\(label) must be at most \(maxLength) characters (it has \(trimmed.count)).")
         }
         return trimmed
+    }
+
+    /// NUL and the other C0 control characters (and DEL), except tab, line feed and carriage return.
+    public static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { ($0.value < 0x20 && ![0x09, 0x0A, 0x0D].contains($0.value)) || $0.value == 0x7F }
     }
 
     /// Decodes a raw value of an enumeration, with a message naming the allowed values.

@@ -14,6 +14,11 @@ public struct PersonRow: Decodable, Sendable, Equatable {
     public let credentialID: UUID?
     /// When an API token was last used; nil for sessions.
     public let lastUsedAt: Date?
+
+    /// The columns, named once here rather than converted at every row.
+    private enum CodingKeys: String, CodingKey {
+        case userID = "user_id", email, displayName = "display_name", isSystemAdmin = "is_system_admin", kind, unread, credentialID = "credential_id", lastUsedAt = "last_used_at"
+    }
 }
 
 /// One organisation a person belongs to, for navigation and permissions.
@@ -21,6 +26,11 @@ public struct OrganisationLinkRow: Decodable, Sendable, Equatable {
     public let organisationID: UUID
     public let name: String
     public let role: String
+
+    /// The columns, named once here rather than converted at every row.
+    private enum CodingKeys: String, CodingKey {
+        case organisationID = "organisation_id", name, role
+    }
 }
 
 /// Every hand-written statement about accounts and credentials.

@@ -35,6 +35,16 @@ public enum SignInQueries {
             """).first(decodingColumn: "user_id", as: UUID.self)
     }
 
+    /// Voids a person's unused reset links (a newer one replaces them).
+    public static func voidResets(of userID: UUID, at now: Date, on db: any Database) async throws {
+        try await db.sql.raw("UPDATE password_resets SET used_at = \(bind: now) WHERE user_id = \(bind: userID) AND used_at IS NULL").run()
+    }
+
+    /// Revokes every API token of a person.
+    public static func revokeTokens(of userID: UUID, at now: Date, on db: any Database) async throws {
+        try await db.sql.raw("UPDATE api_tokens SET revoked_at = \(bind: now) WHERE user_id = \(bind: userID) AND revoked_at IS NULL").run()
+    }
+
     /// Uses up an invitation; false if it was already accepted.
     public static func consumeInvitation(_ id: UUID, at now: Date, on db: any Database) async throws -> Bool {
         try await db.sql.raw("""

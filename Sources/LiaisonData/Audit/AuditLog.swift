@@ -80,11 +80,22 @@ public enum AuditLog {
         }
     }
 
+    /// The last entry appended, as the chain head records it: an operator anchors this point
+    /// outside the database (`liaison audit head`) and later proves the log still holds it.
+    public static func head(on db: any Database) async throws -> (sequence: Int64, hash: String) {
+        guard let head = try await db.sql.raw("SELECT sequence, hash FROM audit_chain_head WHERE id = 1").first() else { throw AuditLogError.missingHead }
+        return (try head.decode(column: "sequence", as: Int64.self), try head.decode(column: "hash", as: String.self))
+    }
+
+    /// The stored hash of entry `sequence`, if there is one.
+    public static func hash(at sequence: Int64, on db: any Database) async throws -> String? {
+        try await db.sql.raw("SELECT hash FROM audit_entries WHERE sequence = \(bind: sequence)").first(decodingColumn: "hash", as: String.self)
+    }
+
     /// The chain head records the last entry appended; entries cut from the end of the log leave
     /// the head ahead of what is there, or pointing at another hash.
     private static func compareWithHead(verified: Int, lastHash: String, on db: any Database) async throws -> AuditChain.Verdict {
-        guard let head = try await db.sql.raw("SELECT sequence, hash FROM audit_chain_head WHERE id = 1").first() else { throw AuditLogError.missingHead }
-        let sequence = try head.decode(column: "sequence", as: Int64.self), hash = try head.decode(column: "hash", as: String.self)
+        let (sequence, hash) = try await head(on: db)
         if sequence > Int64(verified) {
             return .broken(sequence: Int64(verified) + 1, reason: "entries \(verified + 1) to \(sequence) are missing from the end of the log")
         }

@@ -72,6 +72,10 @@ public enum DirectoryQueries {
     private struct MemberOrganisationRow: Decodable {
         let userID: UUID
         let name: String
+
+        private enum CodingKeys: String, CodingKey {
+            case userID = "user_id", name
+        }
     }
 
     /// The WHERE clauses for a filter; every value is a bound parameter.

@@ -27,6 +27,11 @@ public struct NotificationRow: Decodable, Sendable, Equatable {
     public let link: String
     public let createdAt: Date
     public let readAt: Date?
+
+    /// The columns, named once here rather than converted at every row.
+    private enum CodingKeys: String, CodingKey {
+        case id, kind, message, link, createdAt = "created_at", readAt = "read_at"
+    }
 }
 
 /// Every statement about in-app notifications.

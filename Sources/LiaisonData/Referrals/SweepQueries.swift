@@ -22,6 +22,12 @@ public struct SweepCandidate: Decodable, Sendable, Equatable {
     public let recipientID: UUID?
     public let recipientOrganisationID: UUID?
 
+    /// The columns, named once here rather than converted at every row.
+    private enum CodingKeys: String, CodingKey {
+        case id, patientID = "patient_id", givenName = "given_name", familyName = "family_name", referrerID = "referrer_id", displayName = "display_name"
+        case recipientID = "recipient_id", recipientOrganisationID = "recipient_organisation_id"
+    }
+
     public var patientName: String { "\(givenName) \(familyName)" }
     public var referrerName: String { displayName }
 }

@@ -16,6 +16,12 @@ public struct WorklistRow: Decodable, Sendable, Equatable {
     public let recipientName: String?
     public let organisationName: String?
     public let timeZone: String?
+
+    /// The columns, named once here rather than converted at every row.
+    private enum CodingKeys: String, CodingKey {
+        case id, state, urgency, due, givenName = "given_name", familyName = "family_name", referrerName = "referrer_name"
+        case recipientName = "recipient_name", organisationName = "organisation_name", timeZone = "time_zone"
+    }
 }
 
 /// The most pressing lines of a worklist, in order (overdue first, then by due time, none last),

@@ -107,7 +107,8 @@ struct AccountsController: Sendable {
         let form = try await request.form(context: context)
         let action = SiteURL.resetPassword(token: token).path
         do {
-            _ = try await resets.reset(token: token, password: form["password"] ?? "", confirmation: form["passwordConfirmation"] ?? "")
+            _ = try await resets.reset(
+                token: token, password: form["password"] ?? "", confirmation: form["passwordConfirmation"] ?? "", revokeTokens: form.flag("revokeTokens"))
             return views.redirect(to: .signIn, flash: "Your password is changed. Sign in with the new one.")
         } catch .invalid(let errors) {
             let page = ResetPage(form: FormState(values: [:], errors: errors), usable: true, action: action)

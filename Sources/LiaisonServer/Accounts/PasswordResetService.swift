@@ -20,6 +20,8 @@ struct PasswordResetService: Sendable {
         let now = clock.now()
         let token = SecretToken.generate()
         try await database.write { db in
+            // A new link voids any older one still unused.
+            try await SignInQueries.voidResets(of: try user.requireID(), at: now, on: db)
             try await PasswordReset(
                 userID: try user.requireID(), tokenHash: SecretToken.digest(token), createdAt: now,
                 expiresAt: now.addingTimeInterval(TokenLifetime.passwordReset)
@@ -42,8 +44,9 @@ struct PasswordResetService: Sendable {
         return reset
     }
 
-    /// Sets the new password, uses up the link, clears any lock and ends the person's other sessions.
-    func reset(token: String, password: String, confirmation: String) async throws(ResetError) -> UUID {
+    /// Sets the new password, uses up the link, clears any lock and ends the person's sessions;
+    /// with `revokeTokens` (the form's default) their API tokens stop working too.
+    func reset(token: String, password: String, confirmation: String, revokeTokens: Bool) async throws(ResetError) -> UUID {
         var errors = ValidationErrors()
         PasswordPolicy.check(password, confirmation: confirmation, field: "password", into: &errors)
         if !errors.isEmpty { throw .invalid(errors) }
@@ -62,6 +65,7 @@ struct PasswordResetService: Sendable {
                 user.lockedUntil = nil
                 try await user.save(on: db)
                 try await SessionRecord.query(on: db).filter(\.$user.$id == userID).delete()
+                if revokeTokens { try await SignInQueries.revokeTokens(of: userID, at: now, on: db) }
             }
             return userID
         } catch let error as ResetError {

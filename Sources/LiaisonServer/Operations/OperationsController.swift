@@ -7,6 +7,8 @@ import Prometheus
 struct OperationsController: Sendable {
     let database: LiaisonDatabase
     let metrics: PrometheusCollectorRegistry
+    /// `LIAISON_METRICS_TOKEN`: metrics go only to a scraper that sends it; without one, to nobody.
+    let metricsToken: String?
 
     func register(on routes: RouteGroups) {
         routes.open.get(SiteURL.health, use: health)
@@ -40,7 +42,8 @@ struct OperationsController: Sendable {
     }
 
     @Sendable func metricsText(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Response(
+        guard let metricsToken, let sent = request.bearerToken, SecretToken.constantTimeEquals(sent, metricsToken) else { throw AppError.notFound }
+        return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
     }

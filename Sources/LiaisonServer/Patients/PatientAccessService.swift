@@ -39,9 +39,16 @@ struct PatientAccessService: Sendable {
         guard allowed else {
             // Someone who can see the record but not do this (e.g. emergency access is read-only) is told so;
             // anyone else learns nothing, not even that the patient exists.
-            if access == .none { throw AppError.notFound }
+            if access == .none { throw AccessRefused(patientID: patientID) }
             throw AppError.forbidden
         }
         return Authorized(patient: patient, access: access, team: team)
     }
+}
+
+/// Someone without access asked for a patient who exists. They are answered "not found", exactly
+/// as for an id that does not exist; the attempt itself is audited (by `ErrorMiddleware`, after
+/// the request's own transaction has rolled back), so probing shows in the patient's log.
+struct AccessRefused: Error {
+    let patientID: UUID
 }

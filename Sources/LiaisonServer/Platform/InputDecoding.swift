@@ -7,9 +7,12 @@ extension Request {
     /// "off"), repeated keys are a `[String]`, `name.key` fields are a `[String: String]` under
     /// `name`, and an empty or malformed optional value (an unchosen `<select>`) is nil.
     mutating func input<Input: Decodable>(_ type: Input.Type, context: some RequestContext) async throws -> Input {
-        if headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+        let type = headers[.contentType]?.lowercased() ?? ""
+        if type.hasPrefix("application/x-www-form-urlencoded") {
             return try await form(context: context).decode(Input.self)
         }
+        // No Content-Type is read as JSON (as curl sends it); any other kind is refused.
+        guard type.isEmpty || type.hasPrefix("application/json") || type.contains("+json") else { throw AppError.unsupportedMediaType }
         // Decoded here rather than by `Request.decode`, which turns a field of the wrong type into
         // a bare 400: the error middleware names the field (422).
         let body = try await collectBody(upTo: context.maxUploadSize)

@@ -16,8 +16,13 @@ public struct LiaisonConfiguration: Sendable {
     public var bcryptCost: UInt8 = 12
     /// Run the referral sweep (reminders, escalation, expiry) in this server.
     public var backgroundJobs: Bool = true
+    /// The bearer token `/metrics` asks for; without one, metrics are not served.
+    public var metricsToken: String?
 
     public init() {}
+
+    /// Whether people reach Liaison over HTTPS (browsers are then told to keep to it).
+    public var servesHTTPS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
     /// The base for absolute links.
     public var baseURL: String {
@@ -79,6 +84,11 @@ public struct LiaisonConfiguration: Sendable {
         read("LIAISON_BACKGROUND_JOBS") { value in
             guard let flag = parseFlag(value) else { return "must be true or false" }
             configuration.backgroundJobs = flag
+            return nil
+        }
+        read("LIAISON_METRICS_TOKEN") { value in
+            guard value.count >= 16, !value.contains(" ") else { return "must be at least 16 characters without spaces" }
+            configuration.metricsToken = value
             return nil
         }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }

@@ -18,14 +18,14 @@ func buildRouter(_ services: Services, views: Views, configuration: LiaisonConfi
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(strictTransport: configuration.servesHTTPS))
     // Authentication runs before errors are rendered so error pages know who is signed in.
     router.add(middleware: AuthenticationMiddleware(sessions: services.sessions))
-    router.add(middleware: ErrorMiddleware(views: views))
+    router.add(middleware: ErrorMiddleware(views: views, refusals: RefusalLog(database: services.database, auditor: services.auditor)))
     router.add(middleware: CSRFMiddleware(secureCookies: secure))
     let routes = RouteGroups(open: router, signedIn: router.group(context: SignedInContext.self), clinicians: router.group(context: ClinicianContext.self))
 
-    OperationsController(database: services.database, metrics: metrics).register(on: routes)
+    OperationsController(database: services.database, metrics: metrics, metricsToken: configuration.metricsToken).register(on: routes)
     HomeController(views: views, directory: services.directory, patients: services.patients, openAPIDocument: Resources.openAPI).register(on: routes)
     AccountsController(
         views: views, sessions: services.sessions, resets: services.passwordResets, invitations: services.invitations, secureCookies: secure

@@ -66,7 +66,7 @@ struct Services: Sendable {
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, careTeams: careTeams,
             baseURL: baseURL)
         worklists = ReferralWorklists(database: database, clock: clock, auditor: auditor)
-        sweep = ReferralSweep(database: database, clock: clock, notifier: notifier, outbox: outbox, auditor: auditor)
+        sweep = ReferralSweep(database: database, clock: clock, notifier: notifier, outbox: outbox, auditor: auditor, baseURL: baseURL)
     }
 
     /// Services for work outside a server (demo seeding, benchmarks, tests): emailed links are

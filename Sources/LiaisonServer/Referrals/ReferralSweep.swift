@@ -19,6 +19,8 @@ public struct ReferralSweep: Sendable {
     let notifier: Notifier
     let outbox: Outbox
     let auditor: Auditor
+    /// Where emailed links point.
+    let baseURL: String
     /// Referrals handled per transaction: short enough not to hold the writer for long.
     var batchSize = 5_000
 
@@ -83,11 +85,15 @@ public struct ReferralSweep: Sendable {
         let claimed = try await SweepQueries.claimReminders(kind, for: found.map(\.id), at: now, on: db)
         let chased = found.filter { claimed.contains($0.id) }
         var notices: [Notifier.Notice] = [], emails: [Outbox.Email] = []
-        func tell(_ people: [UserAccount], _ noticeKind: NotificationKind, _ message: String, _ referral: SweepCandidate, email: Bool) {
+        /// Tells each person once: in the app with `notice`, and by email (when `email` is given)
+        /// with words that name no patient, only the referral's reference and a link.
+        func tell(_ people: [UserAccount], _ noticeKind: NotificationKind, _ notice: String, _ referral: SweepCandidate, email: String?) {
             var told = Set<UUID>()
             for person in people where told.insert(person.id!).inserted {
-                notices.append(.init(userID: person.id!, patientID: nil, kind: noticeKind, message: message, link: Self.link(referral)))
-                if email { emails.append(.init(to: person.email, subject: "Liaison: a referral needs you", body: message)) }
+                notices.append(.init(userID: person.id!, patientID: nil, kind: noticeKind, message: notice, link: Self.link(referral)))
+                if let email {
+                    emails.append(.init(to: person.email, subject: "Liaison: a referral needs you", body: "\(email) \(baseURL)\(Self.link(referral))"))
+                }
             }
         }
         switch kind {
@@ -96,23 +102,27 @@ public struct ReferralSweep: Sendable {
             let referrers = kind == .overdue ? try await AccountQueries.users(chased.map(\.referrerID), on: db) : [:]
             for referral in chased {
                 let owed = recipients[referral.id] ?? []
-                let patient = referral.patientName, referrer = referral.referrerName
+                let patient = referral.patientName, referrer = referral.referrerName, reference = ReferralReference.short(referral.id)
                 switch kind {
                 case .dueSoon:
-                    tell(owed, .referralDueSoon, "The acknowledgement for \(patient)'s referral from \(referrer) is due soon.", referral, email: true)
+                    tell(owed, .referralDueSoon, "The acknowledgement for \(patient)'s referral from \(referrer) is due soon.", referral,
+                         email: "The acknowledgement for referral \(reference) from \(referrer) is due soon:")
                 case .overdue:
-                    tell(owed, .referralOverdue, "The acknowledgement for \(patient)'s referral from \(referrer) is overdue.", referral, email: true)
+                    tell(owed, .referralOverdue, "The acknowledgement for \(patient)'s referral from \(referrer) is overdue.", referral,
+                         email: "The acknowledgement for referral \(reference) from \(referrer) is overdue:")
                     tell(referrers[referral.referrerID].map { [$0] } ?? [], .referralOverdue,
-                         "You have not yet heard back about \(patient)'s referral; it is overdue and the recipient has been reminded.", referral, email: false)
+                         "You have not yet heard back about \(patient)'s referral; it is overdue and the recipient has been reminded.", referral, email: nil)
                 default:
-                    tell(owed, .referralClosingOverdue, "The closing summary for \(patient), owed to \(referrer), is overdue.", referral, email: true)
+                    tell(owed, .referralClosingOverdue, "The closing summary for \(patient), owed to \(referrer), is overdue.", referral,
+                         email: "The closing summary for referral \(reference), owed to \(referrer), is overdue:")
                 }
             }
         case .escalated:
+            // Administrators are not treating the patient: the reference, never the name.
             let administrators = try await OrganisationQueries.administrators(of: chased.compactMap(\.recipientOrganisationID), on: db)
             for referral in chased {
-                tell(referral.recipientOrganisationID.flatMap { administrators[$0] } ?? [], .referralEscalated,
-                     "A referral for \(referral.patientName) from \(referral.referrerName) is still unacknowledged well past its due time.", referral, email: true)
+                let words = "Referral \(ReferralReference.short(referral.id)) from \(referral.referrerName) is still unacknowledged well past its due time."
+                tell(referral.recipientOrganisationID.flatMap { administrators[$0] } ?? [], .referralEscalated, words, referral, email: words)
             }
         }
         try await notifier.notify(notices, on: db)

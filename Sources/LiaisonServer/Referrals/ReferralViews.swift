@@ -15,7 +15,7 @@ struct WorklistLine: Sendable {
     let href: String
 
     init(_ item: ReferralWorklists.Item) {
-        patient = "\(item.patientFamilyName), \(item.patientGivenName)"
+        patient = item.patient.map { "\($0.family), \($0.given)" } ?? ReferralReference.short(item.referralID)
         counterpart = item.counterpart
         urgency = item.urgency.label
         state = item.state.label

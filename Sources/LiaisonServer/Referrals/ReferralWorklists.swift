@@ -12,8 +12,9 @@ struct ReferralWorklists: Sendable {
     /// One line of a worklist: only what the list shows.
     struct Item: Sendable {
         let referralID: UUID
-        let patientGivenName: String
-        let patientFamilyName: String
+        /// The patient's name, for the two sides of the loop; nil on an administrator's list, which
+        /// shows `reference` instead (they are not treating the patient).
+        let patient: (given: String, family: String)?
         /// The other side: the referrer, or the recipient (a clinician or an organisation's intake).
         let counterpart: String
         let urgency: Urgency
@@ -67,19 +68,19 @@ struct ReferralWorklists: Sendable {
     func overdue(for organisationID: UUID, by caller: Caller) async throws -> List {
         guard caller.identity.actor.mayAdminister(organisation: organisationID) else { throw AppError.forbidden }
         let page = try await WorklistQueries.overdue(for: organisationID, at: clock.now(), limit: Self.limit, on: database.reader())
-        let list = lines(page, owed: { _ in "Acknowledgement" }, counterpart: { row in row.recipientName ?? "Intake" })
+        let list = lines(page, named: false, owed: { _ in "Acknowledgement" }, counterpart: { row in row.recipientName ?? "Intake" })
         try await auditor.recordRead(.worklistOrganisationOverdue, patient: nil, subject: "referrals:\(list.items.count)", by: caller, in: database)
         return list
     }
 
     /// The page's rows as worklist lines, most pressing first.
-    private func lines(_ page: WorklistPage, owed: (ReferralState) -> String, counterpart: (WorklistRow) -> String) -> List {
+    private func lines(_ page: WorklistPage, named: Bool = true, owed: (ReferralState) -> String, counterpart: (WorklistRow) -> String) -> List {
         let now = clock.now()
         let lead = ServiceLevelTargets.standard.reminderLead
         let items = page.rows.map { row in
             let state = ReferralState(rawValue: row.state) ?? .draft
             return Item(
-                referralID: row.id, patientGivenName: row.givenName, patientFamilyName: row.familyName, counterpart: counterpart(row),
+                referralID: row.id, patient: named ? (row.givenName, row.familyName) : nil, counterpart: counterpart(row),
                 urgency: Urgency(rawValue: row.urgency) ?? .routine, state: state, owed: owed(state), due: row.due,
                 timeZone: row.timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt,
                 status: row.due.map { DueStatus.of(due: $0, now: now, lead: lead) })

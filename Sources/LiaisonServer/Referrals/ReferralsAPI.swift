@@ -113,7 +113,7 @@ struct ReferralsAPI: Sendable {
         default: throw AppError.invalid(ValidationErrors("box", "box must be owed or waiting."))
         }
         let lines = list.items.map {
-            Worklist.Line(referralID: $0.referralID, patientName: "\($0.patientGivenName) \($0.patientFamilyName)",
+            Worklist.Line(referralID: $0.referralID, patientName: $0.patient.map { "\($0.given) \($0.family)" } ?? "",
                           state: $0.state.rawValue, owed: $0.owed, dueAt: $0.due, status: $0.status?.rawValue)
         }
         return Worklist(box: box, referrals: lines, total: list.total, overdue: list.overdue)

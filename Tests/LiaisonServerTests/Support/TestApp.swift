@@ -13,6 +13,7 @@ import Logging
 /// the bcrypt cost (4, to keep tests fast) and the database differ.
 func withApp(
     clock: TestClock = TestClock(),
+    configure: (inout LiaisonConfiguration) -> Void = { _ in },
     _ body: @escaping @Sendable (TestWorld) async throws -> Void
 ) async throws {
     try await TestDatabase.withFresh { location in
@@ -20,6 +21,7 @@ func withApp(
         configuration.database = location
         configuration.bcryptCost = 4
         configuration.publicURL = "https://liaison.test"
+        configure(&configuration)
         let logger = TestDatabase.logger
         let database = try LiaisonDatabase(location: location, logger: logger)
         let app: any ApplicationProtocol

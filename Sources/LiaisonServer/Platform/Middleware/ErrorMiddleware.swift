@@ -9,10 +9,15 @@ import Logging
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let views: Views
+    /// Records refused attempts at a patient's record.
+    let refusals: RefusalLog
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let refused as AccessRefused {
+            await refusals.record(refused, by: context.identity, requestID: context.id, logger: context.logger)
+            return try await handle(request, context: context) { _, _ in throw AppError.notFound }
         } catch {
             let (status, message, problems) = describe(error, context: context)
             if request.wantsJSON {
