@@ -18,6 +18,27 @@ import Testing
         }
     }
 
+    @Test func aFormFromAnotherSiteIsRefusedEvenWithTheToken() async throws {
+        try await withApp { world in
+            try await world.person("ana@clinic.example")
+            let browser = world.browser()
+            _ = try await browser.get("/sign-in")
+            let token = try #require(browser.cookies["liaison_csrf"])
+            let body = "email=ana%40clinic.example&password=a+long+enough+password&_csrf=\(token)"
+            func post(from origin: String?, referer: String? = nil) async throws -> Browser.Page {
+                var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+                if let origin { headers[.origin] = origin }
+                if let referer { headers[.referer] = referer }
+                return try await browser.send("/sign-in", method: .post, headers: headers, body: ByteBuffer(string: body))
+            }
+            #expect(try await post(from: "https://evil.example").status == .forbidden)
+            #expect(try await post(from: nil, referer: "https://evil.example/page").status == .forbidden)
+            #expect(try await post(from: "null").status == .forbidden)
+            #expect(try await SessionRecord.query(on: world.database.db()).count() == 0)
+            #expect(try await post(from: "https://liaison.test").status == .seeOther)
+        }
+    }
+
     @Test func formPostWithAnotherTokenIsRefused() async throws {
         try await withApp { world in
             let ana = try await world.person("ana@clinic.example", name: "Ana Silva")

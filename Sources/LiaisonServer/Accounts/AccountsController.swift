@@ -45,14 +45,16 @@ struct AccountsController: Sendable {
             var response = Response.redirect(to: next)
             response.setCookie(sessionCookie(token))
             return response
-        case .wrongCredentials:
-            errors.add("email", "That email and password do not match an account. Check both, or reset your password.")
-        case .locked(let minutes):
-            errors.add("email", "Too many failed attempts: this account is locked for \(minutes) more minute\(minutes == 1 ? "" : "s"). You can reset your password meanwhile.")
+        case .wrongCredentials, .locked:
+            // One answer for a wrong password, an unknown address and a locked account, so the form
+            // cannot tell anyone which addresses have accounts.
+            errors.add("email", Self.signInRefused)
         }
         let page = SignInPage(form: FormState(values: ["email": email], errors: errors), next: next)
         return views.page("accounts/sign-in", title: "Sign in", page, request: request, context: context, status: .unauthorized)
     }
+
+    static let signInRefused = "That email and password do not match an account, or the account is locked for 15 minutes after too many wrong tries. Check both, wait, or reset your password."
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
         if case .session(let id) = context.identity?.credential {

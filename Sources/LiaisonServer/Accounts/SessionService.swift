@@ -30,6 +30,8 @@ struct SessionService: Sendable {
         guard let number = try await SignInQueries.claimTry(
             for: userID, limit: lockout.maximumFailures, lockUntil: lockout.lockedUntil(from: now), at: now, on: database.db())
         else {
+            // As long as a real check takes, so a locked account answers like an unknown address.
+            try await hasher.verifyDecoy(password)
             let until = try await UserAccount.find(userID, on: database.db())?.lockedUntil ?? lockout.lockedUntil(from: now)
             return .locked(minutes: Self.minutes(until: until, from: now))
         }

@@ -22,7 +22,7 @@ func buildRouter(_ services: Services, views: Views, configuration: LiaisonConfi
     // Authentication runs before errors are rendered so error pages know who is signed in.
     router.add(middleware: AuthenticationMiddleware(sessions: services.sessions))
     router.add(middleware: ErrorMiddleware(views: views, refusals: RefusalLog(database: services.database, auditor: services.auditor)))
-    router.add(middleware: CSRFMiddleware(secureCookies: secure))
+    router.add(middleware: CSRFMiddleware(secureCookies: secure, publicURL: configuration.publicURL))
     let routes = RouteGroups(open: router, signedIn: router.group(context: SignedInContext.self), clinicians: router.group(context: ClinicianContext.self))
 
     OperationsController(database: services.database, metrics: metrics, metricsToken: configuration.metricsToken).register(on: routes)

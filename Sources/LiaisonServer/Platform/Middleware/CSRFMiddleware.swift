@@ -14,6 +14,8 @@ struct CSRFMiddleware: RouterMiddleware {
     static let cookieName = "liaison_csrf"
     static let fieldName = "_csrf"
     let secureCookies: Bool
+    /// `LIAISON_PUBLIC_URL`, whose origin forms may come from besides the request's own host.
+    let publicURL: String?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -24,6 +26,10 @@ struct CSRFMiddleware: RouterMiddleware {
 
         let ambientCredentials = request.cookies[AuthenticationMiddleware.sessionCookie] != nil || !request.uri.path.hasPrefix(APIURL.base)
         if ![.get, .head, .options].contains(request.method), request.bearerToken == nil, ambientCredentials {
+            // A browser names the page a form came from; one from another site is refused outright.
+            if let source = request.headers[.origin] ?? request.headers[.referer], !isOwnOrigin(source, of: request) {
+                throw AppError.forbiddenForgery
+            }
             let submitted: String
             if let header = request.headers[.csrfToken] {
                 submitted = header
@@ -43,6 +49,20 @@ struct CSRFMiddleware: RouterMiddleware {
             response.setCookie(Cookie(name: Self.cookieName, value: token, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
         }
         return response
+    }
+}
+
+extension CSRFMiddleware {
+    /// Whether `source` (an Origin or Referer) is this site: the request's own host, or the public URL's.
+    func isOwnOrigin(_ source: String, of request: Request) -> Bool {
+        guard let url = URL(string: source), let host = url.host?.lowercased() else { return false }
+        let candidate = url.port.map { "\(host):\($0)" } ?? host
+        var own: Set<String> = []
+        if let authority = request.head.authority?.lowercased() { own.insert(authority) }
+        if let publicURL, let url = URL(string: publicURL), let host = url.host?.lowercased() {
+            own.insert(url.port.map { "\(host):\($0)" } ?? host)
+        }
+        return own.contains(candidate)
     }
 }
 
