@@ -33,6 +33,23 @@ import Testing
         }
     }
 
+    @Test func olderResetLinksAreVoidedAndTokensRevoked() async throws {
+        try await withRecords { records in
+            let ana = try await records.person("ana@clinic.example"), bo = try await records.person("bo@clinic.example")
+            try await PasswordReset(userID: ana.id!, tokenHash: "old", createdAt: Records.now, expiresAt: Records.now.addingTimeInterval(3600)).create(on: records.db)
+            try await PasswordReset(userID: bo.id!, tokenHash: "bo's", createdAt: Records.now, expiresAt: Records.now.addingTimeInterval(3600)).create(on: records.db)
+            try await SignInQueries.voidResets(of: ana.id!, at: Records.now, on: records.db)
+            #expect(try await SignInQueries.consumeReset(tokenDigest: "old", at: Records.now, on: records.db) == nil)
+            #expect(try await SignInQueries.consumeReset(tokenDigest: "bo's", at: Records.now, on: records.db) == bo.id)
+
+            try await APIToken(userID: ana.id!, name: "a", tokenHash: "t-a", prefix: "lsn_", createdAt: Records.now).create(on: records.db)
+            try await APIToken(userID: bo.id!, name: "b", tokenHash: "t-b", prefix: "lsn_", createdAt: Records.now).create(on: records.db)
+            try await SignInQueries.revokeTokens(of: ana.id!, at: Records.now, on: records.db)
+            #expect(try await AccountQueries.person(apiTokenDigest: "t-a", on: records.db) == nil)
+            #expect(try await AccountQueries.person(apiTokenDigest: "t-b", on: records.db)?.userID == bo.id)
+        }
+    }
+
     @Test func anInvitationIsAcceptedOnce() async throws {
         try await withRecords { records in
             let clinic = try await records.organisation()
