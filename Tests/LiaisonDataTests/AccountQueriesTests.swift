@@ -97,3 +97,14 @@ import Testing
         }
     }
 }
+
+@Suite struct InstallationQueriesTests {
+    @Test func eachInstallationHasAFormsKeyOfItsOwn() async throws {
+        var keys: [String] = []
+        for _ in 0..<2 {
+            try await withRecords { records in keys.append(try await InstallationQueries.formsKey(on: records.db)) }
+        }
+        #expect(keys.allSatisfy { $0.count == 64 })
+        #expect(keys[0] != keys[1])
+    }
+}

@@ -39,6 +39,34 @@ import Testing
         }
     }
 
+    @Test func aTokenPlantedInTheCookieByAnotherSiteIsWorthless() async throws {
+        try await withApp { world in
+            try await world.person("ana@clinic.example")
+            let planted = String(repeating: "a", count: 43)
+            let body = "email=ana%40clinic.example&password=a+long+enough+password&_csrf=\(planted)"
+            let answer = try await world.client.execute(
+                uri: "/sign-in", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "liaison_csrf=\(planted)"], body: ByteBuffer(string: body))
+            #expect(answer.status == .forbidden)
+            #expect(try await SessionRecord.query(on: world.database.db()).count() == 0)
+        }
+    }
+
+    @Test func signingInIssuesANewToken() async throws {
+        try await withApp { world in
+            try await world.person("ana@clinic.example")
+            let browser = world.browser()
+            _ = try await browser.get("/sign-in")
+            let before = try #require(browser.cookies["liaison_csrf"])
+            try await browser.signIn("ana@clinic.example")
+            let after = try #require(browser.cookies["liaison_csrf"])
+            #expect(after != before)
+            // The new one works; the old one no longer does.
+            #expect(try await browser.post("/notifications/read", []).status == .seeOther)
+            #expect(try await browser.post("/notifications/read", [("_csrf", before)], csrf: false).status == .forbidden)
+        }
+    }
+
     @Test func formPostWithAnotherTokenIsRefused() async throws {
         try await withApp { world in
             let ana = try await world.person("ana@clinic.example", name: "Ana Silva")

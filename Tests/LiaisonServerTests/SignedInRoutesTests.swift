@@ -17,7 +17,7 @@ import Testing
     @Test func everyOtherRouteSendsAnonymousPeopleToSignInOrAnswers401() async throws {
         try await withApp { world in
             let router = buildRouter(
-                world.services, views: try await Views(secureCookies: false), configuration: LiaisonConfiguration(), metrics: .init())
+                world.services, views: try await Views(secureCookies: false), configuration: LiaisonConfiguration(), metrics: .init(), formsKey: "test")
             let routes = router.routes.map { (method: $0.method, path: $0.path.description) }
             #expect(routes.count > 60)
             #expect(Set(routes.map { "\($0.method) \($0.path)" }).isSuperset(of: Self.open))

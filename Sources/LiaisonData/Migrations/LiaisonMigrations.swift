@@ -24,5 +24,6 @@ enum LiaisonMigrations {
         CoverReferralLookups(),
         AddOneAtATimeConstraints(),
         RefuseTruncatingAuditEntries(),
+        CreateInstallationKey(),
     ]
 }

@@ -30,7 +30,8 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
     let configuration = dependencies.configuration
     let services = Services(dependencies)
     let views = try await Views(secureCookies: configuration.secureCookies)
-    let router = buildRouter(services, views: views, configuration: configuration, metrics: dependencies.metrics)
+    let formsKey = try await InstallationQueries.formsKey(on: dependencies.database.reader())
+    let router = buildRouter(services, views: views, configuration: configuration, metrics: dependencies.metrics, formsKey: formsKey)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Liaison"),

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import LiaisonData
 import Prometheus
@@ -13,7 +14,10 @@ struct RouteGroups {
 
 /// The one route table: the middleware every request passes through, then each feature's
 /// routes, pages and API side by side. A new feature adds one line here.
-func buildRouter(_ services: Services, views: Views, configuration: LiaisonConfiguration, metrics: PrometheusCollectorRegistry) -> Router<AppRequestContext> {
+/// `formsKey` signs anti-forgery tokens (`InstallationQueries.formsKey`).
+func buildRouter(
+    _ services: Services, views: Views, configuration: LiaisonConfiguration, metrics: PrometheusCollectorRegistry, formsKey: String
+) -> Router<AppRequestContext> {
     let secure = configuration.secureCookies
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
@@ -22,7 +26,7 @@ func buildRouter(_ services: Services, views: Views, configuration: LiaisonConfi
     // Authentication runs before errors are rendered so error pages know who is signed in.
     router.add(middleware: AuthenticationMiddleware(sessions: services.sessions))
     router.add(middleware: ErrorMiddleware(views: views, refusals: RefusalLog(database: services.database, auditor: services.auditor)))
-    router.add(middleware: CSRFMiddleware(secureCookies: secure, publicURL: configuration.publicURL))
+    router.add(middleware: CSRFMiddleware(secureCookies: secure, publicURL: configuration.publicURL, key: Data(formsKey.utf8)))
     let routes = RouteGroups(open: router, signedIn: router.group(context: SignedInContext.self), clinicians: router.group(context: ClinicianContext.self))
 
     OperationsController(database: services.database, metrics: metrics, metricsToken: configuration.metricsToken).register(on: routes)
