@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "LiaisonServer",
                 "LiaisonData",
+                "LiaisonCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LiaisonCore
 import LiaisonData
 
 struct Audit: AsyncParsableCommand {
@@ -15,10 +16,11 @@ struct Audit: AsyncParsableCommand {
             let anchor = try against.map(Self.anchor)
             let configuration = try common.configuration()
             let logger = Logs.bootstrap(level: .warning)
-            let (verdict, anchored) = try await withDatabase(configuration, logger: logger, migrate: false) { database in
+            let (verdict, anchored, refused) = try await withDatabase(configuration, logger: logger, migrate: false) { database in
                 let verdict = try await AuditLog.verify(on: database.db())
-                guard let anchor else { return (verdict, Bool?.none) }
-                return (verdict, try await AuditLog.hash(at: anchor.sequence, on: database.db()) == anchor.hash)
+                let refused = try await AuditQueries.count(of: .accessRefused, on: database.db())
+                guard let anchor else { return (verdict, Bool?.none, refused) }
+                return (verdict, try await AuditLog.hash(at: anchor.sequence, on: database.db()) == anchor.hash, refused)
             }
             if anchored == false {
                 print("Audit chain BROKEN: it no longer holds the anchored entry \(against ?? "").")
@@ -26,7 +28,7 @@ struct Audit: AsyncParsableCommand {
             }
             switch verdict {
             case .intact(let entries):
-                print("Audit chain intact: \(entries) entries verified\(anchored == true ? ", including the anchored entry \(anchor!.sequence)" : "").")
+                print("Audit chain intact: \(entries) entries verified\(anchored == true ? ", including the anchored entry \(anchor!.sequence)" : ""); \(refused) refused attempt\(refused == 1 ? "" : "s") at patients' records.")
             case .broken(let sequence, let reason):
                 print("Audit chain BROKEN at entry \(sequence): \(reason).")
                 throw ExitCode(1)

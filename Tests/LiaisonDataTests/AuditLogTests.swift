@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import LiaisonCore
 import LiaisonData
 import Testing
 
@@ -15,6 +16,29 @@ import Testing
             #expect(try await AuditLog.hash(at: 2, on: records.db) != head.hash)
             #expect(try await AuditLog.hash(at: 4, on: records.db) == nil)
             #expect(try await AuditLog.verify(on: records.db) == .intact(entries: 3))
+        }
+    }
+}
+
+@Suite struct AuditQueriesTests {
+    @Test func refusalsAreListedForTheOrganisationOfThePatientOrOfWhoTried() async throws {
+        try await withRecords { records in
+            let riverside = try await records.organisation(), harbour = try await records.organisation("Harbour Health")
+            let ana = try await records.person("ana@clinic.example", in: riverside)
+            let bo = try await records.person("bo@harbour.example", name: "Bo", in: harbour)
+            let patient = try await records.patient(registeredBy: ana)
+            patient.registeredOrganisationID = riverside.id
+            try await patient.save(on: records.db)
+            let refused = AuditLog.Event(actorID: bo.id, action: AuditAction.accessRefused.rawValue, patientID: patient.id, subject: "patient", purpose: "refused", requestID: "r")
+            let read = AuditLog.Event(actorID: ana.id, action: AuditAction.patientRead.rawValue, patientID: patient.id, subject: "patient", purpose: "treatment", requestID: "r")
+            try await records.database.write { db in try await AuditLog.append([refused, read], at: Records.now, on: db) }
+            for organisation in [riverside, harbour] {
+                let rows = try await AuditQueries.refusals(forOrganisation: organisation.id!, on: records.db)
+                #expect(rows.map(\.displayName) == ["Bo"])
+                #expect(rows.first?.patientID == patient.id && rows.first?.occurredAt == Records.now)
+            }
+            #expect(try await AuditQueries.refusals(forOrganisation: UUID(), on: records.db).isEmpty)
+            #expect(try await AuditQueries.count(of: .accessRefused, on: records.db) == 1)
         }
     }
 }

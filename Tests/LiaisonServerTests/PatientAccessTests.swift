@@ -71,6 +71,15 @@ import Testing
             #expect(!after.isEmpty)
             #expect(after.allSatisfy { $0.action == AuditAction.accessRefused.rawValue })
             #expect(Set(after.compactMap(\.actorID)) == Set(outsiders.compactMap(\.id)))
+            // The organisation's administrators see who tried, with a patient reference and no name.
+            let admin = world.browser()
+            try await admin.signIn("admin@clinic.example")
+            let organisation = try #require(try await Organisation.query(on: world.database.db()).first())
+            let report = try await admin.get(SiteURL.emergencyReport(organisation: organisation.id!).path)
+            #expect(report.body.contains("Refused attempts"))
+            #expect(report.body.contains(String(patient.id!.uuidString.prefix(8)).lowercased()))
+            #expect(!report.body.contains("No refused attempts."))
+            #expect(!report.body.contains("Rivera"))
             #expect(try await Note.query(on: world.database.db()).count() == 0)
         }
     }

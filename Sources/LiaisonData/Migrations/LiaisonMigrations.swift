@@ -25,5 +25,6 @@ enum LiaisonMigrations {
         AddOneAtATimeConstraints(),
         RefuseTruncatingAuditEntries(),
         CreateInstallationKey(),
+        IndexRefusedAccess(),
     ]
 }

@@ -77,4 +77,11 @@ struct EmergencyAccessService: Sendable {
             .with(\.$user).sort(\.$grantedAt, .descending).limit(500).all()
         return grants.map { ReportLine(grant: $0, accessor: $0.user.displayName) }
     }
+
+    /// Refused attempts at patients' records by the organisation's members or at its patients, for
+    /// its administrators: who tried and when, with a patient reference, not a name.
+    func refusals(for organisationID: UUID, by actor: Actor) async throws -> [RefusalRow] {
+        guard actor.mayAdminister(organisation: organisationID) else { throw AppError.forbidden }
+        return try await AuditQueries.refusals(forOrganisation: organisationID, on: database.reader())
+    }
 }

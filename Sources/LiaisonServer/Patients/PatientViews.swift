@@ -216,6 +216,18 @@ struct EmergencyReportPage: Sendable {
         let patientReference: String
     }
 
+    struct Refusal: Sendable {
+        let at: String
+        let who: String
+        let patientReference: String
+    }
+
     let organisation: String
     let lines: [Line]
+    let refusals: [Refusal]
+
+    /// The first eight characters of a patient's id: enough to find them, not a name.
+    static func reference(_ patientID: UUID?) -> String {
+        patientID.map { String($0.uuidString.prefix(8)).lowercased() } ?? "–"
+    }
 }

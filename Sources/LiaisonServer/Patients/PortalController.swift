@@ -44,8 +44,11 @@ struct PortalController: Sendable {
         let lines = try await emergency.report(for: id, by: identity.actor).map {
             EmergencyReportPage.Line(
                 at: DisplayDate.dateTime($0.grant.grantedAt), accessor: $0.accessor, reason: $0.grant.reason,
-                until: DisplayDate.dateTime($0.grant.expiresAt), patientReference: String($0.grant.$patient.id.uuidString.prefix(8)).lowercased())
+                until: DisplayDate.dateTime($0.grant.expiresAt), patientReference: EmergencyReportPage.reference($0.grant.$patient.id))
         }
-        return views.page("patients/emergency-report", title: "Emergency access report", EmergencyReportPage(organisation: organisation.name, lines: lines), request: request, context: context)
+        let refusals = try await emergency.refusals(for: id, by: identity.actor).map {
+            EmergencyReportPage.Refusal(at: DisplayDate.dateTime($0.occurredAt), who: $0.displayName ?? "Someone", patientReference: EmergencyReportPage.reference($0.patientID))
+        }
+        return views.page("patients/emergency-report", title: "Emergency access report", EmergencyReportPage(organisation: organisation.name, lines: lines, refusals: refusals), request: request, context: context)
     }
 }
