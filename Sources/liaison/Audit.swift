@@ -17,7 +17,7 @@ struct Audit: AsyncParsableCommand {
             let configuration = try common.configuration()
             let logger = Logs.bootstrap(level: .warning)
             let (verdict, anchored, refused) = try await withDatabase(configuration, logger: logger, migrate: false) { database in
-                let verdict = try await AuditLog.verify(on: database.db())
+                let verdict = try await AuditLog.verify(on: database.db(), key: configuration.auditKey)
                 let refused = try await AuditQueries.count(of: .accessRefused, on: database.db())
                 guard let anchor else { return (verdict, Bool?.none, refused) }
                 return (verdict, try await AuditLog.hash(at: anchor.sequence, on: database.db()) == anchor.hash, refused)

@@ -126,7 +126,7 @@ struct Sweep: AsyncParsableCommand {
         let configuration = try common.configuration()
         let logger = Logs.bootstrap(level: configuration.logLevel)
         let outcome = try await withDatabase(configuration, logger: logger) { database in
-            try await ReferralSweep.run(on: database, asOf: moment)
+            try await ReferralSweep.run(on: database, asOf: moment, auditKey: configuration.auditKey)
         }
         print("Swept as of \(ISO8601DateFormatter().string(from: moment)): \(outcome)")
     }

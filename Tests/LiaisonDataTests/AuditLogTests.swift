@@ -42,3 +42,45 @@ import Testing
         }
     }
 }
+
+@Suite struct AuditSealTests {
+    let key = AuditKey("an audit key the operator keeps elsewhere")!
+
+    func events(_ count: Int) -> [AuditLog.Event] {
+        (0..<count).map { AuditLog.Event(actorID: nil, action: "patient.read", patientID: nil, subject: "s\($0)", purpose: "treatment", requestID: "r") }
+    }
+
+    @Test func aChainRebuiltWithoutTheKeyIsCaughtByItsSeals() async throws {
+        try await withRecords { records in
+            try await records.database.write { db in try await AuditLog.append(events(3), at: Records.now, sealedWith: key, on: db) }
+            #expect(try await AuditLog.verify(on: records.db, key: key) == .intact(entries: 3))
+            // Someone with write access (but not the key) rewrites the last entry and its hash, and moves the head.
+            let sql = records.database.sql()
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_no_update").run()
+            } else {
+                try await sql.raw("DROP TRIGGER audit_entries_no_update").run()
+            }
+            let last = try #require(try await AuditEntry.query(on: records.db).filter(\.$sequence == 3).first())
+            let forged = AuditRecord(
+                sequence: 3, occurredAtMilliseconds: last.occurredAtMilliseconds, actorID: nil, action: "patient.read", patientID: nil,
+                subject: "nothing to see", purpose: "treatment", requestID: "r", previousHash: last.previousHash)
+            let hash = AuditLog.sha256(forged.canonicalText)
+            try await sql.raw("UPDATE audit_entries SET subject = 'nothing to see', hash = \(bind: hash) WHERE sequence = 3").run()
+            try await sql.raw("UPDATE audit_chain_head SET hash = \(bind: hash) WHERE id = 1").run()
+            #expect(try await AuditLog.verify(on: records.db) == .intact(entries: 3))
+            #expect(try await AuditLog.verify(on: records.db, key: key)
+                == .broken(sequence: 3, reason: "its seal does not match (the entry was rewritten without the audit key)"))
+        }
+    }
+
+    @Test func entriesWrittenBeforeTheKeyNeedNoSealButLaterOnesDo() async throws {
+        try await withRecords { records in
+            try await records.database.write { db in try await AuditLog.append(events(2), at: Records.now, on: db) }
+            try await records.database.write { db in try await AuditLog.append(events(2), at: Records.now, sealedWith: key, on: db) }
+            #expect(try await AuditLog.verify(on: records.db, key: key) == .intact(entries: 4))
+            try await records.database.write { db in try await AuditLog.append(events(1), at: Records.now, on: db) }
+            #expect(try await AuditLog.verify(on: records.db, key: key) == .broken(sequence: 5, reason: "it has no seal although earlier entries have one"))
+        }
+    }
+}

@@ -143,3 +143,19 @@ import Testing
         }
     }
 }
+
+@Suite struct AuditKeyTests {
+    @Test func withAKeyConfiguredEveryEntryTheServerWritesIsSealed() async throws {
+        let key = try #require(AuditKey("an audit key the operator keeps elsewhere"))
+        try await withApp(configure: { $0.auditKey = key }) { world in
+            let ana = try await world.person("ana@clinic.example")
+            let api = try await world.apiToken(for: ana)
+            let created = try await api.call(.post, APIURL.patients.path, json: #"{"givenName":"Sam","familyName":"Rivera","dateOfBirth":"1984-03-27","role":"therapist"}"#)
+            #expect(created.status == .created)
+            let entries = try await AuditEntry.query(on: world.database.db()).all()
+            #expect(!entries.isEmpty && entries.allSatisfy { $0.seal == key.seal($0.hash) })
+            #expect(try await AuditLog.verify(on: world.database.db(), key: key) == .intact(entries: entries.count))
+        }
+        #expect(throws: ConfigurationError.self) { try LiaisonConfiguration.fromEnvironment(["LIAISON_AUDIT_KEY": "too short"]) }
+    }
+}

@@ -17,6 +17,8 @@ public final class AuditEntry: Model, @unchecked Sendable {
     @Field(key: "request_id") public var requestID: String
     @Field(key: "previous_hash") public var previousHash: String
     @Field(key: "hash") public var hash: String
+    /// An HMAC of `hash` with the operator's key, when one is configured (`AuditKey`).
+    @OptionalField(key: "seal") public var seal: String?
 
     public init() {}
 
@@ -40,7 +42,7 @@ public final class AuditEntry: Model, @unchecked Sendable {
     }
 
     /// The columns in the order bulk inserts give them.
-    static let columns = ["id", "sequence", "occurred_at_ms", "actor_id", "action", "patient_id", "subject", "purpose", "request_id", "previous_hash", "hash"]
+    static let columns = ["id", "sequence", "occurred_at_ms", "actor_id", "action", "patient_id", "subject", "purpose", "request_id", "previous_hash", "hash", "seal"]
 
     public var occurredAt: Date { Date(timeIntervalSince1970: Double(occurredAtMilliseconds) / 1000) }
 }

@@ -26,15 +26,15 @@ public enum AuditLog {
     }
 
     /// Appends `event`. Call inside the transaction that makes the change, so both commit or neither.
-    public static func append(_ event: Event, at moment: Date, on db: any Database) async throws {
-        try await append([event], at: moment, on: db)
+    public static func append(_ event: Event, at moment: Date, sealedWith key: AuditKey? = nil, on db: any Database) async throws {
+        try await append([event], at: moment, sealedWith: key, on: db)
     }
 
     /// Appends `events` in order, with one lock of the chain head and one insert per few hundred.
     ///
     /// The chain head row is locked (`FOR UPDATE` on PostgreSQL; SQLite transactions are already
     /// serialised), so concurrent writers on several servers take turns extending the chain.
-    public static func append(_ events: [Event], at moment: Date, on db: any Database) async throws {
+    public static func append(_ events: [Event], at moment: Date, sealedWith key: AuditKey? = nil, on db: any Database) async throws {
         guard !events.isEmpty else { return }
         let sql = db as! any SQLDatabase
         // Hand-written: this runs on every audited request, and the query builders cost more than the queries.
@@ -56,6 +56,7 @@ public enum AuditLog {
             rows.append([
                 SQLBind(UUID()), SQLBind(record.sequence), SQLBind(record.occurredAtMilliseconds), SQLBind(record.actorID), SQLBind(record.action),
                 SQLBind(record.patientID), SQLBind(record.subject), SQLBind(record.purpose), SQLBind(record.requestID), SQLBind(previousHash), SQLBind(hash),
+                SQLBind(key?.seal(hash)),
             ])
             previousHash = hash
         }
@@ -64,16 +65,31 @@ public enum AuditLog {
     }
 
     /// Checks every link, reading in batches so a chain of millions fits in little memory.
-    public static func verify(on db: any Database, batchSize: Int = 5000) async throws -> AuditChain.Verdict {
+    /// With `key`, each entry's seal is checked too: once one entry is sealed (the key was
+    /// configured then), every later one must carry a seal that matches.
+    public static func verify(on db: any Database, key: AuditKey? = nil, batchSize: Int = 5000) async throws -> AuditChain.Verdict {
         var verified = 0
         var previousHash = AuditChain.genesis
         var nextSequence: Int64 = 1
+        var sealing = false
         while true {
             let batch = try await AuditEntry.query(on: db).filter(\.$sequence >= nextSequence).sort(\.$sequence).limit(batchSize).all()
             guard let last = batch.last else { return try await compareWithHead(verified: verified, lastHash: previousHash, on: db) }
             let verdict = AuditChain.verify(
                 batch.map { (record: $0.record, hash: $0.hash) }, startingAt: nextSequence, previousHash: previousHash, hash: sha256)
             if case .broken = verdict { return verdict }
+            if let key {
+                for entry in batch {
+                    if let seal = entry.seal {
+                        sealing = true
+                        if seal != key.seal(entry.hash) {
+                            return .broken(sequence: entry.sequence, reason: "its seal does not match (the entry was rewritten without the audit key)")
+                        }
+                    } else if sealing {
+                        return .broken(sequence: entry.sequence, reason: "it has no seal although earlier entries have one")
+                    }
+                }
+            }
             verified += batch.count
             previousHash = last.hash
             nextSequence = last.sequence + 1

@@ -26,5 +26,6 @@ enum LiaisonMigrations {
         RefuseTruncatingAuditEntries(),
         CreateInstallationKey(),
         IndexRefusedAccess(),
+        AddSealToAuditEntry(),
     ]
 }

@@ -48,6 +48,6 @@ extension Services {
     init(_ dependencies: AppDependencies) {
         self.init(
             database: dependencies.database, clock: dependencies.clock, baseURL: dependencies.configuration.baseURL,
-            bcryptCost: dependencies.configuration.bcryptCost, logger: dependencies.logger)
+            bcryptCost: dependencies.configuration.bcryptCost, logger: dependencies.logger, auditKey: dependencies.configuration.auditKey)
     }
 }

@@ -6,6 +6,8 @@ import LiaisonData
 /// Writes audit entries for one service, with its clock.
 struct Auditor: Sendable {
     let clock: any Clock
+    /// Seals each entry when the operator configured `LIAISON_AUDIT_KEY`.
+    var key: AuditKey? = nil
 
     func record(_ action: AuditAction, patient: UUID?, subject: String, purpose: String = "treatment", by caller: Caller, on db: any Database) async throws {
         try await record([action], patient: patient, subject: subject, purpose: purpose, by: caller, on: db)
@@ -17,7 +19,7 @@ struct Auditor: Sendable {
             actions.map {
                 .init(actorID: caller.userID, action: $0.rawValue, patientID: patient, subject: subject, purpose: purpose, requestID: caller.requestID)
             },
-            at: clock.now(), on: db)
+            at: clock.now(), sealedWith: key, on: db)
     }
 
     /// Steps the system takes on its own (the sweep), one entry each.
@@ -26,7 +28,7 @@ struct Auditor: Sendable {
     ) async throws {
         try await AuditLog.append(
             subjects.map { .init(actorID: nil, action: action.rawValue, patientID: $0.patient, subject: $0.subject, purpose: purpose, requestID: "sweep") },
-            at: moment, on: db)
+            at: moment, sealedWith: key, on: db)
     }
 
     /// Records a read in a transaction of its own. Callers read first (on a reader) and disclose

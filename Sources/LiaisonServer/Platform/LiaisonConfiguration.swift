@@ -18,6 +18,8 @@ public struct LiaisonConfiguration: Sendable {
     public var backgroundJobs: Bool = true
     /// The bearer token `/metrics` asks for; without one, metrics are not served.
     public var metricsToken: String?
+    /// Seals audit entries (`LIAISON_AUDIT_KEY`); keep it outside the database.
+    public var auditKey: AuditKey?
 
     public init() {}
 
@@ -89,6 +91,11 @@ public struct LiaisonConfiguration: Sendable {
         read("LIAISON_METRICS_TOKEN") { value in
             guard value.count >= 16, !value.contains(" ") else { return "must be at least 16 characters without spaces" }
             configuration.metricsToken = value
+            return nil
+        }
+        read("LIAISON_AUDIT_KEY") { value in
+            guard let key = AuditKey(value) else { return "must be at least 32 characters" }
+            configuration.auditKey = key
             return nil
         }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }

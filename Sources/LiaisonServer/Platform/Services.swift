@@ -35,12 +35,12 @@ struct Services: Sendable {
     let sweep: ReferralSweep
 
     /// - Parameter baseURL: where emailed links point (`LiaisonConfiguration.baseURL`).
-    init(database: LiaisonDatabase, clock: any Clock, baseURL: String, bcryptCost: UInt8, logger: Logger) {
+    init(database: LiaisonDatabase, clock: any Clock, baseURL: String, bcryptCost: UInt8, logger: Logger, auditKey: AuditKey? = nil) {
         self.database = database
         self.clock = clock
         hasher = PasswordHasher(cost: bcryptCost)
         outbox = Outbox(clock: clock, logger: logger)
-        auditor = Auditor(clock: clock)
+        auditor = Auditor(clock: clock, key: auditKey)
         notifier = Notifier(clock: clock)
         timeline = Timeline(clock: clock)
 
@@ -71,12 +71,12 @@ struct Services: Sendable {
 
     /// Services for work outside a server (demo seeding, benchmarks, tests): emailed links are
     /// relative, and passwords hashed at the cheapest bcrypt cost.
-    static func offline(database: LiaisonDatabase, clock: any Clock, label: String) -> Services {
-        Services(database: database, clock: clock, baseURL: "", bcryptCost: 4, logger: Logger(label: label))
+    static func offline(database: LiaisonDatabase, clock: any Clock, label: String, auditKey: AuditKey? = nil) -> Services {
+        Services(database: database, clock: clock, baseURL: "", bcryptCost: 4, logger: Logger(label: label), auditKey: auditKey)
     }
 
     /// The same services on another clock (demo data written as if in the past).
     func at(_ clock: any Clock) -> Services {
-        Services(database: database, clock: clock, baseURL: referrals.baseURL, bcryptCost: hasher.cost, logger: outbox.logger)
+        Services(database: database, clock: clock, baseURL: referrals.baseURL, bcryptCost: hasher.cost, logger: outbox.logger, auditKey: auditor.key)
     }
 }

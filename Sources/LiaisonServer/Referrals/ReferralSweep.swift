@@ -37,8 +37,8 @@ public struct ReferralSweep: Sendable {
     /// The pass a server makes each minute, as of `moment`, for an operator catching up after
     /// downtime (`liaison sweep --at`). Idempotent and safe while servers run: every reminder and
     /// expiry is claimed by a statement only one pass can win.
-    public static func run(on database: LiaisonDatabase, asOf moment: Date) async throws -> Outcome {
-        try await Services.offline(database: database, clock: FixedClock(moment), label: "sweep").sweep.run()
+    public static func run(on database: LiaisonDatabase, asOf moment: Date, auditKey: AuditKey? = nil) async throws -> Outcome {
+        try await Services.offline(database: database, clock: FixedClock(moment), label: "sweep", auditKey: auditKey).sweep.run()
     }
 
     /// One pass over every open loop. Returns what it did.
