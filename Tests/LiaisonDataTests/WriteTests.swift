@@ -2,6 +2,8 @@ import FluentKit
 import Foundation
 import LiaisonData
 import Synchronization
+import LiaisonTestSupport
+import SQLKit
 import Testing
 
 @Suite struct WriteTests {
@@ -47,6 +49,28 @@ import Testing
                     try await CareTeamMember(patientID: patient.id!, userID: bo.id!, role: .prescriber, responsible: true, startedAt: Records.now, addedBy: ana.id!)
                         .create(on: db)
                 }
+            }
+        }
+    }
+}
+
+@Suite struct MigrationTests {
+    @Test func serversStartingTogetherMigrateInTurn() async throws {
+        try await TestDatabase.withFresh { location in
+            let logger = TestDatabase.logger
+            // Three servers' pools starting at once on a new database (on PostgreSQL under the advisory lock).
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 {
+                    group.addTask { try await LiaisonDatabase.with(location, logger: logger) { _ in } }
+                }
+                try await group.waitForAll()
+            }
+            try await LiaisonDatabase.with(location, logger: logger, migrate: false) { database in
+                #expect(try await database.pendingMigrations().isEmpty)
+                #expect(try await database.hasNoAccounts())
+                // Each migration was recorded once.
+                let names = try await database.sql().raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) }
+                #expect(names.count == Set(names).count)
             }
         }
     }

@@ -18,7 +18,7 @@ public enum TestDatabase {
         guard let serverURL = ProcessInfo.processInfo.environment["LIAISON_TEST_DATABASE_URL"], !serverURL.isEmpty else {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-test-\(UUID().uuidString).sqlite").path
             defer {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                for suffix in ["", "-wal", "-shm", ".migrate-lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
             return try await body(.sqliteFile(path: path))
         }

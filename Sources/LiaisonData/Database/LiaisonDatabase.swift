@@ -99,7 +99,10 @@ public final class LiaisonDatabase: Sendable {
     /// the second server waits and then finds nothing left to do.
     public func migrate() async throws {
         switch location {
-        case .sqliteFile:
+        case .sqliteFile(let path):
+            // Processes on one file (a server and `liaison sweep`, say) take turns through a lock file.
+            let lock = try await MigrationFileLock.take(beside: path)
+            defer { lock.release() }
             // WAL lets readers (and `liaison backup`) work while the server writes.
             try await sql().raw("PRAGMA journal_mode=WAL").run()
             try await applyMigrations()
@@ -118,6 +121,30 @@ public final class LiaisonDatabase: Sendable {
             }
         }
         try await prepareReaders()
+    }
+
+    /// An exclusive `flock` on `<database>.migrate-lock`, held while migrations run on a SQLite file.
+    private struct MigrationFileLock: Sendable {
+        let descriptor: Int32
+
+        /// Waits for the lock on a thread of its own, never on the tasks' threads.
+        static func take(beside path: String) async throws -> MigrationFileLock {
+            let lockPath = path + ".migrate-lock"
+            return try await NIOThreadPool.singleton.runIfActive {
+                let descriptor = open(lockPath, O_CREAT | O_RDWR, 0o644)
+                guard descriptor >= 0 else { throw MigrationLockError(path: lockPath) }
+                guard flock(descriptor, LOCK_EX) == 0 else {
+                    close(descriptor)
+                    throw MigrationLockError(path: lockPath)
+                }
+                return MigrationFileLock(descriptor: descriptor)
+            }
+        }
+
+        func release() {
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
     }
 
     /// The advisory lock key migrations hold on PostgreSQL (any fixed number; this one spells "LIAISON").
@@ -176,6 +203,11 @@ public final class LiaisonDatabase: Sendable {
 extension DatabaseID {
     /// The reading connections beside the single writer on a SQLite file.
     static let sqliteReader = DatabaseID(string: "sqlite-reader")
+}
+
+public struct MigrationLockError: Error, CustomStringConvertible {
+    let path: String
+    public var description: String { "could not take the migration lock \(path); check that the folder is writable" }
 }
 
 public enum BackupError: Error, CustomStringConvertible {
