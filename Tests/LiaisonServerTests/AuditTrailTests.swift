@@ -159,3 +159,18 @@ import Testing
         #expect(throws: ConfigurationError.self) { try LiaisonConfiguration.fromEnvironment(["LIAISON_AUDIT_KEY": "too short"]) }
     }
 }
+
+@Suite struct AccessLogCaseTests {
+    @Test func anIdWrittenInCapitalsStillLandsInThePatientsAccessLog() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example", name: "Ana Silva")
+            let patient = try await world.patient(registeredBy: ana)
+            let api = try await world.apiToken(for: ana)
+            let upper = patient.id!.uuidString.uppercased(), lower = patient.id!.uuidString.lowercased()
+            #expect(try await api.call(.get, "/api/v1/patients/\(upper)").status == .ok)
+            #expect(try await api.call(.get, "/api/v1/patients/\(lower)").status == .ok)
+            let log = try await api.call(.get, "/api/v1/patients/\(lower)/access-log").json()["entries"] as? [[String: Any]]
+            #expect(log?.filter { $0["action"] as? String == "viewed the record" }.count == 2)
+        }
+    }
+}
