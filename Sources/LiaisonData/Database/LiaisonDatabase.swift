@@ -61,7 +61,7 @@ public final class LiaisonDatabase: Sendable {
     ) async throws -> T {
         let database = try LiaisonDatabase(location: location, logger: logger)
         do {
-            if migrate { try await database.migrate() }
+            if migrate { try await database.migrate() } else { try await database.prepareConnections() }
             let result = try await body(database)
             await database.shutdown()
             return result
@@ -120,7 +120,7 @@ public final class LiaisonDatabase: Sendable {
                 try await connection.sql.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLock))").run()
             }
         }
-        try await prepareReaders()
+        try await prepareConnections()
     }
 
     /// An exclusive `flock` on `<database>.migrate-lock`, held while migrations run on a SQLite file.
@@ -156,12 +156,12 @@ public final class LiaisonDatabase: Sendable {
         try await migrator.prepareBatch().get()
     }
 
-    /// Makes each reading connection (one per event loop) refuse writes.
-    private func prepareReaders() async throws {
+    /// Makes each reading connection of a SQLite file (one per event loop) refuse writes.
+    /// `migrate()` ends with it; tools that open a database without migrating call it themselves.
+    public func prepareConnections() async throws {
         guard separateReaders else { return }
         for loop in databases.eventLoopGroup.makeIterator() {
-            let reader = databases.database(.sqliteReader, logger: logger, on: loop)! as! any SQLDatabase
-            try await reader.raw("PRAGMA query_only = ON").run()
+            try await databases.database(.sqliteReader, logger: logger, on: loop)!.sql.raw("PRAGMA query_only = ON").run()
         }
     }
 
