@@ -40,23 +40,46 @@ import Testing
         }
     }
 
-    @Test func possibleDuplicateIsFlaggedThenRegisteredOnConfirmation() async throws {
+    @Test func aPatientYouAlreadyTreatIsFlaggedThenRegisteredOnConfirmation() async throws {
+        try await withApp { world in
+            let riverside = try await world.organisation()
+            try await world.person("ana@clinic.example", in: riverside)
+            let ana = world.browser()
+            try await ana.signIn("ana@clinic.example")
+            let fields = [("givenName", "José"), ("familyName", "De la Cruz"), ("dateOfBirth", "1990-01-02"), ("role", "therapist"),
+                          ("organisationID", riverside.id!.uuidString.lowercased())]
+            #expect(try await ana.post("/patients", fields).status == .seeOther)
+            let again = [("givenName", "jose"), ("familyName", "Delacruz"), ("dateOfBirth", "1990-01-02"), ("role", "therapist"),
+                         ("organisationID", riverside.id!.uuidString.lowercased())]
+            let warned = try await ana.post("/patients", again)
+            #expect(warned.status == .conflict)
+            #expect(warned.body.contains("You are already on the care team of a patient with this name and date of birth"))
+            #expect(try await Patient.query(on: world.database.db()).count() == 1)
+            let confirmed = try await ana.post("/patients", again + [("confirmedDifferentPerson", "on")])
+            #expect(confirmed.status == .seeOther)
+            #expect(try await Patient.query(on: world.database.db()).count() == 2)
+        }
+    }
+
+    @Test func aColleagueOffTheTeamLearnsNothingAndTheAdministratorsCheck() async throws {
         try await withApp { world in
             let riverside = try await world.organisation()
             let ana = try await world.person("ana@clinic.example", in: riverside)
-            try await world.patient("José", "De la Cruz", born: "1990-01-02", registeredBy: ana, at: riverside)
-            try await world.person("bo@clinic.example", in: riverside)
+            let chief = try await world.person("chief@clinic.example", in: riverside, role: .administrator)
+            let existing = try await world.patient("José", "De la Cruz", born: "1990-01-02", registeredBy: ana, at: riverside)
+            try await world.person("bo@clinic.example", name: "Bo", in: riverside)
             let bo = world.browser()
             try await bo.signIn("bo@clinic.example")
-            let fields = [("givenName", "jose"), ("familyName", "Delacruz"), ("dateOfBirth", "1990-01-02"), ("role", "prescriber")]
-            let warned = try await bo.post("/patients", fields)
-            #expect(warned.status == .conflict)
-            #expect(warned.body.contains("A patient with this name and date of birth is already registered at your organisation"))
-            #expect(!warned.body.contains("José"))
-            #expect(try await Patient.query(on: world.database.db()).count() == 1)
-            let confirmed = try await bo.post("/patients", fields + [("confirmedDifferentPerson", "on")])
-            #expect(confirmed.status == .seeOther)
+            let fields = [("givenName", "jose"), ("familyName", "Delacruz"), ("dateOfBirth", "1990-01-02"), ("role", "prescriber"),
+                          ("organisationID", riverside.id!.uuidString.lowercased())]
+            // Registered as any new patient would be: nothing says a record already exists.
+            let registered = try await bo.post("/patients", fields)
+            #expect(registered.status == .seeOther)
             #expect(try await Patient.query(on: world.database.db()).count() == 2)
+            // The administrators are asked to check, by reference.
+            let notice = try #require(try await world.notifications(for: chief).last)
+            #expect(notice.contains(PatientReference.short(existing.id!)))
+            #expect(!notice.contains("José") && !notice.contains("Cruz"))
         }
     }
 

@@ -10,3 +10,11 @@ public enum ReferralReference {
         "R-" + id.uuidString.prefix(8)
     }
 }
+
+/// A patient named to people who are not treating them (an administrator checking a possible
+/// duplicate): "P-1A2B3C4D", never the name.
+public enum PatientReference {
+    public static func short(_ id: UUID) -> String {
+        "P-" + id.uuidString.prefix(8)
+    }
+}

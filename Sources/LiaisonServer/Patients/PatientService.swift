@@ -44,10 +44,17 @@ struct PatientService: Sendable {
         if !check.errors.isEmpty { throw RegistrationError.invalid(check.errors) }
         let db = database.db()
         let myOrganisations = Array(caller.identity.actor.memberships.keys)
+        // A record with the same name and date of birth at the caller's organisations is named to
+        // the caller only if they already treat that patient; anyone else learns nothing of who is
+        // registered, and the organisation's administrators are told (by reference) to check.
+        var unseenMatches: [Patient] = []
         if !registration.confirmedDifferentPerson, !myOrganisations.isEmpty {
             let matches = try await Patient.query(on: db)
-                .filter(\.$matchKey == details!.matchKey).filter(\.$registeredOrganisationID ~~ myOrganisations).count()
-            if matches > 0 { throw RegistrationError.possibleDuplicate(count: matches) }
+                .filter(\.$matchKey == details!.matchKey).filter(\.$registeredOrganisationID ~~ myOrganisations).all()
+            let treated = try await CareTeamMember.query(on: db).filter(\.$patient.$id ~~ matches.compactMap(\.id))
+                .filter(\.$user.$id == caller.userID).filter(\.$endedAt == nil).count()
+            if treated > 0 { throw RegistrationError.possibleDuplicate(count: treated) }
+            unseenMatches = matches
         }
         if !identifier.isEmpty, let organisationID = registration.organisationID,
            try await PatientIdentifier.query(on: db).filter(\.$organisation.$id == organisationID).filter(\.$value == identifier).first() != nil {
@@ -56,7 +63,7 @@ struct PatientService: Sendable {
             throw RegistrationError.invalid(errors)
         }
         let now = clock.now()
-        let validDetails = details!
+        let validDetails = details!, possibleDuplicates = unseenMatches
         return try await database.write { db in
             let patient = Patient(details: validDetails, registeredBy: caller.userID, organisationID: registration.organisationID, createdAt: now)
             try await patient.create(on: db)
@@ -71,7 +78,23 @@ struct PatientService: Sendable {
                     event: .registered, audit: nil),
                 patient: patientID, team: [], by: caller, on: db)
             try await auditor.record(.patientCreate, patient: patientID, subject: "patient:\(patientID)", by: caller, on: db)
+            try await reportPossibleDuplicates(of: patient, matching: possibleDuplicates, by: caller, on: db)
             return patient
+        }
+    }
+
+    /// Tells the administrators of the organisations holding `matches` that a new record may
+    /// duplicate them: references only, never names.
+    private func reportPossibleDuplicates(of patient: Patient, matching matches: [Patient], by caller: Caller, on db: any Database) async throws {
+        let byOrganisation = Dictionary(grouping: matches) { $0.registeredOrganisationID }
+        let administrators = try await OrganisationQueries.administrators(of: byOrganisation.keys.compactMap { $0 }, on: db)
+        for (organisationID, records) in byOrganisation {
+            guard let organisationID, let people = administrators[organisationID] else { continue }
+            let existing = records.compactMap(\.id).map(PatientReference.short).joined(separator: ", ")
+            try await notifier.notify(
+                people.compactMap(\.id), patient: nil, kind: .possibleDuplicate,
+                message: "\(caller.identity.displayName) registered a patient (\(PatientReference.short(patient.id!))) whose name and date of birth match an existing record (\(existing)). Please check with their care teams whether they are the same person.",
+                link: SiteURL.organisation(organisationID).path, on: db)
         }
     }
 

@@ -109,7 +109,7 @@ struct PatientsAPI: Sendable {
         } catch PatientService.RegistrationError.invalid(let errors) {
             throw AppError.invalid(errors)
         } catch PatientService.RegistrationError.possibleDuplicate(let count) {
-            throw AppError.conflict("\(count) patient(s) with this name and date of birth are already registered at your organisation. Send confirmedDifferentPerson: true if this is someone else.")
+            throw AppError.conflict("You are already on the care team of \(count) patient(s) with this name and date of birth at your organisation. Send confirmedDifferentPerson: true if this is someone else.")
         }
         return EditedResponse(status: .created, response: try await detail(patient.id!, context: context))
     }

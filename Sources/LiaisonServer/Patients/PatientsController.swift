@@ -61,7 +61,7 @@ struct PatientsController: Sendable {
             let page = newPatientPage(identity, form: FormState(values: form.dictionary, errors: errors), duplicate: nil)
             return views.page("patients/patient-new", title: "Register a patient", page, request: request, context: context, status: .unprocessableContent)
         } catch PatientService.RegistrationError.possibleDuplicate(let count) {
-            let warning = "\(count == 1 ? "A patient" : "\(count) patients") with this name and date of birth \(count == 1 ? "is" : "are") already registered at your organisation. If this is the same person, ask their care team to add you instead. If it is a different person, tick the box below and register again."
+            let warning = "You are already on the care team of \(count == 1 ? "a patient" : "\(count) patients") with this name and date of birth at your organisation. If this is the same person, open their record from My patients instead. If it is a different person, tick the box below and register again."
             let page = newPatientPage(identity, form: FormState(values: form.dictionary), duplicate: warning)
             return views.page("patients/patient-new", title: "Register a patient", page, request: request, context: context, status: .conflict)
         }

@@ -15,6 +15,7 @@ enum NotificationKind: String, CaseIterable, Sendable {
     case referralClosingOverdue = "referral.closing-overdue"
     case careTeamAdded = "care-team.added"
     case emergencyAccess = "emergency.access"
+    case possibleDuplicate = "patient.possible-duplicate"
 }
 
 /// In-app notifications, written in the transaction of the change that causes them.
