@@ -94,6 +94,12 @@ import Testing
             #expect(try await OrganisationQueries.administrators(of: [], on: records.db).isEmpty)
             #expect(try await OrganisationQueries.firstOrganisation(of: bo.id!, on: records.db)?.id == riverside.id)
             #expect(try await OrganisationQueries.firstOrganisation(of: UUID(), on: records.db) == nil)
+            #expect(try await OrganisationQueries.requireLicenceForEmergencyAccess(anyOf: [riverside.id!, harbour.id!], on: records.db) == false)
+            harbour.emergencyNeedsLicence = true
+            try await harbour.save(on: records.db)
+            #expect(try await OrganisationQueries.requireLicenceForEmergencyAccess(anyOf: [riverside.id!, harbour.id!], on: records.db))
+            #expect(try await OrganisationQueries.requireLicenceForEmergencyAccess(anyOf: [riverside.id!], on: records.db) == false)
+            #expect(try await OrganisationQueries.requireLicenceForEmergencyAccess(anyOf: [], on: records.db) == false)
         }
     }
 }

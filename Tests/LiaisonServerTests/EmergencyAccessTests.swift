@@ -140,6 +140,31 @@ import Testing
         }
     }
 
+    @Test func anOrganisationCanAskForALicenceRecordedBeforeTheGlassIsBroken() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example")
+            _ = try await world.patient(registeredBy: ana)
+            let hospital = try await world.organisation("City Hospital")
+            try await world.person("chief@hospital.example", in: hospital, role: .administrator)
+            let kim = try await world.person("kim@hospital.example", name: "Dr. Kim", in: hospital)
+            try await world.profile(for: kim) { $0.credentials = "" }
+            let chief = world.browser()
+            try await chief.signIn("chief@hospital.example")
+            let settings = SiteURL.organisationSettings(hospital.id!).path
+            let form = try await chief.get(settings)
+            #expect(form.body.contains("emergencyNeedsLicence"))
+            let fields = [("name", "City Hospital"), ("kind", "hospital"), ("timeZone", "America/New_York")]
+                + ["2", "3", "4", "5", "6"].map { ("businessDays", $0) }
+                + ServiceLevelTargets.standard.formValues.map { ($0.key, $0.value) } + [("emergencyNeedsLicence", "on")]
+            #expect(try await chief.post(settings, fields).status == .seeOther)
+            let browser = world.browser()
+            try await browser.signIn("kim@hospital.example")
+            #expect(try await browser.post("/emergency-access", EmergencyAccessTests.glass).status == .forbidden)
+            try await world.profile(for: kim) { $0.credentials = "MD, licensed in New York" }
+            #expect(try await browser.post("/emergency-access", EmergencyAccessTests.glass).status == .seeOther)
+        }
+    }
+
     @Test func patientCannotSeeAnotherPatientsLog() async throws {
         try await withApp { world in
             let ana = try await world.person("ana@clinic.example")

@@ -27,5 +27,6 @@ enum LiaisonMigrations {
         CreateInstallationKey(),
         IndexRefusedAccess(),
         AddSealToAuditEntry(),
+        AddEmergencyLicenceRuleToOrganisation(),
     ]
 }

@@ -13,6 +13,8 @@ public final class Organisation: Model, @unchecked Sendable {
     @Field(key: "business_days") public var businessDays: String
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "ack_routine_days") public var acknowledgeRoutineDays: Int
+    /// Only clinicians with a licence recorded on their profile may use emergency access.
+    @Field(key: "emergency_needs_licence") public var emergencyNeedsLicence: Bool
     @Field(key: "ack_urgent_days") public var acknowledgeUrgentDays: Int
     @Field(key: "ack_emergent_days") public var acknowledgeEmergentDays: Int
     @Field(key: "closing_note_days") public var closingNoteDays: Int
@@ -26,6 +28,7 @@ public final class Organisation: Model, @unchecked Sendable {
         self.createdAt = createdAt
         apply(settings)
         apply(ServiceLevelTargets.standard)
+        emergencyNeedsLicence = false
     }
 
     public var targets: ServiceLevelTargets {

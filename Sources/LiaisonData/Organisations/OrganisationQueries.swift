@@ -17,6 +17,12 @@ public enum OrganisationQueries {
         return Dictionary(grouping: memberships, by: \.$organisation.id).mapValues { $0.map(\.user) }
     }
 
+    /// Whether any of these organisations lets only clinicians with a licence recorded use emergency access.
+    public static func requireLicenceForEmergencyAccess(anyOf organisations: [UUID], on db: any Database) async throws -> Bool {
+        guard !organisations.isEmpty else { return false }
+        return try await Organisation.query(on: db).filter(\.$id ~~ organisations).filter(\.$emergencyNeedsLicence == true).count() > 0
+    }
+
     /// The organisation a clinician joined first; its calendar and targets apply to referrals to them.
     public static func firstOrganisation(of userID: UUID, on db: any Database) async throws -> Organisation? {
         try await Membership.query(on: db).filter(\.$user.$id == userID).sort(\.$createdAt).with(\.$organisation).first()?.organisation

@@ -60,7 +60,9 @@ struct OrganisationService: Sendable {
         return organisation
     }
 
-    func updateSettings(_ id: UUID, _ draft: OrganisationSettingsDraft, targets rawTargets: [String: String], by actor: Actor) async throws -> Organisation {
+    func updateSettings(
+        _ id: UUID, _ draft: OrganisationSettingsDraft, targets rawTargets: [String: String], emergencyNeedsLicence: Bool, by actor: Actor
+    ) async throws -> Organisation {
         let organisation = try await organisationForAdministration(id, by: actor)
         var errors = ValidationErrors()
         var settings: OrganisationSettings?
@@ -72,6 +74,7 @@ struct OrganisationService: Sendable {
         if !errors.isEmpty { throw AppError.invalid(errors) }
         organisation.apply(settings!)
         organisation.apply(targets!)
+        organisation.emergencyNeedsLicence = emergencyNeedsLicence
         try await organisation.save(on: database.db())
         return organisation
     }

@@ -60,10 +60,11 @@ struct OrganisationsController: Sendable {
         let draft = OrganisationSettingsForm.draft(from: form)
         let targets = form.dictionary.filter { key, _ in ServiceLevelTargets.fields.contains { $0.key == key } }
         do {
-            _ = try await organisations.updateSettings(id, draft, targets: targets, by: actor)
+            _ = try await organisations.updateSettings(id, draft, targets: targets, emergencyNeedsLicence: form.flag("emergencyNeedsLicence"), by: actor)
             return views.redirect(to: .organisation(id), flash: "Settings saved.")
         } catch AppError.invalid(let errors) {
-            let page = OrganisationSettingsForm(draft: draft, targets: targets, errors: errors, action: SiteURL.organisationSettings(id).path)
+            let page = OrganisationSettingsForm(
+                draft: draft, targets: targets, emergencyNeedsLicence: form.flag("emergencyNeedsLicence"), errors: errors, action: SiteURL.organisationSettings(id).path)
             return views.page("organisations/organisation-settings", title: "Settings", page, request: request, context: context, status: .unprocessableContent)
         }
     }

@@ -36,8 +36,14 @@ struct EmergencyAccessService: Sendable {
         let reason = check.text(request.reason, field: "reason", label: "Reason", required: true, maxLength: 500)
         if !reason.isEmpty, reason.count < 10 { check.errors.add("reason", "Say why in a sentence; the patient's team will read it.") }
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
-        // Emergency access is for clinicians: people with a discipline recorded, not administrators as such.
-        guard try await DirectoryQueries.profile(ofUser: caller.userID, on: database.reader()) != nil else { throw AppError.forbidden }
+        // Emergency access is for clinicians: people with a discipline recorded, not administrators as
+        // such; and, where one of their organisations says so, with a licence (credentials) recorded.
+        let reader = database.reader()
+        guard let profile = try await DirectoryQueries.profile(ofUser: caller.userID, on: reader) else { throw AppError.forbidden }
+        if profile.credentials.trimmingCharacters(in: .whitespaces).isEmpty,
+           try await OrganisationQueries.requireLicenceForEmergencyAccess(anyOf: Array(caller.identity.actor.memberships.keys), on: reader) {
+            throw AppError.forbidden
+        }
         let key = PatientDetails.matchKey(givenName: given, familyName: family, dateOfBirth: birth!)
         let now = clock.now()
         return try await database.write { db in
