@@ -17,8 +17,8 @@ public enum AppError: Error, Equatable {
     case invalid(ValidationErrors)
     /// The request conflicts with the current state.
     case conflict(String)
-    /// The body is of a kind the route does not take.
-    case unsupportedMediaType
+    /// The body is of a kind the route does not take; `expected` names what it does take.
+    case unsupportedMediaType(expected: String)
 
     var status: HTTPResponse.Status {
         switch self {
@@ -41,7 +41,7 @@ public enum AppError: Error, Equatable {
         case .notFound: "There is nothing here. The link may be mistyped, or what it pointed to is not available to you."
         case .badRequest(let message), .conflict(let message): message
         case .invalid(let errors): errors.problems.map(\.message).joined(separator: " ")
-        case .unsupportedMediaType: "Send the body as JSON (Content-Type: application/json), or as a form."
+        case .unsupportedMediaType(let expected): "Send the body as \(expected)."
         }
     }
 }

@@ -63,7 +63,7 @@ extension Request {
     mutating func form(context: some RequestContext) async throws -> FormData {
         let type = headers[.contentType] ?? ""
         guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
-            throw AppError.badRequest("Send this form as application/x-www-form-urlencoded.")
+            throw AppError.unsupportedMediaType(expected: "application/x-www-form-urlencoded")
         }
         let buffer = try await collectBody(upTo: context.maxUploadSize)
         guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes),

@@ -12,7 +12,9 @@ extension Request {
             return try await form(context: context).decode(Input.self)
         }
         // No Content-Type is read as JSON (as curl sends it); any other kind is refused.
-        guard type.isEmpty || type.hasPrefix("application/json") || type.contains("+json") else { throw AppError.unsupportedMediaType }
+        guard type.isEmpty || type.hasPrefix("application/json") || type.contains("+json") else {
+            throw AppError.unsupportedMediaType(expected: "JSON (Content-Type: application/json) or a form (application/x-www-form-urlencoded)")
+        }
         // Decoded here rather than by `Request.decode`, which turns a field of the wrong type into
         // a bare 400: the error middleware names the field (422).
         let body = try await collectBody(upTo: context.maxUploadSize)
