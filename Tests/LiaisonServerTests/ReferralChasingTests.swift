@@ -181,7 +181,8 @@ import Testing
             try await chief.signIn(cast.chief.email)
             let report = try await chief.get(SiteURL.referralReport.path)
             #expect(report.status == .ok)
-            #expect(report.body.contains(reference))
+            #expect(report.body.contains(">\(reference)</a>"))
+            #expect(report.body.contains(SiteURL.referral(referral.id!).path))
             #expect(!report.body.contains("Rivera"))
         }
     }
