@@ -10,6 +10,13 @@ extension Database {
     var locksRows: Bool { sql.dialect.name == "postgresql" }
 }
 
+/// A row lock for a change on PostgreSQL, where rows are locked explicitly; nothing on SQLite,
+/// whose single writer already serialises every writing transaction. `NO KEY UPDATE`: the row is
+/// changed but not its key, so rows that merely refer to it (notes, reminders) can still be added.
+func forUpdate(_ db: any Database) -> SQLQueryString {
+    db.locksRows ? " FOR NO KEY UPDATE" : ""
+}
+
 extension SQLDatabase {
     /// Rows of a hand-written query decoded into `Row`, whose `CodingKeys` name the columns
     /// (spelled out once rather than converted from camelCase at every row: this is a hot path).

@@ -11,22 +11,9 @@ public enum ReferralQueries {
         guard let referral = try await db.sql.models(Referral.self, "SELECT * FROM referrals WHERE id = \(bind: id)\(forUpdate(db))").first else {
             return nil
         }
-        let organisation = try await referral.$recipientOrganisation.id.asyncFlatMap { try await Organisation.find($0, on: db) }
+        var organisation: Organisation?
+        if let organisationID = referral.$recipientOrganisation.id { organisation = try await Organisation.find(organisationID, on: db) }
         referral.$recipientOrganisation.value = .some(organisation)
         return referral
-    }
-}
-
-/// A row lock for a change on PostgreSQL, where rows are locked explicitly; nothing on SQLite,
-/// whose single writer already serialises every writing transaction. `NO KEY UPDATE`: the row is
-/// changed but not its key, so rows that merely refer to it (notes, reminders) can still be added.
-func forUpdate(_ db: any Database) -> SQLQueryString {
-    db.locksRows ? " FOR NO KEY UPDATE" : ""
-}
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

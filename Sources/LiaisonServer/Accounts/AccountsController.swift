@@ -45,9 +45,7 @@ struct AccountsController: Sendable {
             var response = Response.redirect(to: next)
             response.setCookie(sessionCookie(token))
             return response
-        case .wrongCredentials, .locked:
-            // One answer for a wrong password, an unknown address and a locked account, so the form
-            // cannot tell anyone which addresses have accounts.
+        case .refused:
             errors.add("email", Self.signInRefused)
         }
         let page = SignInPage(form: FormState(values: ["email": email], errors: errors), next: next)

@@ -12,8 +12,9 @@ struct SessionService: Sendable {
 
     enum SignInOutcome {
         case signedIn(token: String)
-        case wrongCredentials
-        case locked(minutes: Int)
+        /// A wrong password, an unknown address or a locked account: told apart to nobody, so the
+        /// answer does not reveal which addresses have accounts.
+        case refused
     }
 
     /// Checks the password, counting failures toward a temporary lock, and opens a session.
@@ -23,7 +24,7 @@ struct SessionService: Sendable {
               let user = try await UserAccount.query(on: database.db()).filter(\.$email == email.value).first()
         else {
             try await hasher.verifyDecoy(password)
-            return .wrongCredentials
+            return .refused
         }
         let userID = try user.requireID()
         // The try is claimed before the password is checked, so tries at once cannot outrun the limit.
@@ -32,12 +33,10 @@ struct SessionService: Sendable {
         else {
             // As long as a real check takes, so a locked account answers like an unknown address.
             try await hasher.verifyDecoy(password)
-            let until = try await UserAccount.find(userID, on: database.db())?.lockedUntil ?? lockout.lockedUntil(from: now)
-            return .locked(minutes: Self.minutes(until: until, from: now))
+            return .refused
         }
         switch lockout.outcome(ofTry: number, passwordMatches: try await hasher.verify(password, hash: user.passwordHash)) {
-        case .wrongPassword: return .wrongCredentials
-        case .nowLocked: return .locked(minutes: Self.minutes(until: lockout.lockedUntil(from: now), from: now))
+        case .wrongPassword, .nowLocked: return .refused
         case .signedIn: break
         }
         let token = SecretToken.generate()
@@ -107,9 +106,5 @@ struct SessionService: Sendable {
                 memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
             credential: credential, organisations: links, isPatient: row.kind == UserAccount.patientKind,
             unreadNotifications: row.unread)
-    }
-
-    private static func minutes(until: Date, from now: Date) -> Int {
-        max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
     }
 }

@@ -74,9 +74,4 @@ struct Services: Sendable {
     static func offline(database: LiaisonDatabase, clock: any Clock, label: String, auditKey: AuditKey? = nil) -> Services {
         Services(database: database, clock: clock, baseURL: "", bcryptCost: 4, logger: Logger(label: label), auditKey: auditKey)
     }
-
-    /// The same services on another clock (demo data written as if in the past).
-    func at(_ clock: any Clock) -> Services {
-        Services(database: database, clock: clock, baseURL: referrals.baseURL, bcryptCost: hasher.cost, logger: outbox.logger, auditKey: auditor.key)
-    }
 }

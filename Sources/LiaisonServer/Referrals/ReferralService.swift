@@ -17,7 +17,7 @@ struct ReferralService: Sendable {
     let baseURL: String
 
     /// A new referral as the form or the API gives it.
-    struct Draft: Decodable, Sendable {
+    struct Draft: Sendable {
         var patientID: UUID?
         var recipientID: UUID?
         var recipientOrganisationID: UUID?
