@@ -45,11 +45,17 @@ class Visitor:
         self.driver.get(self.base + path)
         self.check_page()
 
-    def sign_in(self, email):
+    def sign_in(self, email, code=None):
+        """Signs in; `code` answers the second step for people with two-factor sign-in."""
         self.open("/sign-in")
         self.fill("email", email)
         self.fill("password", PASSWORD)
         self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        if code is not None:
+            WebDriverWait(self.driver, 10).until(lambda d: "/sign-in/code" in d.current_url)
+            self.check_page()
+            self.fill("code", code)
+            self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         WebDriverWait(self.driver, 10).until(lambda d: "/sign-in" not in d.current_url)
         self.check_page()
 

@@ -69,6 +69,26 @@ struct Token: AsyncParsableCommand {
     }
 }
 
+struct TwoFactorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "two-factor", abstract: "Two-factor sign-in.", subcommands: [Reset.self])
+
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a person's authenticator key and recovery codes (lost phone and codes), after checking who they are. Audited.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "Email of the person.") var email: String
+
+        func run() async throws {
+            let configuration = try common.configuration()
+            let logger = Logs.bootstrap(level: configuration.logLevel)
+            try await withDatabase(configuration, logger: logger) { database in
+                try await AdminAccounts(database: database, bcryptCost: configuration.bcryptCost, auditKey: configuration.auditKey).resetTwoFactor(email: email)
+            }
+            print("Two-factor sign-in reset for \(email). They set it up again at their next sign-in if their role requires it.")
+        }
+    }
+}
+
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write a consistent copy of the SQLite database, even while the server runs.")
     @OptionGroup var common: CommonOptions

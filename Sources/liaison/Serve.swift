@@ -42,5 +42,8 @@ struct Serve: AsyncParsableCommand {
         for signIn in DemoData.signIns {
             print("  \(signIn.email.padding(toLength: 40, withPad: " ", startingAt: 0))  \(signIn.role)")
         }
+        print("The administrators and dr.kim also type a code from an authenticator app: add the demo key")
+        print("  \(DemoData.authenticatorKey)")
+        print("to any authenticator app (demo only; real keys are made at set-up and shown once).")
     }
 }

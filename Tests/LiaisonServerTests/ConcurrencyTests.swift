@@ -86,7 +86,7 @@ import Testing
             let limit = LockoutPolicy().maximumFailures
             try await withTwoServers(world) { clients in
                 let statuses = try await atOnce(clients) { client, index in
-                    try await Browser(client: client).post("/sign-in", [("email", "ana@clinic.example"), ("password", "wrong \(index)")]).status
+                    try await Browser(client: client, recoveryCode: world.recoveryCode(for:)).post("/sign-in", [("email", "ana@clinic.example"), ("password", "wrong \(index)")]).status
                 }
                 #expect(statuses.allSatisfy { $0 == .unauthorized })
             }
@@ -107,7 +107,7 @@ import Testing
             let link = try #require(try await world.linkInLatestEmail(to: "ana@clinic.example"))
             try await withTwoServers(world) { clients in
                 let statuses = try await atOnce(clients) { client, index in
-                    try await Browser(client: client).post(link, [("password", "a new long password \(index)"), ("passwordConfirmation", "a new long password \(index)")]).status
+                    try await Browser(client: client, recoveryCode: world.recoveryCode(for:)).post(link, [("password", "a new long password \(index)"), ("passwordConfirmation", "a new long password \(index)")]).status
                 }
                 #expect(statuses.filter { $0 == .seeOther }.count == 1)
                 #expect(statuses.allSatisfy { $0.code < 500 })

@@ -31,6 +31,11 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case worklistOwed = "worklist.owed"
     case worklistWaiting = "worklist.waiting"
     case worklistOrganisationOverdue = "worklist.organisation-overdue"
+    case twoFactorEnable = "two-factor.enable"
+    case twoFactorDisable = "two-factor.disable"
+    case twoFactorReset = "two-factor.reset"
+    case recoveryCodesRenew = "two-factor.recovery-codes"
+    case recoveryCodeUse = "two-factor.recovery-code-used"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -65,6 +70,11 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .worklistOwed: "viewed their referral worklist"
         case .worklistWaiting: "viewed the referrals they are waiting on"
         case .worklistOrganisationOverdue: "viewed their organisation's overdue referrals"
+        case .twoFactorEnable: "turned on two-factor sign-in"
+        case .twoFactorDisable: "turned off two-factor sign-in"
+        case .twoFactorReset: "had two-factor sign-in reset by an operator"
+        case .recoveryCodesRenew: "made new recovery codes"
+        case .recoveryCodeUse: "signed in with a recovery code"
         }
     }
 

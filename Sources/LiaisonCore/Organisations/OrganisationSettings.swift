@@ -93,3 +93,16 @@ public struct OrganisationSettingsDraft: Sendable, Codable, Equatable {
         return OrganisationSettings(name: name, kind: kind!, timeZone: zone!, businessDays: days)
     }
 }
+
+/// What an organisation asks of its members beyond the installation's rules.
+public struct OrganisationSafeguards: Sendable, Equatable {
+    /// Only members with a clinical licence recorded (credentials on their profile) may use emergency access.
+    public var emergencyNeedsLicence: Bool
+    /// Every member signs in with a second factor, not only administrators.
+    public var requireTwoFactor: Bool
+
+    public init(emergencyNeedsLicence: Bool = false, requireTwoFactor: Bool = false) {
+        self.emergencyNeedsLicence = emergencyNeedsLicence
+        self.requireTwoFactor = requireTwoFactor
+    }
+}

@@ -14,10 +14,15 @@ public struct PersonRow: Decodable, Sendable, Equatable {
     public let credentialID: UUID?
     /// When an API token was last used; nil for sessions.
     public let lastUsedAt: Date?
+    /// Has a confirmed authenticator key.
+    public let twoFactorEnabled: Bool
+    /// Belongs to an organisation that requires two-factor sign-in of every member.
+    public let inOrganisationRequiringTwoFactor: Bool
 
     /// The columns, named once here rather than converted at every row.
     private enum CodingKeys: String, CodingKey {
         case userID = "user_id", email, displayName = "display_name", isSystemAdmin = "is_system_admin", kind, unread, credentialID = "credential_id", lastUsedAt = "last_used_at"
+        case twoFactorEnabled = "two_factor_enabled", inOrganisationRequiringTwoFactor = "organisation_requires_two_factor"
     }
 }
 
@@ -38,14 +43,18 @@ public enum AccountQueries {
     /// What a request needs of the person (alias `u`).
     private static let personColumns: SQLQueryString = """
         u.id AS user_id, u.email, u.display_name, u.is_system_admin, u.kind,
-        (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread
+        (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread,
+        EXISTS (SELECT 1 FROM two_factor_credentials t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS two_factor_enabled,
+        EXISTS (SELECT 1 FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+                WHERE m.user_id = u.id AND o.require_two_factor = \(bind: true)) AS organisation_requires_two_factor
         """
 
-    /// The person an unexpired session token (by digest) belongs to.
+    /// The person an unexpired session token (by digest) belongs to; a sign-in still waiting for
+    /// its second factor belongs to nobody yet.
     public static func person(sessionDigest digest: String, at moment: Date, on db: any Database) async throws -> PersonRow? {
         try await db.sql.row(PersonRow.self, """
             SELECT c.id AS credential_id, NULL AS last_used_at, \(personColumns) FROM sessions c JOIN users u ON u.id = c.user_id
-            WHERE c.token_hash = \(bind: digest) AND c.expires_at > \(bind: moment)
+            WHERE c.token_hash = \(bind: digest) AND c.expires_at > \(bind: moment) AND c.awaiting_code = \(bind: false)
             """)
     }
 

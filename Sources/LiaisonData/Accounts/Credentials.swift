@@ -10,14 +10,18 @@ public final class SessionRecord: Model, @unchecked Sendable {
     @Parent(key: "user_id") public var user: UserAccount
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "expires_at") public var expiresAt: Date
+    /// The password was right and the second factor is still to come: the session signs nobody
+    /// in until `TwoFactorQueries.finishSignIn` replaces it.
+    @Field(key: "awaiting_code") public var awaitingCode: Bool
 
     public init() {}
 
-    public init(tokenHash: String, userID: UUID, createdAt: Date, expiresAt: Date) {
+    public init(tokenHash: String, userID: UUID, createdAt: Date, expiresAt: Date, awaitingCode: Bool = false) {
         self.tokenHash = tokenHash
         self.$user.id = userID
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.awaitingCode = awaitingCode
     }
 }
 

@@ -28,5 +28,6 @@ enum LiaisonMigrations {
         IndexRefusedAccess(),
         AddSealToAuditEntry(),
         AddEmergencyLicenceRuleToOrganisation(),
+        CreateTwoFactor(),
     ]
 }

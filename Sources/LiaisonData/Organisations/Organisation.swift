@@ -15,6 +15,8 @@ public final class Organisation: Model, @unchecked Sendable {
     @Field(key: "ack_routine_days") public var acknowledgeRoutineDays: Int
     /// Only clinicians with a licence recorded on their profile may use emergency access.
     @Field(key: "emergency_needs_licence") public var emergencyNeedsLicence: Bool
+    /// Every member must sign in with a second factor.
+    @Field(key: "require_two_factor") public var requireTwoFactor: Bool
     @Field(key: "ack_urgent_days") public var acknowledgeUrgentDays: Int
     @Field(key: "ack_emergent_days") public var acknowledgeEmergentDays: Int
     @Field(key: "closing_note_days") public var closingNoteDays: Int
@@ -29,6 +31,15 @@ public final class Organisation: Model, @unchecked Sendable {
         apply(settings)
         apply(ServiceLevelTargets.standard)
         emergencyNeedsLicence = false
+        requireTwoFactor = false
+    }
+
+    public var safeguards: OrganisationSafeguards {
+        get { OrganisationSafeguards(emergencyNeedsLicence: emergencyNeedsLicence, requireTwoFactor: requireTwoFactor) }
+        set {
+            emergencyNeedsLicence = newValue.emergencyNeedsLicence
+            requireTwoFactor = newValue.requireTwoFactor
+        }
     }
 
     public var targets: ServiceLevelTargets {

@@ -15,6 +15,8 @@ struct AccountsController: Sendable {
         routes.open.get(SiteURL.signIn, use: signInPage)
         routes.open.post(SiteURL.signIn, use: signIn)
         routes.open.post(SiteURL.signOut, use: signOut)
+        routes.open.get(SiteURL.signInCode, use: codePage)
+        routes.open.post(SiteURL.signInCode, use: enterCode)
         routes.open.get(SiteURL.forgotPassword, use: forgotPage)
         routes.open.post(SiteURL.forgotPassword, use: forgot)
         routes.open.get(SiteURL.resetPassword(token: ""), use: resetPage)
@@ -42,14 +44,77 @@ struct AccountsController: Sendable {
         var errors = ValidationErrors()
         switch try await sessions.signIn(email: email, password: form["password"] ?? "") {
         case .signedIn(let token):
-            var response = Response.redirect(to: next)
-            response.setCookie(sessionCookie(token))
+            return signedIn(token: token, next: next)
+        case .needsCode(let pending):
+            var response = Response.redirect(to: SiteURL.signInCode.path + "?next=" + Self.queryValue(next))
+            response.setCookie(pendingCookie(pending, maxAge: Int(TwoFactor.pendingSignInLifetime)))
             return response
         case .refused:
             errors.add("email", Self.signInRefused)
         }
         let page = SignInPage(form: FormState(values: ["email": email], errors: errors), next: next)
         return views.page("accounts/sign-in", title: "Sign in", page, request: request, context: context, status: .unauthorized)
+    }
+
+    private func signedIn(token: String, next: String) -> Response {
+        var response = Response.redirect(to: next)
+        response.setCookie(sessionCookie(token))
+        return response
+    }
+
+    static let pendingCookie = "liaison_sign_in"
+
+    struct CodePage: Sendable {
+        let form: FormState
+        let next: String
+        let action = SiteURL.signInCode.path
+    }
+
+    /// The second step of signing in, for people who use two-factor sign-in.
+    @Sendable func codePage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if context.identity != nil { return views.redirect(to: .home) }
+        guard request.cookies[Self.pendingCookie] != nil else { return views.redirect(to: .signIn) }
+        let page = CodePage(form: .empty, next: Self.safeNext(request.uri.queryParameters["next"].map(String.init)))
+        return views.page("accounts/sign-in-code", title: "Enter your code", page, request: request, context: context)
+    }
+
+    @Sendable func enterCode(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let form = try await request.form(context: context)
+        let next = Self.safeNext(form["next"])
+        guard let pending = request.cookies[Self.pendingCookie]?.value, !pending.isEmpty else {
+            return leaveCodeStep(flash: "Sign in again: the code step took too long.")
+        }
+        var errors = ValidationErrors()
+        switch try await sessions.finishSignIn(pendingToken: pending, code: form["code"], requestID: context.id) {
+        case .signedIn(let token):
+            var response = signedIn(token: token, next: next)
+            response.setCookie(pendingCookie("", maxAge: 0))
+            return response
+        case .startAgain:
+            return leaveCodeStep(flash: "Sign in again: the code step took too long.")
+        case .locked:
+            return leaveCodeStep(flash: "Too many wrong codes or passwords: the account is locked for 15 minutes.")
+        case .wrongCode:
+            errors.add("code", "That code is not right, or was already used. Type the code your app shows now, or a recovery code.")
+        }
+        let page = CodePage(form: FormState(values: [:], errors: errors), next: next)
+        return views.page("accounts/sign-in-code", title: "Enter your code", page, request: request, context: context, status: .unauthorized)
+    }
+
+    /// Back to the password, with the sign-in that waited for a code forgotten.
+    private func leaveCodeStep(flash: String) -> Response {
+        var response = views.redirect(to: .signIn, flash: flash)
+        response.setCookie(pendingCookie("", maxAge: 0))
+        return response
+    }
+
+    private func pendingCookie(_ token: String, maxAge: Int) -> Cookie {
+        Cookie(name: Self.pendingCookie, value: token, maxAge: maxAge, path: SiteURL.signIn.path, secure: secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    static func queryValue(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
     }
 
     static let signInRefused = "That email and password do not match an account, or the account is locked for 15 minutes after too many wrong tries. Check both, wait, or reset your password."
@@ -141,7 +206,7 @@ struct AccountsController: Sendable {
 
     private func renderInvitation(token: String, form: FormState, request: Request, context: AppRequestContext) async throws -> Response {
         let action = SiteURL.invitation(token: token).path
-        let signIn = SiteURL.signIn.path + "?next=" + (action.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let signIn = SiteURL.signIn.path + "?next=" + Self.queryValue(action)
         let page: InvitationPage
         var status: HTTPResponse.Status = form.hasErrors ? .unprocessableContent : .ok
         switch try await invitations.lookup(token: token) {

@@ -8,11 +8,13 @@ public struct AdminAccounts: Sendable {
     let database: LiaisonDatabase
     let hasher: PasswordHasher
     let clock: any Clock
+    let auditor: Auditor
 
-    public init(database: LiaisonDatabase, bcryptCost: UInt8, clock: any Clock = SystemClock()) {
+    public init(database: LiaisonDatabase, bcryptCost: UInt8, clock: any Clock = SystemClock(), auditKey: AuditKey? = nil) {
         self.database = database
         self.hasher = PasswordHasher(cost: bcryptCost)
         self.clock = clock
+        self.auditor = Auditor(clock: clock, key: auditKey)
     }
 
     /// Creates a system administrator, or promotes the existing account with that email.
@@ -29,6 +31,20 @@ public struct AdminAccounts: Sendable {
             try await existing.save(on: db)
         } else {
             try await UserAccount(email: email.value, displayName: name, passwordHash: hash, isSystemAdministrator: true, createdAt: clock.now()).create(on: db)
+        }
+    }
+
+    /// Removes a person's two-factor key and recovery codes, for someone who lost both phone and
+    /// codes and has proved who they are to the operator. They set it up again at next sign-in if
+    /// their role requires it. Recorded in the audit trail.
+    public func resetTwoFactor(email rawEmail: String) async throws {
+        guard let email = EmailAddress(rawEmail),
+              let user = try await UserAccount.query(on: database.db()).filter(\.$email == email.value).first()
+        else { throw OperatorError("No account has the email \(rawEmail).") }
+        let userID = try user.requireID()
+        try await database.write { db in
+            try await TwoFactorQueries.remove(for: userID, on: db)
+            try await auditor.recordAccount(.twoFactorReset, userID: userID, by: nil, requestID: "operator", on: db)
         }
     }
 

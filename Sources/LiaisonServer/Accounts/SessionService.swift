@@ -8,10 +8,14 @@ struct SessionService: Sendable {
     let database: LiaisonDatabase
     let clock: any Clock
     let hasher: PasswordHasher
+    let twoFactor: TwoFactorService
     let lockout = LockoutPolicy()
 
     enum SignInOutcome {
         case signedIn(token: String)
+        /// The password is right and the person uses two-factor sign-in: `pendingToken` stands for
+        /// the sign-in until `finishSignIn` gets the code.
+        case needsCode(pendingToken: String)
         /// A wrong password, an unknown address or a locked account: told apart to nobody, so the
         /// answer does not reveal which addresses have accounts.
         case refused
@@ -39,6 +43,16 @@ struct SessionService: Sendable {
         case .wrongPassword, .nowLocked: return .refused
         case .signedIn: break
         }
+        if try await TwoFactorQueries.credential(of: userID, on: database.db())?.confirmedAt != nil {
+            // The try stays counted until the code is right too, so codes cannot be guessed by
+            // signing in again and again with a known password.
+            let pending = SecretToken.generate()
+            try await SessionRecord(
+                tokenHash: SecretToken.digest(pending), userID: userID, createdAt: now,
+                expiresAt: now.addingTimeInterval(TwoFactor.pendingSignInLifetime), awaitingCode: true
+            ).create(on: database.db())
+            return .needsCode(pendingToken: pending)
+        }
         let token = SecretToken.generate()
         try await database.write { db in
             try await SignInQueries.clearTries(for: userID, on: db)
@@ -49,6 +63,32 @@ struct SessionService: Sendable {
             ).create(on: db)
         }
         return .signedIn(token: token)
+    }
+
+    enum CodeOutcome {
+        case signedIn(token: String)
+        case wrongCode
+        /// Too many wrong passwords and codes: the account is locked for a while.
+        case locked
+        /// The sign-in waited too long, or was finished elsewhere: start again with the password.
+        case startAgain
+    }
+
+    /// The second step of signing in: the code for a sign-in whose password was right.
+    func finishSignIn(pendingToken: String, code: String?, requestID: String) async throws -> CodeOutcome {
+        let digest = SecretToken.digest(pendingToken)
+        guard let userID = try await TwoFactorQueries.pendingSignIn(digest: digest, at: clock.now(), on: database.db()) else { return .startAgain }
+        switch try await twoFactor.check(code, of: userID, requestID: requestID) {
+        case .accepted:
+            let token: String? = try await database.write { db in
+                guard try await TwoFactorQueries.finishSignIn(digest: digest, at: clock.now(), on: db) == userID else { return nil }
+                return try await openSession(for: userID, on: db)
+            }
+            return token.map { .signedIn(token: $0) } ?? .startAgain
+        case .wrong: return .wrongCode
+        case .locked: return .locked
+        case .notEnrolled: return .startAgain
+        }
     }
 
     /// Opens a session for a person who has just proved who they are another way (invitation, reset).
@@ -105,6 +145,8 @@ struct SessionService: Sendable {
                 userID: row.userID, isSystemAdministrator: row.isSystemAdmin,
                 memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
             credential: credential, organisations: links, isPatient: row.kind == UserAccount.patientKind,
-            unreadNotifications: row.unread)
+            unreadNotifications: row.unread, twoFactorEnabled: row.twoFactorEnabled,
+            twoFactorRequired: TwoFactor.isRequired(
+                isSystemAdministrator: row.isSystemAdmin, roles: links.map(\.role), anOrganisationRequiresIt: row.inOrganisationRequiringTwoFactor))
     }
 }

@@ -10,6 +10,12 @@ import LiaisonData
 public enum DemoData {
     public static let password = "liaison-demo"
     public static let administratorEmail = "admin@demo.liaison.example"
+    /// The demo's administrators (who must) and its emergency physician (who breaks the glass)
+    /// sign in with two-factor codes from this published key: demo data only.
+    static let authenticatorSecret = "LIAISONDEMOAUTHENTICATORKEY23456"
+    static let twoFactorEmails = [administratorEmail, "riverside.admin@demo.liaison.example", "dr.kim@demo.liaison.example"]
+    /// The key to type into an authenticator app, as `serve --demo` prints it.
+    public static var authenticatorKey: String { TwoFactorService.setup(secret: authenticatorSecret, for: administratorEmail).key }
 
     /// The sign-ins printed by `serve --demo`.
     public static let signIns: [(email: String, role: String)] = [
@@ -61,6 +67,11 @@ public enum DemoData {
         for clinician in clinicians {
             guard let user = try await UserAccount.query(on: db).filter(\.$email == clinician.email).first() else { continue }
             _ = try await directory.saveProfile(of: user.requireID(), clinician.draft)
+        }
+        for user in try await UserAccount.query(on: db).filter(\.$email ~~ twoFactorEmails).all() {
+            let credential = TwoFactorCredential(userID: try user.requireID(), secret: authenticatorSecret, createdAt: now)
+            credential.confirmedAt = now
+            try await credential.create(on: db)
         }
         try await DemoPatients.load(database: database, clock: clock, organisations: organisations, portalPasswordHash: hash)
         return true

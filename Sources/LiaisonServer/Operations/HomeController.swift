@@ -58,6 +58,9 @@ struct HomeController: Sendable {
         let organisations: [OrganisationDTO]
         /// For a patient's portal account, their own record (`GET /api/v1/patients/{id}/consent`, `…/access-log`).
         let patientID: UUID?
+        /// Signs in with an authenticator code; `twoFactorRequired` says their role demands it.
+        let twoFactorEnabled: Bool
+        let twoFactorRequired: Bool
     }
 
     @Sendable func me(_ request: Request, context: SignedInContext) async throws -> Me {
@@ -66,7 +69,8 @@ struct HomeController: Sendable {
             id: identity.userID, email: identity.email, displayName: identity.displayName,
             isSystemAdministrator: identity.actor.isSystemAdministrator,
             organisations: identity.organisations.map { .init(id: $0.id, name: $0.name, role: $0.role.rawValue) },
-            patientID: identity.isPatient ? try await patients.ownRecord(of: context.caller)?.id : nil)
+            patientID: identity.isPatient ? try await patients.ownRecord(of: context.caller)?.id : nil,
+            twoFactorEnabled: identity.twoFactorEnabled, twoFactorRequired: identity.twoFactorRequired)
     }
 
     @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -61,7 +61,7 @@ struct OrganisationService: Sendable {
     }
 
     func updateSettings(
-        _ id: UUID, _ draft: OrganisationSettingsDraft, targets rawTargets: [String: String], emergencyNeedsLicence: Bool, by actor: Actor
+        _ id: UUID, _ draft: OrganisationSettingsDraft, targets rawTargets: [String: String], safeguards: OrganisationSafeguards, by actor: Actor
     ) async throws -> Organisation {
         let organisation = try await organisationForAdministration(id, by: actor)
         var errors = ValidationErrors()
@@ -74,7 +74,7 @@ struct OrganisationService: Sendable {
         if !errors.isEmpty { throw AppError.invalid(errors) }
         organisation.apply(settings!)
         organisation.apply(targets!)
-        organisation.emergencyNeedsLicence = emergencyNeedsLicence
+        organisation.safeguards = safeguards
         try await organisation.save(on: database.db())
         return organisation
     }

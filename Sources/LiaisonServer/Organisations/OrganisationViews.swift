@@ -78,11 +78,11 @@ struct OrganisationSettingsForm: Sendable {
     let days: [Choice]
     let targets: [TargetField]?
     /// Shown only with the targets (an existing organisation's settings).
-    let emergencyNeedsLicence: Bool
+    let safeguards: OrganisationSafeguards
     let action: String
 
     /// `targets` is nil where the form creates an organisation (the standard targets apply).
-    init(draft: OrganisationSettingsDraft, targets: [String: String]?, emergencyNeedsLicence: Bool = false, errors: ValidationErrors = .init(), action: String) {
+    init(draft: OrganisationSettingsDraft, targets: [String: String]?, safeguards: OrganisationSafeguards = .init(), errors: ValidationErrors = .init(), action: String) {
         form = FormState(values: ["name": draft.name ?? "", "timeZone": draft.timeZone ?? ""], errors: errors)
         self.targets = targets.map { values in
             ServiceLevelTargets.fields.map {
@@ -91,7 +91,7 @@ struct OrganisationSettingsForm: Sendable {
         }
         kinds = Choice.all(OrganisationKind.self, selected: draft.kind)
         days = Weekday.allCases.map { Choice(value: String($0.rawValue), label: $0.label, selected: draft.businessDays.contains(String($0.rawValue))) }
-        self.emergencyNeedsLicence = emergencyNeedsLicence
+        self.safeguards = safeguards
         self.action = action
     }
 
@@ -101,7 +101,11 @@ struct OrganisationSettingsForm: Sendable {
             draft: OrganisationSettingsDraft(
                 name: settings.name, kind: settings.kind.rawValue, timeZone: settings.timeZone.identifier,
                 businessDays: settings.businessDays.map { String($0.rawValue) }),
-            targets: organisation.targets.formValues, emergencyNeedsLicence: organisation.emergencyNeedsLicence, action: action)
+            targets: organisation.targets.formValues, safeguards: organisation.safeguards, action: action)
+    }
+
+    static func safeguards(from form: FormData) -> OrganisationSafeguards {
+        OrganisationSafeguards(emergencyNeedsLicence: form.flag("emergencyNeedsLicence"), requireTwoFactor: form.flag("requireTwoFactor"))
     }
 
     static func draft(from form: FormData) -> OrganisationSettingsDraft {

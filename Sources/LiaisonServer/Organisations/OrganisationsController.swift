@@ -60,11 +60,12 @@ struct OrganisationsController: Sendable {
         let draft = OrganisationSettingsForm.draft(from: form)
         let targets = form.dictionary.filter { key, _ in ServiceLevelTargets.fields.contains { $0.key == key } }
         do {
-            _ = try await organisations.updateSettings(id, draft, targets: targets, emergencyNeedsLicence: form.flag("emergencyNeedsLicence"), by: actor)
+            _ = try await organisations.updateSettings(id, draft, targets: targets, safeguards: OrganisationSettingsForm.safeguards(from: form), by: actor)
             return views.redirect(to: .organisation(id), flash: "Settings saved.")
         } catch AppError.invalid(let errors) {
             let page = OrganisationSettingsForm(
-                draft: draft, targets: targets, emergencyNeedsLicence: form.flag("emergencyNeedsLicence"), errors: errors, action: SiteURL.organisationSettings(id).path)
+                draft: draft, targets: targets, safeguards: OrganisationSettingsForm.safeguards(from: form), errors: errors,
+                action: SiteURL.organisationSettings(id).path)
             return views.page("organisations/organisation-settings", title: "Settings", page, request: request, context: context, status: .unprocessableContent)
         }
     }
@@ -118,6 +119,8 @@ struct OrganisationsController: Sendable {
         let kind: String
         let timeZone: String
         let businessDays: [Int]
+        let emergencyNeedsLicence: Bool
+        let requireTwoFactor: Bool
         let members: [MemberDTO]
     }
 
@@ -128,6 +131,7 @@ struct OrganisationsController: Sendable {
         return OrganisationDTO(
             id: overview.organisation.id!, name: settings.name, kind: settings.kind.rawValue, timeZone: settings.timeZone.identifier,
             businessDays: settings.businessDays.sorted().map(\.rawValue),
+            emergencyNeedsLicence: overview.organisation.emergencyNeedsLicence, requireTwoFactor: overview.organisation.requireTwoFactor,
             members: overview.members.map { .init(id: $0.userID, displayName: $0.displayName, role: $0.role.rawValue) })
     }
 }

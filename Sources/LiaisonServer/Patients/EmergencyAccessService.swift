@@ -4,13 +4,15 @@ import LiaisonCore
 import LiaisonData
 
 /// "Break the glass": a clinician outside the team finds a patient by exact name and date of
-/// birth, states why, and gets read access for a few hours. The team is told at once.
+/// birth, states why, confirms it is them with a two-factor code, and gets read access for a few
+/// hours. The team is told at once.
 struct EmergencyAccessService: Sendable {
     let database: LiaisonDatabase
     let clock: any Clock
     let auditor: Auditor
     let notifier: Notifier
     let timeline: Timeline
+    let twoFactor: TwoFactorService
 
     /// Who is being looked for and why; the same from the form and the API.
     struct Request: Decodable, Sendable {
@@ -18,6 +20,8 @@ struct EmergencyAccessService: Sendable {
         var familyName: String?
         var dateOfBirth: String?
         var reason: String?
+        /// A current code from the person's authenticator app, or a recovery code.
+        var code: String?
     }
 
     enum Outcome {
@@ -44,6 +48,8 @@ struct EmergencyAccessService: Sendable {
            try await OrganisationQueries.requireLicenceForEmergencyAccess(anyOf: Array(caller.identity.actor.memberships.keys), on: reader) {
             throw AppError.forbidden
         }
+        // Breaking the glass asks for the second factor every time, whoever signed in how.
+        try await twoFactor.requireCode(request.code, by: caller)
         let key = PatientDetails.matchKey(givenName: given, familyName: family, dateOfBirth: birth!)
         let now = clock.now()
         return try await database.write { db in

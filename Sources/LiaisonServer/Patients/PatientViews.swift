@@ -185,8 +185,11 @@ struct EmergencyAccessPage: Sendable {
     let form: FormState
     let noMatch: Bool
     var matches: [Match] = []
+    /// Emergency access asks for a two-factor code; people without it set it up first.
+    let needsTwoFactor: Bool
     let hours = Int(PatientAccessPolicy.emergencyAccessDuration / 3600)
     let action = SiteURL.emergencyAccess.path
+    let twoFactorPath = SiteURL.twoFactor.path
 }
 
 /// The patient's own page.

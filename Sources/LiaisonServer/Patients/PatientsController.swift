@@ -153,13 +153,17 @@ struct PatientsController: Sendable {
     }
 
     @Sendable func emergencyPage(_ request: Request, context: ClinicianContext) async throws -> Response {
-        return views.page("patients/emergency-access", title: "Emergency access", EmergencyAccessPage(form: .empty, noMatch: false), request: request, context: context)
+        let page = EmergencyAccessPage(form: .empty, noMatch: false, needsTwoFactor: !context.identity.twoFactorEnabled)
+        return views.page("patients/emergency-access", title: "Emergency access", page, request: request, context: context)
     }
 
     @Sendable func breakGlass(_ request: Request, context: ClinicianContext) async throws -> Response {
         var request = request
         let form = try await request.form(context: context)
         let ask = try form.decode(EmergencyAccessService.Request.self)
+        let needsTwoFactor = !context.identity.twoFactorEnabled
+        var values = form.dictionary
+        values["code"] = nil
         do {
             switch try await emergency.breakGlass(ask, by: context.caller) {
             case .granted(let found):
@@ -167,14 +171,14 @@ struct PatientsController: Sendable {
                 let message = "Emergency access granted for \(hours) hours. The patient's care team has been notified."
                 if found.count == 1 { return views.redirect(to: .patient(found[0].id!), flash: message) }
                 let matches = found.map { EmergencyAccessPage.Match(name: "\($0.givenName) \($0.familyName)", dateOfBirth: $0.dateOfBirth, href: SiteURL.patient($0.id!).path) }
-                let page = EmergencyAccessPage(form: .empty, noMatch: false, matches: matches)
+                let page = EmergencyAccessPage(form: .empty, noMatch: false, matches: matches, needsTwoFactor: needsTwoFactor)
                 return views.page("patients/emergency-access", title: "Emergency access", page, request: request, context: context)
             case .noMatch:
-                let page = EmergencyAccessPage(form: FormState(values: form.dictionary), noMatch: true)
+                let page = EmergencyAccessPage(form: FormState(values: values), noMatch: true, needsTwoFactor: needsTwoFactor)
                 return views.page("patients/emergency-access", title: "Emergency access", page, request: request, context: context, status: .notFound)
             }
         } catch AppError.invalid(let errors) {
-            let page = EmergencyAccessPage(form: FormState(values: form.dictionary, errors: errors), noMatch: false)
+            let page = EmergencyAccessPage(form: FormState(values: values, errors: errors), noMatch: false, needsTwoFactor: needsTwoFactor)
             return views.page("patients/emergency-access", title: "Emergency access", page, request: request, context: context, status: .unprocessableContent)
         }
     }

@@ -7,6 +7,8 @@ public enum AppError: Error, Equatable {
     case unauthenticated
     /// Signed in, but the role does not allow it.
     case forbidden
+    /// Signed in and allowed in general, but not now, for the reason given (set up two-factor first).
+    case refused(String)
     /// A form post without the anti-forgery token (stale page, or another site posting).
     case forbiddenForgery
     /// No such thing, or the person may not know it exists.
@@ -23,7 +25,7 @@ public enum AppError: Error, Equatable {
     var status: HTTPResponse.Status {
         switch self {
         case .unauthenticated: .unauthorized
-        case .forbidden, .forbiddenForgery: .forbidden
+        case .forbidden, .forbiddenForgery, .refused: .forbidden
         case .notFound: .notFound
         case .badRequest: .badRequest
         case .invalid: .unprocessableContent
@@ -39,7 +41,7 @@ public enum AppError: Error, Equatable {
         case .forbidden: "Your role does not allow this. Ask your organisation's administrator if you need it."
         case .forbiddenForgery: "This form has expired or did not come from Liaison. Go back, reload the page and try again."
         case .notFound: "There is nothing here. The link may be mistyped, or what it pointed to is not available to you."
-        case .badRequest(let message), .conflict(let message): message
+        case .badRequest(let message), .conflict(let message), .refused(let message): message
         case .invalid(let errors): errors.problems.map(\.message).joined(separator: " ")
         case .unsupportedMediaType(let expected): "Send the body as \(expected)."
         }

@@ -20,6 +20,13 @@ public struct Identity: Sendable {
     public let isPatient: Bool
     /// In-app notifications not yet read, for the navigation badge.
     public let unreadNotifications: Int
+    /// Signs in with a code from an authenticator app as well as the password.
+    public let twoFactorEnabled: Bool
+    /// Must do so: an administrator, or in an organisation that requires it (`TwoFactor.isRequired`).
+    public let twoFactorRequired: Bool
+
+    /// Must set up two-factor sign-in before doing anything else.
+    public var mustEnrolTwoFactor: Bool { twoFactorRequired && !twoFactorEnabled }
 
     public struct OrganisationLink: Sendable {
         public let id: UUID

@@ -22,6 +22,14 @@ struct Auditor: Sendable {
             at: clock.now(), sealedWith: key, on: db)
     }
 
+    /// A step on a person's account by themselves before they are signed in (a recovery code at
+    /// sign-in), or by an operator's command (`actorID` nil).
+    func recordAccount(_ action: AuditAction, userID: UUID, by actorID: UUID?, requestID: String, on db: any Database) async throws {
+        try await AuditLog.append(
+            [.init(actorID: actorID, action: action.rawValue, patientID: nil, subject: "user:\(userID)", purpose: "account", requestID: requestID)],
+            at: clock.now(), sealedWith: key, on: db)
+    }
+
     /// Steps the system takes on its own (the sweep), one entry each.
     func recordSystem(
         _ action: AuditAction, _ subjects: [(patient: UUID?, subject: String)], purpose: String, at moment: Date, on db: any Database

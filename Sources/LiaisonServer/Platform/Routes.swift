@@ -27,6 +27,7 @@ func buildRouter(
     router.add(middleware: AuthenticationMiddleware(sessions: services.sessions))
     router.add(middleware: ErrorMiddleware(views: views, refusals: RefusalLog(database: services.database, auditor: services.auditor)))
     router.add(middleware: CSRFMiddleware(secureCookies: secure, publicURL: configuration.publicURL, key: Data(formsKey.utf8)))
+    router.add(middleware: TwoFactorEnrolmentMiddleware(views: views))
     let routes = RouteGroups(open: router, signedIn: router.group(context: SignedInContext.self), clinicians: router.group(context: ClinicianContext.self))
 
     OperationsController(database: services.database, metrics: metrics, metricsToken: configuration.metricsToken).register(on: routes)
@@ -34,6 +35,7 @@ func buildRouter(
     AccountsController(
         views: views, sessions: services.sessions, resets: services.passwordResets, invitations: services.invitations, secureCookies: secure
     ).register(on: routes)
+    TwoFactorController(views: views, twoFactor: services.twoFactor).register(on: routes)
     TokensController(views: views, tokens: services.tokens).register(on: routes)
     DirectoryController(views: views, directory: services.directory).register(on: routes)
     OrganisationsController(views: views, organisations: services.organisations, invitations: services.invitations).register(on: routes)

@@ -15,6 +15,7 @@ struct Services: Sendable {
     let notifier: Notifier
     let timeline: Timeline
 
+    let twoFactor: TwoFactorService
     let sessions: SessionService
     let invitations: InvitationService
     let passwordResets: PasswordResetService
@@ -44,7 +45,8 @@ struct Services: Sendable {
         notifier = Notifier(clock: clock)
         timeline = Timeline(clock: clock)
 
-        sessions = SessionService(database: database, clock: clock, hasher: hasher)
+        twoFactor = TwoFactorService(database: database, clock: clock, auditor: auditor)
+        sessions = SessionService(database: database, clock: clock, hasher: hasher, twoFactor: twoFactor)
         invitations = InvitationService(database: database, clock: clock, hasher: hasher, outbox: outbox, sessions: sessions, baseURL: baseURL)
         passwordResets = PasswordResetService(database: database, clock: clock, hasher: hasher, outbox: outbox, baseURL: baseURL)
         tokens = TokenService(database: database, clock: clock)
@@ -56,7 +58,8 @@ struct Services: Sendable {
         careTeams = CareTeamService(clock: clock, auditor: auditor, timeline: timeline)
         patients = PatientService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, careTeams: careTeams, timeline: timeline)
-        emergency = EmergencyAccessService(database: database, clock: clock, auditor: auditor, notifier: notifier, timeline: timeline)
+        emergency = EmergencyAccessService(
+            database: database, clock: clock, auditor: auditor, notifier: notifier, timeline: timeline, twoFactor: twoFactor)
         accessLog = AccessLogService(database: database, access: patientAccess, auditor: auditor)
         portal = PortalService(
             database: database, clock: clock, hasher: hasher, outbox: outbox, access: patientAccess, auditor: auditor, patients: patients,

@@ -51,6 +51,9 @@ enum SiteURL: RoutePath {
     case home
     case signIn
     case signOut
+    case signInCode
+    case twoFactor
+    case twoFactorStep(TwoFactorStep)
     case forgotPassword
     case resetPassword(token: String)
     case invitation(token: String)
@@ -95,6 +98,9 @@ enum SiteURL: RoutePath {
         case .home: []
         case .signIn: ["sign-in"]
         case .signOut: ["sign-out"]
+        case .signInCode: ["sign-in", "code"]
+        case .twoFactor: ["account", "two-factor"]
+        case .twoFactorStep(let step): ["account", "two-factor", .text(step.rawValue)]
         case .forgotPassword: ["password", "forgot"]
         case .resetPassword(let token): ["password", "reset", .parameter("token", value: token)]
         case .invitation(let token): ["invitations", .parameter("token", value: token)]
@@ -137,11 +143,21 @@ enum SiteURL: RoutePath {
     }
 }
 
+/// The steps of setting up and managing two-factor sign-in, the same on pages and in the API.
+enum TwoFactorStep: String, CaseIterable, Sendable {
+    case setup
+    case confirm
+    case recoveryCodes = "recovery-codes"
+    case turnOff = "turn-off"
+}
+
 /// The JSON API's paths, under `/api/v1`.
 enum APIURL: RoutePath {
     case openAPI
     case me
     case myProfile
+    case twoFactor
+    case twoFactorStep(TwoFactorStep)
     case clinicians
     case clinician(UUID)
     case organisation(UUID)
@@ -166,6 +182,8 @@ enum APIURL: RoutePath {
         case .openAPI: ["openapi.json"]
         case .me: ["me"]
         case .myProfile: ["me", "profile"]
+        case .twoFactor: ["me", "two-factor"]
+        case .twoFactorStep(let step): ["me", "two-factor", .text(step.rawValue)]
         case .clinicians: ["clinicians"]
         case .clinician(let id): ["clinicians", .id(id)]
         case .organisation(let id): ["organisations", .id(id)]

@@ -7,9 +7,12 @@ import NIOCore
 final class Browser: @unchecked Sendable {
     let client: any TestClientProtocol
     private(set) var cookies: [String: String] = [:]
+    /// Makes a recovery code for an email, for sign-ins that ask for a second factor.
+    let recoveryCode: @Sendable (String) async throws -> String
 
-    init(client: any TestClientProtocol) {
+    init(client: any TestClientProtocol, recoveryCode: @escaping @Sendable (String) async throws -> String) {
         self.client = client
+        self.recoveryCode = recoveryCode
     }
 
     struct Page {
@@ -35,9 +38,12 @@ final class Browser: @unchecked Sendable {
         return try await send(path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
     }
 
-    /// Signs in and checks it worked.
+    /// Signs in (with a recovery code where a second factor is asked for) and checks it worked.
     func signIn(_ email: String, password: String = TestWorld.password) async throws {
-        let page = try await post("/sign-in", [("email", email), ("password", password)])
+        var page = try await post("/sign-in", [("email", email), ("password", password)])
+        if page.status == .seeOther, page.location?.hasPrefix("/sign-in/code") == true {
+            page = try await post("/sign-in/code", [("code", try await recoveryCode(email))])
+        }
         guard page.status == .seeOther, cookies["liaison_session"] != nil else {
             throw BrowserError.signInFailed(Int(page.status.code))
         }

@@ -15,10 +15,13 @@ extension TestWorld {
         return organisation
     }
 
+    /// A person; administrators (who must) sign in with two-factor codes from `authenticatorSecret`,
+    /// others when `twoFactor` says so.
     @discardableResult
     func person(
         _ email: String, name: String = "Test Person", in organisation: Organisation? = nil, role: MembershipRole = .clinician,
-        systemAdministrator: Bool = false, password: String = TestWorld.password, kind: String = UserAccount.clinicianKind
+        systemAdministrator: Bool = false, password: String = TestWorld.password, kind: String = UserAccount.clinicianKind,
+        twoFactor: Bool? = nil
     ) async throws -> UserAccount {
         let hash = try await PasswordHasher(cost: 4).hash(password)
         let user = UserAccount(
@@ -27,7 +30,26 @@ extension TestWorld {
         if let organisation {
             try await Membership(userID: user.id!, organisationID: organisation.id!, role: role, createdAt: clock.now()).create(on: database.db())
         }
+        if twoFactor ?? (systemAdministrator || role == .administrator) { try await enrolTwoFactor(user) }
         return user
+    }
+
+    static let authenticatorSecret = "TESTAUTHENTICATORKEY234567ABCDEF"
+
+    /// Gives a person a confirmed authenticator key (`authenticatorSecret`), as set-up would.
+    func enrolTwoFactor(_ user: UserAccount) async throws {
+        let credential = TwoFactorCredential(userID: try user.requireID(), secret: Self.authenticatorSecret, createdAt: clock.now())
+        credential.confirmedAt = clock.now()
+        try await credential.create(on: database.db())
+    }
+
+    /// A new recovery code for the person with this email, good once: what tests type where a
+    /// second factor is asked for (codes from the app repeat while the test clock stands still).
+    func recoveryCode(for email: String) async throws -> String {
+        let user = try await UserAccount.query(on: database.db()).filter(\.$email == email).first()!
+        let code = TwoFactor.newRecoveryCode()
+        try await RecoveryCode(userID: user.requireID(), codeHash: SecretToken.digest(code.replacing("-", with: ""))).create(on: database.db())
+        return code
     }
 
     /// Saves a profile through the same service the profile page uses.

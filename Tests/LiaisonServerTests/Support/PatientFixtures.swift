@@ -16,7 +16,7 @@ extension TestWorld {
                 actor: Actor(userID: user.id!, isSystemAdministrator: user.isSystemAdministrator, memberships: memberships),
                 credential: .session(UUID()),
                 organisations: organisations.map { .init(id: $0.id!, name: $0.name, role: .clinician) },
-                isPatient: isPatient, unreadNotifications: 0),
+                isPatient: isPatient, unreadNotifications: 0, twoFactorEnabled: false, twoFactorRequired: false),
             requestID: "test")
     }
 

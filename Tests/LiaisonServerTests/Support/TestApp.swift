@@ -71,7 +71,7 @@ struct TestWorld: Sendable {
     }
 
     /// A new browser with its own cookies.
-    func browser() -> Browser { Browser(client: client) }
+    func browser() -> Browser { Browser(client: client, recoveryCode: recoveryCode(for:)) }
 
     static let password = "a long enough password"
 }

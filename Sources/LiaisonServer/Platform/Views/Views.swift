@@ -11,7 +11,8 @@ public struct Views: Sendable {
     /// Every template a route renders; start-up fails if one is missing or does not parse.
     static let required = [
         "layout", "error", "csrf", "form-errors", "home/home",
-        "accounts/sign-in", "accounts/forgot-password", "accounts/reset-password", "accounts/invitation", "accounts/tokens",
+        "accounts/sign-in", "accounts/sign-in-code", "accounts/two-factor", "accounts/forgot-password", "accounts/reset-password",
+        "accounts/invitation", "accounts/tokens",
         "directory/profile-edit", "directory/directory", "directory/clinician",
         "organisations/organisation", "organisations/organisation-settings", "organisations/admin",
         "patients/patients", "patients/patient-new", "patients/patient", "patients/patient-consent", "patients/access-log",
@@ -92,6 +93,7 @@ struct LayoutModel: Sendable {
         var links: [Link] = []
         if let identity, identity.isPatient {
             links.append(Link(label: "My care", href: SiteURL.portal.path))
+            links.append(Link(label: "Two-factor sign-in", href: SiteURL.twoFactor.path))
         } else if let identity {
             links.append(Link(label: "My patients", href: SiteURL.patients.path))
             links.append(Link(label: "Referrals", href: SiteURL.referrals.path))
@@ -101,6 +103,7 @@ struct LayoutModel: Sendable {
             for organisation in identity.organisations {
                 links.append(Link(label: organisation.name, href: SiteURL.organisation(organisation.id).path))
             }
+            links.append(Link(label: "Two-factor sign-in", href: SiteURL.twoFactor.path))
             links.append(Link(label: "API tokens", href: SiteURL.tokens.path))
             if identity.actor.mayOperateInstallation {
                 links.append(Link(label: "Administration", href: SiteURL.admin.path))
