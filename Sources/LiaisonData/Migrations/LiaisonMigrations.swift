@@ -29,5 +29,6 @@ enum LiaisonMigrations {
         AddSealToAuditEntry(),
         AddEmergencyLicenceRuleToOrganisation(),
         CreateTwoFactor(),
+        AddDeliveryToOutbox(),
     ]
 }

@@ -17,6 +17,14 @@ public final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "attempts") public var attempts: Int
     @OptionalField(key: "delivered_at") public var deliveredAt: Date?
     @OptionalField(key: "last_error") public var lastError: String?
+    /// Not before this moment (after a failed try).
+    @OptionalField(key: "next_attempt_at") public var nextAttemptAt: Date?
+    /// A worker is delivering it until then; after, another may take it.
+    @OptionalField(key: "lease_until") public var leaseUntil: Date?
+    /// Set aside after failing for good, for an administrator to look at and retry.
+    @OptionalField(key: "dead_at") public var deadAt: Date?
+    /// The body carries a single-use link: it is dropped once delivered.
+    @Field(key: "secret") public var secret: Bool
 
     public init() {}
 
@@ -27,5 +35,6 @@ public final class OutboxMessage: Model, @unchecked Sendable {
         self.body = body
         self.createdAt = createdAt
         self.attempts = 0
+        self.secret = false
     }
 }

@@ -51,7 +51,7 @@ struct InvitationService: Sendable {
                 Hello \(name),
                 You have been invited to join \(organisation.name) on Liaison as \(role!.label.lowercased()).
                 Accept within 7 days: \(baseURL)\(SiteURL.invitation(token: token).path)
-                """, on: db)
+                """, secret: true, on: db)
             return invitation
         }
     }

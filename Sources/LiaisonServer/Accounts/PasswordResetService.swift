@@ -32,7 +32,7 @@ struct PasswordResetService: Sendable {
                 Someone (hopefully you) asked to reset the password for \(user.email).
                 Choose a new password within the hour: \(baseURL)\(SiteURL.resetPassword(token: token).path)
                 If it was not you, ignore this email; your password stays as it is.
-                """, on: db)
+                """, secret: true, on: db)
         }
     }
 

@@ -47,7 +47,7 @@ struct PortalService: Sendable {
                 Hello \(patient.givenName),
                 \(caller.identity.displayName) invites you to Liaison, where you can see your care team, how to reach them, and who has looked at your record.
                 Choose your password within 7 days: \(baseURL)\(SiteURL.resetPassword(token: token).path)
-                """, on: db)
+                """, secret: true, on: db)
             try await timeline.record(.portalInvited, "\(caller.identity.displayName) invited the patient to the portal.", patient: patientID, by: caller, on: db)
             try await auditor.record(.portalInvite, patient: patientID, subject: "portal-user:\(user.id!)", by: caller, on: db)
         }

@@ -39,8 +39,25 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
     app.addServices(dependencies.database.databases)
     if dependencies.runBackgroundJobs {
         app.addServices(ReferralSweepService(sweep: services.sweep, interval: .seconds(60), logger: dependencies.logger))
+        if let delivery = MailDelivery(dependencies) {
+            app.addServices(MailDeliveryService(delivery: delivery, interval: .seconds(5), logger: dependencies.logger))
+        } else {
+            dependencies.logger.notice("no LIAISON_SMTP_URL: emails wait in the outbox (liaison outbox list)")
+        }
     }
     return app
+}
+
+extension MailDelivery {
+    /// Delivery as configured; nil without `LIAISON_SMTP_URL`.
+    public init?(_ dependencies: AppDependencies) {
+        let configuration = dependencies.configuration
+        guard let smtp = configuration.smtp else { return nil }
+        self.init(
+            database: dependencies.database, clock: dependencies.clock,
+            transport: SMTPClient(settings: smtp, from: configuration.emailFrom, heloName: configuration.mailDomain),
+            from: configuration.emailFrom, domain: configuration.mailDomain, logger: dependencies.logger)
+    }
 }
 
 extension Services {

@@ -1,4 +1,5 @@
 import Foundation
+import LiaisonCore
 import LiaisonData
 import Logging
 
@@ -20,11 +21,25 @@ public struct LiaisonConfiguration: Sendable {
     public var metricsToken: String?
     /// Seals audit entries (`LIAISON_AUDIT_KEY`); keep it outside the database.
     public var auditKey: AuditKey?
+    /// Where email goes (`LIAISON_SMTP_URL`); without it emails wait in the outbox.
+    public var smtp: SMTPSettings?
+    /// The From of every email (`LIAISON_MAIL_FROM`).
+    public var mailFrom: String?
 
     public init() {}
 
     /// Whether people reach Liaison over HTTPS (browsers are then told to keep to it).
     public var servesHTTPS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+
+    /// The From of every email: `LIAISON_MAIL_FROM`, or an address at the public host.
+    public var emailFrom: String {
+        mailFrom ?? "Liaison <liaison@\(mailDomain)>"
+    }
+
+    /// The public host, for addresses and Message-IDs.
+    public var mailDomain: String {
+        publicURL.flatMap { URL(string: $0)?.host } ?? "localhost"
+    }
 
     /// The base for absolute links.
     public var baseURL: String {
@@ -96,6 +111,22 @@ public struct LiaisonConfiguration: Sendable {
         read("LIAISON_AUDIT_KEY") { value in
             guard let key = AuditKey(value) else { return "must be at least 32 characters" }
             configuration.auditKey = key
+            return nil
+        }
+        read("LIAISON_SMTP_URL") { value in
+            switch SMTPSettings.parse(value) {
+            case .success(let settings):
+                configuration.smtp = settings
+                return nil
+            case .failure(let problem):
+                return problem.message
+            }
+        }
+        read("LIAISON_MAIL_FROM") { value in
+            guard value.contains("@"), !value.contains("\r"), !value.contains("\n"), value.count <= 200 else {
+                return "must be an email address, optionally with a name: Liaison <noreply@clinic.example>"
+            }
+            configuration.mailFrom = value
             return nil
         }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
