@@ -3,10 +3,13 @@
 The server binary comes from LIAISON_BIN (default: the debug build). Chromium and chromedriver
 come from Debian's packages; nothing is downloaded.
 """
+import email
+import email.policy
 import os
 import pathlib
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -26,12 +29,48 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Mailbox:
+    """A real SMTP server on loopback (scripts/test-smtp-server); messages land in a folder."""
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="liaison-e2e-mail-")
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "test-smtp-server"), "--maildir", self.folder],
+                                        stdout=subprocess.PIPE, text=True)
+        self.port = int(self.process.stdout.readline().split()[1])
+
+    def wait_for(self, recipient, timeout=30):
+        """The text of the first message to `recipient`, waiting for the worker to deliver it."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for name in sorted(os.listdir(self.folder)):
+                if not name.endswith(".eml"):
+                    continue
+                with open(os.path.join(self.folder, name), "rb") as file:
+                    message = email.message_from_binary_file(file, policy=email.policy.default)
+                if message["X-Envelope-To"] == recipient:
+                    return message
+            time.sleep(0.5)
+        raise AssertionError(f"no email reached {recipient} within {timeout} s")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
-def server():
+def mailbox():
+    box = Mailbox()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mailbox):
     binary = os.environ.get("LIAISON_BIN", str(ROOT / ".build" / "debug" / "liaison"))
     workdir = tempfile.mkdtemp(prefix="liaison-e2e-")
     port = free_port()
-    env = dict(os.environ, LIAISON_DATABASE_URL=os.path.join(workdir, "liaison.sqlite"), LIAISON_BCRYPT_COST="8")
+    env = dict(os.environ, LIAISON_DATABASE_URL=os.path.join(workdir, "liaison.sqlite"), LIAISON_BCRYPT_COST="8",
+               LIAISON_SMTP_URL=f"smtp://127.0.0.1:{mailbox.port}", LIAISON_MAIL_FROM="Liaison <noreply@liaison.test>")
     log = open(os.path.join(workdir, "server.log"), "w")
     process = subprocess.Popen([binary, "serve", "--demo", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -140,3 +140,37 @@ struct MailDeliveryTests {
         }
     }
 }
+
+@Suite struct SetAsideEmailTests {
+    @Test func operatorsSeeWhatWasSetAsideWithoutWholeAddressesAndQueueItAgain() async throws {
+        try await withApp { world in
+            let admin = try await world.person("root@liaison.test", systemAdministrator: true)
+            let clinic = try await world.organisation()
+            let chief = try await world.person("chief@clinic.example", in: clinic, role: .administrator)
+            try await MailDeliveryTests.queueNotices(world, count: 1, to: "sam.patient")
+            let claimed = try await OutboxQueries.claim(limit: 1, at: world.clock.now(), leaseUntil: world.clock.now(), on: world.database.db())
+            try await OutboxQueries.markFailed(claimed[0].id, error: "RCPT TO: 550 no such user", retryAt: nil, at: world.clock.now(), on: world.database.db())
+
+            let browser = world.browser()
+            try await browser.signIn(admin.email)
+            let page = try await browser.get("/admin/email")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("s…@example.org"))
+            #expect(!page.body.contains("sam.patient"))
+            #expect(page.body.contains("550 no such user"))
+            let retryPath = SiteURL.adminEmailRetry(claimed[0].id).path
+            #expect(try await browser.post(retryPath, []).location == "/admin/email")
+            #expect(try await OutboxQueries.counts(on: world.database.db()) == OutboxCounts(waiting: 1, delivered: 0, setAside: 0))
+            #expect(try await AuditEntry.query(on: world.database.db()).filter(\.$action == "email.retry").count() == 1)
+            #expect(try await browser.post(retryPath, []).status == .notFound)
+
+            let api = try await world.apiToken(for: admin)
+            let listed = try await api.call(.get, "/api/v1/admin/outbox").json()
+            #expect(listed["waiting"] as? Int == 1)
+            #expect((listed["setAside"] as? [Any])?.isEmpty == true)
+            // Organisation administrators and clinicians are not the installation's operators.
+            #expect(try await world.apiToken(for: chief).call(.get, "/api/v1/admin/outbox").status == .forbidden)
+            #expect(try await world.apiToken(for: chief).call(.post, "/api/v1" + "/admin/outbox/\(claimed[0].id)/retry").status == .forbidden)
+        }
+    }
+}

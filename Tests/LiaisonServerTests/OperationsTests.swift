@@ -105,6 +105,20 @@ import Testing
         #expect(configuration.secureCookies)
     }
 
+    @Test func emailSettings() throws {
+        let configuration = try LiaisonConfiguration.fromEnvironment([
+            "LIAISON_SMTP_URL": "smtp://liaison:pw@mail.example.org:587?starttls=required", "LIAISON_PUBLIC_URL": "https://liaison.example.org",
+        ])
+        #expect(configuration.smtp?.security == .startTLSRequired)
+        #expect(configuration.emailFrom == "Liaison <liaison@liaison.example.org>")
+        #expect {
+            try LiaisonConfiguration.fromEnvironment(["LIAISON_SMTP_URL": "mail.example.org", "LIAISON_MAIL_FROM": "nobody"])
+        } throws: { error in
+            let text = (error as? ConfigurationError)?.description ?? ""
+            return text.contains("LIAISON_SMTP_URL must look like smtp://") && text.contains("LIAISON_MAIL_FROM must be an email address")
+        }
+    }
+
     @Test func everyBadSettingIsNamed() {
         #expect {
             try LiaisonConfiguration.fromEnvironment([

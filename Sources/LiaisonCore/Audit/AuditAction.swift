@@ -36,6 +36,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case twoFactorReset = "two-factor.reset"
     case recoveryCodesRenew = "two-factor.recovery-codes"
     case recoveryCodeUse = "two-factor.recovery-code-used"
+    case emailRetry = "email.retry"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -75,6 +76,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .twoFactorReset: "had two-factor sign-in reset by an operator"
         case .recoveryCodesRenew: "made new recovery codes"
         case .recoveryCodeUse: "signed in with a recovery code"
+        case .emailRetry: "queued an undelivered email again"
         }
     }
 

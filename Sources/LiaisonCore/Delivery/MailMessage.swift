@@ -28,7 +28,7 @@ public struct MailMessage: Sendable, Equatable {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
         let headers = [
-            "From: \(from)", "To: \(to)", "Subject: \(Self.encodedHeader(subject))", "Date: \(formatter.string(from: date))",
+            "From: \(Self.oneLine(from))", "To: \(Self.oneLine(to))", "Subject: \(Self.encodedHeader(subject))", "Date: \(formatter.string(from: date))",
             "Message-ID: <\(messageID)>", "MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
         ]
         let parts = [
@@ -53,9 +53,15 @@ public struct MailMessage: Sendable, Equatable {
     }
 
     static func encodedHeader(_ value: String) -> String {
-        let clean = value.filter { $0 != "\r" && $0 != "\n" }
+        let clean = oneLine(value)
         guard clean.unicodeScalars.contains(where: { !$0.isASCII }) else { return clean }
         return "=?utf-8?B?" + Data(clean.utf8).base64EncodedString() + "?="
+    }
+
+    /// A header value cannot start another header: line breaks are dropped (scalar by scalar,
+    /// since "\r\n" is one Character).
+    static func oneLine(_ value: String) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
     }
 
     private static func base64Lines(_ text: String) -> String {

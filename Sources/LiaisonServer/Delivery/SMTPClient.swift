@@ -183,6 +183,10 @@ struct SMTPClient: Sendable {
         }
 
         func deliver(_ message: MailMessage, from envelope: String) async throws {
+            // An address that could end the command early is not an address.
+            guard !message.to.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ">" || $0 == "<" }) else {
+                throw DeliveryFailure.permanent("the recipient address is not valid")
+            }
             try await command("MAIL FROM:<\(envelope)>", expecting: 250, during: "MAIL FROM")
             let recipient = try await { () async throws -> SMTPReply in
                 try await outbound.write(ByteBuffer(string: "RCPT TO:<\(message.to)>\r\n"))

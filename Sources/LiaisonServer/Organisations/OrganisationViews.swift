@@ -124,4 +124,5 @@ struct AdminPage: Sendable {
 
     let organisations: [Row]
     let create: OrganisationSettingsForm
+    let emailPath = SiteURL.adminEmail.path
 }

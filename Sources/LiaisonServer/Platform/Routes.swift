@@ -36,6 +36,8 @@ func buildRouter(
         views: views, sessions: services.sessions, resets: services.passwordResets, invitations: services.invitations, secureCookies: secure
     ).register(on: routes)
     TwoFactorController(views: views, twoFactor: services.twoFactor).register(on: routes)
+    DeliveryController(views: views, database: services.database, clock: services.clock, auditor: services.auditor, configured: configuration.smtp != nil)
+        .register(on: routes)
     TokensController(views: views, tokens: services.tokens).register(on: routes)
     DirectoryController(views: views, directory: services.directory).register(on: routes)
     OrganisationsController(views: views, organisations: services.organisations, invitations: services.invitations).register(on: routes)

@@ -68,6 +68,8 @@ enum SiteURL: RoutePath {
     case memberRole(organisation: UUID, membership: UUID)
     case admin
     case adminOrganisations
+    case adminEmail
+    case adminEmailRetry(UUID)
     case stylesheet
     case patients
     case newPatient
@@ -115,6 +117,8 @@ enum SiteURL: RoutePath {
         case .memberRole(let organisation, let membership): ["organisations", .id(organisation), "members", .id(membership, "membership"), "role"]
         case .admin: ["admin"]
         case .adminOrganisations: ["admin", "organisations"]
+        case .adminEmail: ["admin", "email"]
+        case .adminEmailRetry(let id): ["admin", "email", .id(id), "retry"]
         case .stylesheet: ["static", "liaison.css"]
         case .patients: ["patients"]
         case .newPatient: ["patients", "new"]
@@ -174,6 +178,8 @@ enum APIURL: RoutePath {
     case referrals
     case referral(UUID)
     case referralAction(UUID, ReferralAction)
+    case outbox
+    case outboxRetry(UUID)
 
     static let base = "/api/v1"
 
@@ -200,6 +206,8 @@ enum APIURL: RoutePath {
         case .referrals: ["referrals"]
         case .referral(let id): ["referrals", .id(id)]
         case .referralAction(let id, let action): ["referrals", .id(id), "actions", .parameter("action", value: action.rawValue)]
+        case .outbox: ["admin", "outbox"]
+        case .outboxRetry(let id): ["admin", "outbox", .id(id), "retry"]
         }
         return ["api", "v1"] + rest
     }
