@@ -37,6 +37,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case recoveryCodesRenew = "two-factor.recovery-codes"
     case recoveryCodeUse = "two-factor.recovery-code-used"
     case emailRetry = "email.retry"
+    case matchSearch = "match.search"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -77,6 +78,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .recoveryCodesRenew: "made new recovery codes"
         case .recoveryCodeUse: "signed in with a recovery code"
         case .emailRetry: "queued an undelivered email again"
+        case .matchSearch: "looked for a clinician who could see the patient"
         }
     }
 

@@ -88,6 +88,7 @@ struct PatientPage: Sendable {
     let accessLogPath: String
     let portalPath: String
     let referPath: String
+    let matchPath: String
     let form: FormState
 
     init(_ record: PatientRecord, now: Date, form: FormState = .empty) {
@@ -127,6 +128,7 @@ struct PatientPage: Sendable {
         accessLogPath = SiteURL.patientAccessLog(id).path
         portalPath = SiteURL.patientPortalInvitation(id).path
         referPath = SiteURL.newReferral.path + "?patientID=" + id.uuidString.lowercased()
+        matchPath = SiteURL.patientMatches(id).path
         self.form = form
     }
 }

@@ -55,5 +55,7 @@ func buildRouter(
         organisations: services.organisations, clock: services.clock
     ).register(on: routes)
     ReferralsAPI(referrals: services.referrals, worklists: services.worklists).register(on: routes)
+    MatchingController(views: views, matching: services.matching).register(on: routes)
+    MatchingAPI(matching: services.matching).register(on: routes)
     return router
 }

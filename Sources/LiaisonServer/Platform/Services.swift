@@ -31,6 +31,7 @@ struct Services: Sendable {
     let accessLog: AccessLogService
     let portal: PortalService
 
+    let matching: MatchingService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -65,6 +66,7 @@ struct Services: Sendable {
             database: database, clock: clock, hasher: hasher, outbox: outbox, access: patientAccess, auditor: auditor, patients: patients,
             timeline: timeline, baseURL: baseURL)
 
+        matching = MatchingService(database: database, clock: clock, access: patientAccess, auditor: auditor)
         referrals = ReferralService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, careTeams: careTeams,
             baseURL: baseURL)

@@ -79,6 +79,7 @@ enum SiteURL: RoutePath {
     case patientConsent(UUID)
     case patientNotes(UUID)
     case patientAccessLog(UUID)
+    case patientMatches(UUID)
     case patientPortalInvitation(UUID)
     case emergencyAccess
     case notifications
@@ -128,6 +129,7 @@ enum SiteURL: RoutePath {
         case .patientConsent(let id): ["patients", .id(id), "consent"]
         case .patientNotes(let id): ["patients", .id(id), "notes"]
         case .patientAccessLog(let id): ["patients", .id(id), "access-log"]
+        case .patientMatches(let id): ["patients", .id(id), "matches"]
         case .patientPortalInvitation(let id): ["patients", .id(id), "portal-invitation"]
         case .emergencyAccess: ["emergency-access"]
         case .notifications: ["notifications"]
@@ -174,6 +176,7 @@ enum APIURL: RoutePath {
     case consent(UUID)
     case notes(UUID)
     case accessLog(UUID)
+    case matches(UUID)
     case emergencyAccess
     case referrals
     case referral(UUID)
@@ -202,6 +205,7 @@ enum APIURL: RoutePath {
         case .consent(let id): ["patients", .id(id), "consent"]
         case .notes(let id): ["patients", .id(id), "notes"]
         case .accessLog(let id): ["patients", .id(id), "access-log"]
+        case .matches(let id): ["patients", .id(id), "matches"]
         case .emergencyAccess: ["emergency-access"]
         case .referrals: ["referrals"]
         case .referral(let id): ["referrals", .id(id)]
