@@ -38,6 +38,14 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case recoveryCodeUse = "two-factor.recovery-code-used"
     case emailRetry = "email.retry"
     case matchSearch = "match.search"
+    case waitlistAdd = "waitlist.add"
+    case waitlistRead = "waitlist.read"
+    case waitlistOffer = "waitlist.offer"
+    case waitlistAccept = "waitlist.accept"
+    case waitlistDecline = "waitlist.decline"
+    case waitlistLapse = "waitlist.lapse"
+    case waitlistRejoin = "waitlist.rejoin"
+    case waitlistRemove = "waitlist.remove"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -79,6 +87,14 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .recoveryCodeUse: "signed in with a recovery code"
         case .emailRetry: "queued an undelivered email again"
         case .matchSearch: "looked for a clinician who could see the patient"
+        case .waitlistAdd: "put the patient on a waiting list"
+        case .waitlistRead: "viewed a waiting list"
+        case .waitlistOffer: "offered the patient an opening from a waiting list"
+        case .waitlistAccept: "accepted an opening from a waiting list"
+        case .waitlistDecline: "declined an opening from a waiting list"
+        case .waitlistLapse: "marked an unanswered waiting-list offer lapsed"
+        case .waitlistRejoin: "put the patient back on a waiting list"
+        case .waitlistRemove: "took the patient off a waiting list"
         }
     }
 

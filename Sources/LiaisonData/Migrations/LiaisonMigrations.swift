@@ -30,5 +30,6 @@ enum LiaisonMigrations {
         AddEmergencyLicenceRuleToOrganisation(),
         CreateTwoFactor(),
         AddDeliveryToOutbox(),
+        CreateWaitlistEntry(),
     ]
 }

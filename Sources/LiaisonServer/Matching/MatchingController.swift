@@ -20,12 +20,16 @@ struct MatchingController: Sendable {
             let discipline: String
             let reasons: String
             let referPath: String
+            let clinicianID: String
         }
 
         struct LeftOut: Sendable {
             let name: String
             let href: String
             let reason: String
+            let clinicianID: String
+            /// Full for now (no opening, or not taking new patients): the patient can wait for one.
+            let canWait: Bool
         }
 
         let patientName: String
@@ -41,6 +45,9 @@ struct MatchingController: Sendable {
         let matches: [Line]
         let excluded: [LeftOut]
         let excludedCount: Int
+        let waitlistPath: String
+        let service: String
+        let urgency: String
     }
 
     @Sendable func page(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -85,10 +92,16 @@ struct MatchingController: Sendable {
                 Page.Line(
                     name: match.candidate.name, href: SiteURL.clinician(match.candidate.userID).path, discipline: match.candidate.discipline.label,
                     reasons: match.reasons.joined(separator: "; "),
-                    referPath: referralPath(patientID: patientID, recipient: match.candidate.userID, request: answer!.request))
+                    referPath: referralPath(patientID: patientID, recipient: match.candidate.userID, request: answer!.request),
+                    clinicianID: match.candidate.userID.uuidString.lowercased())
             },
-            excluded: excluded.map { .init(name: $0.candidate.name, href: SiteURL.clinician($0.candidate.userID).path, reason: $0.reason) },
-            excludedCount: excluded.count)
+            excluded: excluded.map {
+                .init(
+                    name: $0.candidate.name, href: SiteURL.clinician($0.candidate.userID).path, reason: $0.reason,
+                    clinicianID: $0.candidate.userID.uuidString.lowercased(), canWait: $0.reason.hasPrefix("no opening") || $0.reason == "not accepting new patients")
+            },
+            excludedCount: excluded.count, waitlistPath: SiteURL.patientWaitlist(patientID).path,
+            service: answer?.request.service.rawValue ?? "", urgency: answer?.request.urgency.rawValue ?? "")
     }
 
     /// A new referral to this clinician, with the patient, urgency and service filled in.

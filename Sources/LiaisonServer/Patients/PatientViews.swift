@@ -89,6 +89,7 @@ struct PatientPage: Sendable {
     let portalPath: String
     let referPath: String
     let matchPath: String
+    let waitlistPath: String
     let form: FormState
 
     init(_ record: PatientRecord, now: Date, form: FormState = .empty) {
@@ -129,6 +130,7 @@ struct PatientPage: Sendable {
         portalPath = SiteURL.patientPortalInvitation(id).path
         referPath = SiteURL.newReferral.path + "?patientID=" + id.uuidString.lowercased()
         matchPath = SiteURL.patientMatches(id).path
+        waitlistPath = SiteURL.patientWaitlist(id).path
         self.form = form
     }
 }

@@ -38,7 +38,7 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
         logger: dependencies.logger)
     app.addServices(dependencies.database.databases)
     if dependencies.runBackgroundJobs {
-        app.addServices(ReferralSweepService(sweep: services.sweep, interval: .seconds(60), logger: dependencies.logger))
+        app.addServices(ReferralSweepService(sweep: services.sweep, waitlists: services.waitlists, interval: .seconds(60), logger: dependencies.logger))
         if let delivery = MailDelivery(dependencies) {
             app.addServices(MailDeliveryService(delivery: delivery, interval: .seconds(5), logger: dependencies.logger))
         } else {

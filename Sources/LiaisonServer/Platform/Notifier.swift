@@ -16,6 +16,10 @@ enum NotificationKind: String, CaseIterable, Sendable {
     case careTeamAdded = "care-team.added"
     case emergencyAccess = "emergency.access"
     case possibleDuplicate = "patient.possible-duplicate"
+    case waitlistAdded = "waitlist.added"
+    case waitlistOffer = "waitlist.offer"
+    case waitlistAnswer = "waitlist.answer"
+    case waitlistLapsed = "waitlist.lapsed"
 }
 
 /// In-app notifications, written in the transaction of the change that causes them.

@@ -57,5 +57,7 @@ func buildRouter(
     ReferralsAPI(referrals: services.referrals, worklists: services.worklists).register(on: routes)
     MatchingController(views: views, matching: services.matching).register(on: routes)
     MatchingAPI(matching: services.matching).register(on: routes)
+    WaitlistController(views: views, waitlists: services.waitlists, clock: services.clock).register(on: routes)
+    WaitlistAPI(waitlists: services.waitlists).register(on: routes)
     return router
 }

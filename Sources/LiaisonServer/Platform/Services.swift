@@ -32,6 +32,7 @@ struct Services: Sendable {
     let portal: PortalService
 
     let matching: MatchingService
+    let waitlists: WaitlistService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -67,6 +68,7 @@ struct Services: Sendable {
             timeline: timeline, baseURL: baseURL)
 
         matching = MatchingService(database: database, clock: clock, access: patientAccess, auditor: auditor)
+        waitlists = WaitlistService(database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier)
         referrals = ReferralService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, careTeams: careTeams,
             baseURL: baseURL)

@@ -80,6 +80,9 @@ enum SiteURL: RoutePath {
     case patientNotes(UUID)
     case patientAccessLog(UUID)
     case patientMatches(UUID)
+    case patientWaitlist(UUID)
+    case waitlist
+    case waitlistStep(UUID, WaitlistStep)
     case patientPortalInvitation(UUID)
     case emergencyAccess
     case notifications
@@ -130,6 +133,9 @@ enum SiteURL: RoutePath {
         case .patientNotes(let id): ["patients", .id(id), "notes"]
         case .patientAccessLog(let id): ["patients", .id(id), "access-log"]
         case .patientMatches(let id): ["patients", .id(id), "matches"]
+        case .patientWaitlist(let id): ["patients", .id(id), "waitlist"]
+        case .waitlist: ["waitlist"]
+        case .waitlistStep(let id, let step): ["waitlist", .id(id), .parameter("step", value: step.rawValue)]
         case .patientPortalInvitation(let id): ["patients", .id(id), "portal-invitation"]
         case .emergencyAccess: ["emergency-access"]
         case .notifications: ["notifications"]
@@ -157,6 +163,14 @@ enum TwoFactorStep: String, CaseIterable, Sendable {
     case turnOff = "turn-off"
 }
 
+/// What the patient's team (or the clinician, or an administrator) does with a waiting-list entry.
+enum WaitlistStep: String, CaseIterable, Sendable {
+    case accept
+    case decline
+    case rejoin
+    case remove
+}
+
 /// The JSON API's paths, under `/api/v1`.
 enum APIURL: RoutePath {
     case openAPI
@@ -177,6 +191,9 @@ enum APIURL: RoutePath {
     case notes(UUID)
     case accessLog(UUID)
     case matches(UUID)
+    case patientWaitlist(UUID)
+    case waitlist
+    case waitlistStep(UUID, WaitlistStep)
     case emergencyAccess
     case referrals
     case referral(UUID)
@@ -206,6 +223,9 @@ enum APIURL: RoutePath {
         case .notes(let id): ["patients", .id(id), "notes"]
         case .accessLog(let id): ["patients", .id(id), "access-log"]
         case .matches(let id): ["patients", .id(id), "matches"]
+        case .patientWaitlist(let id): ["patients", .id(id), "waitlist"]
+        case .waitlist: ["waitlist"]
+        case .waitlistStep(let id, let step): ["waitlist", .id(id), .parameter("step", value: step.rawValue)]
         case .emergencyAccess: ["emergency-access"]
         case .referrals: ["referrals"]
         case .referral(let id): ["referrals", .id(id)]

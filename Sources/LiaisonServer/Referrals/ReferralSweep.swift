@@ -28,9 +28,13 @@ public struct ReferralSweep: Sendable {
     public struct Outcome: Equatable, Sendable, CustomStringConvertible {
         public var expired = 0
         public var reminders: [String: Int] = [:]
+        /// From `liaison sweep`, which sweeps waiting lists too.
+        public var waitlistOffers = 0
+        public var waitlistLapsed = 0
 
         public var description: String {
             "expired \(expired); reminders " + ReminderKind.allCases.map { "\($0.rawValue) \(reminders[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+                + "; waiting-list offers \(waitlistOffers), lapsed \(waitlistLapsed)"
         }
     }
 
@@ -38,7 +42,12 @@ public struct ReferralSweep: Sendable {
     /// downtime (`liaison sweep --at`). Idempotent and safe while servers run: every reminder and
     /// expiry is claimed by a statement only one pass can win.
     public static func run(on database: LiaisonDatabase, asOf moment: Date, auditKey: AuditKey? = nil) async throws -> Outcome {
-        try await Services.offline(database: database, clock: FixedClock(moment), label: "sweep", auditKey: auditKey).sweep.run()
+        let services = Services.offline(database: database, clock: FixedClock(moment), label: "sweep", auditKey: auditKey)
+        var outcome = try await services.sweep.run()
+        let lists = try await services.waitlists.sweep()
+        outcome.waitlistOffers = lists.offered
+        outcome.waitlistLapsed = lists.lapsed
+        return outcome
     }
 
     /// One pass over every open loop. Returns what it did.
@@ -155,6 +164,8 @@ public struct ReferralSweep: Sendable {
 /// Runs the sweep every minute while the server runs, stopping cleanly at shutdown.
 struct ReferralSweepService: Service {
     let sweep: ReferralSweep
+    /// Waiting lists are swept in the same minute: lapsed offers, then new ones.
+    let waitlists: WaitlistService
     let interval: Duration
     let logger: Logger
 
@@ -165,6 +176,10 @@ struct ReferralSweepService: Service {
                     let outcome = try await sweep.run()
                     if outcome.expired > 0 || outcome.reminders.values.contains(where: { $0 > 0 }) {
                         logger.info("referral sweep", metadata: ["expired": .stringConvertible(outcome.expired), "reminders": .string("\(outcome.reminders)")])
+                    }
+                    let lists = try await waitlists.sweep()
+                    if lists != .init() {
+                        logger.info("waiting-list sweep", metadata: ["offered": .stringConvertible(lists.offered), "lapsed": .stringConvertible(lists.lapsed)])
                     }
                 } catch {
                     // A database outage must not stop the server; the next pass tries again.

@@ -18,6 +18,7 @@ public struct Views: Sendable {
         "patients/patients", "patients/patient-new", "patients/patient", "patients/patient-consent", "patients/access-log",
         "patients/emergency-access", "patients/portal", "patients/emergency-report",
         "notifications/notifications", "delivery/email", "matching/matches",
+        "waitlists/patient-waitlists", "waitlists/my-waitlists",
         "referrals/referrals", "referrals/referral-new", "referrals/referral", "referrals/letter", "referrals/referral-report",
     ]
 
@@ -97,6 +98,7 @@ struct LayoutModel: Sendable {
         } else if let identity {
             links.append(Link(label: "My patients", href: SiteURL.patients.path))
             links.append(Link(label: "Referrals", href: SiteURL.referrals.path))
+            links.append(Link(label: "Waiting lists", href: SiteURL.waitlist.path))
             links.append(Link(label: identity.unreadNotifications > 0 ? "Notifications (\(identity.unreadNotifications))" : "Notifications", href: SiteURL.notifications.path))
             links.append(Link(label: "Directory", href: SiteURL.directory.path))
             links.append(Link(label: "My profile", href: SiteURL.profile.path))

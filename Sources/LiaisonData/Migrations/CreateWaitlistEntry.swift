@@ -1,0 +1,33 @@
+import FluentKit
+import SQLKit
+
+/// Waiting lists per clinician and service; one open entry per patient, clinician and service.
+struct CreateWaitlistEntry: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(WaitlistEntry.schema)
+            .id()
+            .field("patient_id", .uuid, .required, .references(Patient.schema, .id))
+            .field("clinician_id", .uuid, .required, .references(UserAccount.schema, .id))
+            .field("service", .string, .required)
+            .field("urgency", .string, .required)
+            .field("status", .string, .required)
+            .field("added_at", .datetime, .required)
+            .field("requested_by", .uuid, .required, .references(UserAccount.schema, .id))
+            .field("offered_at", .datetime)
+            .field("offer_expires_at", .datetime)
+            .field("closed_at", .datetime)
+            .field("closed_reason", .string)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.raw("""
+            CREATE UNIQUE INDEX waitlist_one_open_entry ON waitlist_entries (patient_id, clinician_id, service)
+            WHERE status IN ('waiting', 'offered')
+            """).run()
+        try await database.index("waitlist_by_list", on: WaitlistEntry.schema, columns: "clinician_id", "service", "status")
+        try await database.index("waitlist_by_patient", on: WaitlistEntry.schema, columns: "patient_id")
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(WaitlistEntry.schema).delete()
+    }
+}

@@ -1,0 +1,34 @@
+import FluentKit
+import Foundation
+
+/// A patient waiting for a clinician's opening in one service.
+public final class WaitlistEntry: Model, @unchecked Sendable {
+    public static let schema = "waitlist_entries"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "patient_id") public var patient: Patient
+    @Parent(key: "clinician_id") public var clinician: UserAccount
+    @Field(key: "service") public var service: String
+    @Field(key: "urgency") public var urgency: String
+    @Field(key: "status") public var status: String
+    /// When the patient first joined; kept when they come back after a declined or lapsed offer.
+    @Field(key: "added_at") public var addedAt: Date
+    /// The care-team member who put the patient on the list; told of each step.
+    @Parent(key: "requested_by") public var requestedBy: UserAccount
+    @OptionalField(key: "offered_at") public var offeredAt: Date?
+    @OptionalField(key: "offer_expires_at") public var offerExpiresAt: Date?
+    @OptionalField(key: "closed_at") public var closedAt: Date?
+    @OptionalField(key: "closed_reason") public var closedReason: String?
+
+    public init() {}
+
+    public init(patientID: UUID, clinicianID: UUID, service: String, urgency: String, requestedBy: UUID, addedAt: Date) {
+        self.$patient.id = patientID
+        self.$clinician.id = clinicianID
+        self.service = service
+        self.urgency = urgency
+        self.status = "waiting"
+        self.$requestedBy.id = requestedBy
+        self.addedAt = addedAt
+    }
+}

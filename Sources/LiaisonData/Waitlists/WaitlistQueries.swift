@@ -1,0 +1,146 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import SQLKit
+
+/// One entry of a waiting list, with what ordering and the pages need.
+public struct WaitlistRow: Decodable, Sendable, Equatable {
+    public let id: UUID
+    public let patientID: UUID
+    public let clinicianID: UUID
+    public let service: String
+    public let urgency: String
+    public let status: String
+    public let addedAt: Date
+    public let offeredAt: Date?
+    public let offerExpiresAt: Date?
+    public let requestedBy: UUID
+    public let givenName: String
+    public let familyName: String
+    public let clinicianName: String
+    /// A prescriber is on the patient's care team now.
+    public let patientHasPsychiatrist: Bool
+
+    private enum CodingKeys: String, CodingKey {
+        case id, patientID = "patient_id", clinicianID = "clinician_id", service, urgency, status, addedAt = "added_at", offeredAt = "offered_at"
+        case offerExpiresAt = "offer_expires_at", requestedBy = "requested_by", givenName = "given_name", familyName = "family_name"
+        case clinicianName = "clinician_name", patientHasPsychiatrist = "has_psychiatrist"
+    }
+
+    public var place: WaitlistOrder.Place {
+        WaitlistOrder.Place(id: id, urgency: Urgency(rawValue: urgency) ?? .routine, addedAt: addedAt, patientHasPsychiatrist: patientHasPsychiatrist)
+    }
+}
+
+/// A list (clinician and service) with openings not yet offered to anyone and people waiting.
+public struct ListWithRoom: Decodable, Sendable, Equatable {
+    public let clinicianID: UUID
+    public let service: String
+
+    private enum CodingKeys: String, CodingKey {
+        case clinicianID = "clinician_id", service
+    }
+}
+
+/// Every hand-written statement about waiting lists.
+public enum WaitlistQueries {
+    private static func columns(at now: Date) -> SQLQueryString {
+        """
+        w.id, w.patient_id, w.clinician_id, w.service, w.urgency, w.status, w.added_at, w.offered_at, w.offer_expires_at, w.requested_by,
+        pt.given_name, pt.family_name, u.display_name AS clinician_name,
+        EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = w.patient_id AND c.role = 'prescriber'
+                AND c.started_at <= \(bind: now) AND (c.ended_at IS NULL OR c.ended_at > \(bind: now))) AS has_psychiatrist
+        FROM waitlist_entries w JOIN patients pt ON pt.id = w.patient_id JOIN users u ON u.id = w.clinician_id
+        """
+    }
+
+    /// The people on one list now (waiting or holding an offer), in no particular order (`WaitlistOrder` orders).
+    public static func openEntries(clinician: UUID, service: String, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
+        try await db.sql.rows(WaitlistRow.self, """
+            SELECT \(columns(at: now))
+            WHERE w.clinician_id = \(bind: clinician) AND w.service = \(bind: service) AND w.status IN ('waiting', 'offered')
+            """)
+    }
+
+    /// Every list a clinician has people on now.
+    public static func openEntries(clinician: UUID, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
+        try await db.sql.rows(WaitlistRow.self, """
+            SELECT \(columns(at: now)) WHERE w.clinician_id = \(bind: clinician) AND w.status IN ('waiting', 'offered')
+            """)
+    }
+
+    /// A patient's entries on every list, newest first.
+    public static func entries(ofPatient patientID: UUID, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
+        try await db.sql.rows(WaitlistRow.self, "SELECT \(columns(at: now)) WHERE w.patient_id = \(bind: patientID) ORDER BY w.added_at DESC")
+    }
+
+    public static func entry(_ id: UUID, at now: Date, on db: any Database) async throws -> WaitlistRow? {
+        try await db.sql.row(WaitlistRow.self, "SELECT \(columns(at: now)) WHERE w.id = \(bind: id)")
+    }
+
+    /// Moves an entry from one of `from` to `to` in one statement; false if it had moved already
+    /// (another request, another server, the sweep).
+    public static func move(
+        _ id: UUID, from: [WaitlistStatus], to: WaitlistStatus, at now: Date, offerExpiresAt: Date? = nil, reason: String? = nil, on db: any Database
+    ) async throws -> Bool {
+        let closes = !to.isOpen
+        return try await db.sql.raw("""
+            UPDATE waitlist_entries SET status = \(bind: to.rawValue),
+                offered_at = \(bind: to == .offered ? now : nil), offer_expires_at = \(bind: to == .offered ? offerExpiresAt : nil),
+                closed_at = \(bind: closes ? now : nil), closed_reason = \(bind: closes ? reason : nil)
+            WHERE id = \(bind: id) AND status IN (\(binds: from.map(\.rawValue))) RETURNING id
+            """).first() != nil
+    }
+
+    /// Takes one of a clinician's openings for a service; false if none is left. Never below zero.
+    public static func claimOpening(clinician: UUID, service: String, on db: any Database) async throws -> Bool {
+        let taken = try await db.sql.raw("""
+            UPDATE service_openings SET openings = openings - 1
+            WHERE service = \(bind: service) AND openings > 0 AND profile_id = (SELECT id FROM profiles WHERE user_id = \(bind: clinician))
+            RETURNING openings
+            """).first() != nil
+        if taken {
+            try await db.sql.raw("UPDATE profiles SET total_openings = total_openings - 1 WHERE user_id = \(bind: clinician) AND total_openings > 0").run()
+        }
+        return taken
+    }
+
+    /// A clinician's openings for a service, locked for the rest of the transaction on PostgreSQL
+    /// so two servers making offers for the same list take turns.
+    public static func lockOpenings(clinician: UUID, service: String, on db: any Database) async throws -> Int {
+        try await db.sql.raw("""
+            SELECT s.openings FROM service_openings s JOIN profiles p ON p.id = s.profile_id
+            WHERE p.user_id = \(bind: clinician) AND s.service = \(bind: service)\(forUpdate(db))
+            """).first(decodingColumn: "openings", as: Int.self) ?? 0
+    }
+
+    /// Whether the clinician gives scarce openings first to people without a psychiatrist.
+    public static func prioritisesWithoutPsychiatrist(_ clinician: UUID, on db: any Database) async throws -> Bool {
+        try await db.sql.raw("SELECT prioritises_without_psychiatrist FROM profiles WHERE user_id = \(bind: clinician)")
+            .first(decodingColumn: "prioritises_without_psychiatrist", as: Bool.self) ?? false
+    }
+
+    /// Lists with more openings than outstanding offers and someone waiting.
+    public static func listsWithRoom(on db: any Database) async throws -> [ListWithRoom] {
+        try await db.sql.rows(ListWithRoom.self, """
+            SELECT p.user_id AS clinician_id, s.service FROM service_openings s JOIN profiles p ON p.id = s.profile_id
+            WHERE s.openings > (SELECT COUNT(*) FROM waitlist_entries o WHERE o.clinician_id = p.user_id AND o.service = s.service AND o.status = 'offered')
+              AND EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.clinician_id = p.user_id AND w.service = s.service AND w.status = 'waiting')
+            """)
+    }
+
+    /// Offers whose deadline has passed.
+    public static func lapsedOffers(at now: Date, on db: any Database) async throws -> [WaitlistRow] {
+        try await db.sql.rows(WaitlistRow.self, """
+            SELECT \(columns(at: now)) WHERE w.status = 'offered' AND w.offer_expires_at <= \(bind: now)
+            """)
+    }
+
+    /// People who left a list for care (accepted an offer) since `since`: the list's pace.
+    public static func accepted(clinician: UUID, service: String, since: Date, on db: any Database) async throws -> Int {
+        try await db.sql.raw("""
+            SELECT COUNT(*) AS n FROM waitlist_entries
+            WHERE clinician_id = \(bind: clinician) AND service = \(bind: service) AND status = 'accepted' AND closed_at >= \(bind: since)
+            """).first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+}
