@@ -177,6 +177,25 @@ import Testing
         }
     }
 
+    @Test func savingNewOpeningsOffersThemAtOnceAndHeldOnesAreNotFreeForOthers() async throws {
+        try await withApp { world in
+            let setting = try await Self.setting(world, patients: 1)
+            _ = try await Self.add(setting, setting.patients[0])
+            let okafor = try await world.apiToken(for: setting.okafor)
+            let saved = try await okafor.call(.put, "/api/v1/me/profile", json: """
+                {"displayName":"Dr. Okafor","discipline":"psychiatrist","contact":{"preferredMethod":"secure-message"},
+                 "openings":{"medication-management":1},"languages":["English"],"modality":"telehealth",
+                 "intake":{"acceptingNewPatients":true,"transfers":"accepts","prioritisesPatientsWithoutPsychiatrist":false},"listedInDirectory":true}
+                """)
+            #expect(saved.status == .ok, "\(saved.body)")
+            #expect(try await Self.standing(setting, setting.patients[0])["status"] as? String == "offered")
+            // The one opening is held: for another patient, Dr. Okafor has none free.
+            let other = try await world.patient("Other", "Patient", born: "1970-02-02", registeredBy: setting.haddad, role: .primaryCare)
+            let json = try await setting.api.call(.get, "/api/v1/patients/\(other.id!.uuidString.lowercased())/matches?service=medication-management").json()
+            #expect((json["excluded"] as? [[String: Any]])?.first?["reason"] as? String == "no opening for medication management")
+        }
+    }
+
     @Test func thePagesLeadFromAMatchToTheListAndTheOffer() async throws {
         try await withApp { world in
             let setting = try await Self.setting(world, patients: 1)

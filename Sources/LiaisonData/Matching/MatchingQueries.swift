@@ -6,10 +6,13 @@ import SQLKit
 /// Every hand-written statement of matching.
 public enum MatchingQueries {
     /// Listed clinicians who offer `service` (with or without openings now), as matching needs
-    /// them, one query. The caller is left out: nobody refers to themselves.
+    /// them, one query. Openings held for someone on their waiting list are not free. The caller
+    /// is left out: nobody refers to themselves.
     public static func candidates(offering service: ClinicalService, except userID: UUID, on db: any Database) async throws -> [MatchCandidate] {
         try await db.sql.rows(CandidateRow.self, """
-            SELECT u.id AS user_id, u.display_name, p.discipline, s.openings, p.languages, p.insurance, p.modality, p.locations,
+            SELECT u.id AS user_id, u.display_name, p.discipline,
+                   s.openings - (SELECT COUNT(*) FROM waitlist_entries o WHERE o.clinician_id = u.id AND o.service = s.service AND o.status = 'offered') AS openings,
+                   p.languages, p.insurance, p.modality, p.locations,
                    p.accepting_new_patients, p.transfer_policy, p.prioritises_without_psychiatrist
             FROM service_openings s JOIN profiles p ON p.id = s.profile_id JOIN users u ON u.id = p.user_id
             WHERE s.service = \(bind: service.rawValue) AND p.listed = \(bind: true) AND u.id <> \(bind: userID)

@@ -120,12 +120,13 @@ public enum WaitlistQueries {
             .first(decodingColumn: "prioritises_without_psychiatrist", as: Bool.self) ?? false
     }
 
-    /// Lists with more openings than outstanding offers and someone waiting.
-    public static func listsWithRoom(on db: any Database) async throws -> [ListWithRoom] {
-        try await db.sql.rows(ListWithRoom.self, """
+    /// Lists with more openings than outstanding offers and someone waiting (one clinician's, if given).
+    public static func listsWithRoom(of clinician: UUID? = nil, on db: any Database) async throws -> [ListWithRoom] {
+        let only: SQLQueryString = clinician.map { " AND p.user_id = \(bind: $0)" } ?? ""
+        return try await db.sql.rows(ListWithRoom.self, """
             SELECT p.user_id AS clinician_id, s.service FROM service_openings s JOIN profiles p ON p.id = s.profile_id
             WHERE s.openings > (SELECT COUNT(*) FROM waitlist_entries o WHERE o.clinician_id = p.user_id AND o.service = s.service AND o.status = 'offered')
-              AND EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.clinician_id = p.user_id AND w.service = s.service AND w.status = 'waiting')
+              AND EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.clinician_id = p.user_id AND w.service = s.service AND w.status = 'waiting')\(only)
             """)
     }
 

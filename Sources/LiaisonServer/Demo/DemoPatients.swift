@@ -91,5 +91,6 @@ enum DemoPatients {
             }
         }
         try await DemoReferrals.load(database: database, clock: clock, caller: caller)
+        try await DemoWaitlists.load(database: database, clock: clock, caller: caller)
     }
 }

@@ -7,6 +7,8 @@ import LiaisonData
 struct DirectoryController: Sendable {
     let views: Views
     let directory: DirectoryService
+    /// New openings go at once to whoever waits for them.
+    let waitlists: WaitlistService
 
     func register(on routes: RouteGroups) {
         routes.clinicians.get(SiteURL.directory, use: directoryPage)
@@ -54,7 +56,10 @@ struct DirectoryController: Sendable {
         let draft = Self.draft(from: form)
         do {
             _ = try await directory.saveProfile(of: identity.userID, draft)
-            return views.redirect(to: .clinician(identity.userID), flash: "Profile saved.")
+            let offered = try await waitlists.offerOpenings(of: identity.userID)
+            return views.redirect(
+                to: .clinician(identity.userID),
+                flash: offered > 0 ? "Profile saved. \(offered) opening\(offered == 1 ? " was" : "s were") offered to the first on your waiting list." : "Profile saved.")
         } catch AppError.invalid(let errors) {
             let page = ProfileEditPage(draft: draft, errors: errors, organisations: identity.organisations.map(\.name), isNew: false)
             return views.page("directory/profile-edit", title: "Your profile", page, request: request, context: context, status: .unprocessableContent)
@@ -109,6 +114,7 @@ struct DirectoryController: Sendable {
 
         let input = try await request.input(ProfileInput.self, context: context)
         _ = try await directory.saveProfile(of: identity.userID, input.draft)
+        try await waitlists.offerOpenings(of: identity.userID)
         guard let entry = try await directory.entry(userID: identity.userID, viewer: identity.userID) else { throw AppError.notFound }
         return ClinicianDTO(entry)
     }

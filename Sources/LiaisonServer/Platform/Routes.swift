@@ -39,7 +39,7 @@ func buildRouter(
     DeliveryController(views: views, database: services.database, clock: services.clock, auditor: services.auditor, configured: configuration.smtp != nil)
         .register(on: routes)
     TokensController(views: views, tokens: services.tokens).register(on: routes)
-    DirectoryController(views: views, directory: services.directory).register(on: routes)
+    DirectoryController(views: views, directory: services.directory, waitlists: services.waitlists).register(on: routes)
     OrganisationsController(views: views, organisations: services.organisations, invitations: services.invitations).register(on: routes)
     NotificationsController(views: views, notifications: services.notifications).register(on: routes)
     PatientsController(

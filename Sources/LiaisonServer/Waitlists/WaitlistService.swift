@@ -196,6 +196,18 @@ struct WaitlistService: Sendable {
         return outcome
     }
 
+    /// Offers a clinician's new openings at once (after they save their profile) rather than at
+    /// the next minute's sweep.
+    @discardableResult
+    func offerOpenings(of clinician: UUID) async throws -> Int {
+        let now = clock.now()
+        var made = 0
+        for list in try await WaitlistQueries.listsWithRoom(of: clinician, on: database.reader()) {
+            made += try await database.write { db in try await offerOpenings(list, at: now, on: db) }
+        }
+        return made
+    }
+
     private func offerOpenings(_ list: ListWithRoom, at now: Date, on db: any Database) async throws -> Int {
         let openings = try await WaitlistQueries.lockOpenings(clinician: list.clinicianID, service: list.service, on: db)
         let order = try await ordered(clinician: list.clinicianID, service: list.service, at: now, on: db)
