@@ -42,6 +42,7 @@ struct BenchQueriesCommand: AsyncParsableCommand {
                 let found = try await BenchProbe.targets(database: database)
                 print("patient \(found.patientID.uuidString.lowercased())")
                 for id in found.acceptableReferralIDs { print("referral \(id.uuidString.lowercased())") }
+                for id in found.teamPatientIDs { print("team-patient \(id.uuidString.lowercased())") }
                 return
             }
             let callers = concurrency.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }

@@ -19,6 +19,8 @@ public enum BenchProbe {
         public let patientID: UUID
         /// Referrals addressed to `BenchData.recipientEmail` that can still be accepted.
         public let acceptableReferralIDs: [UUID]
+        /// Patients on the busy clinician's team (for a waiting list).
+        public let teamPatientIDs: [UUID]
     }
 
     static func caller(_ email: String, on database: LiaisonDatabase) async throws -> Caller {
@@ -32,12 +34,11 @@ public enum BenchProbe {
     public static func targets(database: LiaisonDatabase) async throws -> Targets {
         let busy = try await caller(BenchData.busyClinicianEmail, on: database)
         let recipient = try await caller(BenchData.recipientEmail, on: database)
-        guard let member = try await CareTeamMember.query(on: database.db()).filter(\.$user.$id == busy.userID).first() else {
-            throw OperatorError("the busy clinician has no patients")
-        }
+        let members = try await CareTeamMember.query(on: database.db()).filter(\.$user.$id == busy.userID).limit(50).all()
+        guard let member = members.first else { throw OperatorError("the busy clinician has no patients") }
         let open = try await Referral.query(on: database.db()).filter(\.$recipient.$id == recipient.userID)
             .filter(\.$state ~~ [ReferralState.sent.rawValue, ReferralState.received.rawValue]).field(\.$id).all().compactMap(\.id)
-        return Targets(patientID: member.$patient.id, acceptableReferralIDs: open)
+        return Targets(patientID: member.$patient.id, acceptableReferralIDs: open, teamPatientIDs: members.map(\.$patient.id))
     }
 
     public static func queries(database: LiaisonDatabase, iterations: Int, concurrency: [Int]) async throws -> [Timing] {
@@ -45,7 +46,7 @@ public enum BenchProbe {
         let services = Services.offline(database: database, clock: clock, label: "bench")
         let busy = try await caller(BenchData.busyClinicianEmail, on: database)
         let referrer = try await caller(BenchData.busyReferrerEmail, on: database)
-        let worklists = services.worklists, patients = services.patients, directory = services.directory
+        let worklists = services.worklists, patients = services.patients, directory = services.directory, matching = services.matching
         let patientID = try await targets(database: database).patientID
         let filter = try DirectoryFilter.parse(["discipline": "psychiatrist", "openings": "true"])
         let probes: [(String, @Sendable () async throws -> Void)] = [
@@ -53,6 +54,7 @@ public enum BenchProbe {
             ("waiting worklist", { _ = try await worklists.waiting(by: referrer) }),
             ("patient page", { _ = try await patients.record(patientID, by: busy) }),
             ("directory search", { _ = try await directory.search(filter) }),
+            ("match", { _ = try await matching.matches(for: patientID, MatchRequest(service: .medicationManagement), by: busy) }),
         ]
         var timings: [Timing] = []
         for (name, probe) in probes {
