@@ -55,6 +55,8 @@ import Testing
             let form = try await browser.get(refer.replacing("&amp;", with: "&"))
             #expect(form.status == .ok)
             #expect(form.body.contains("value=\"\(clinicians["Dr. Priority"]!.id!.uuidString.lowercased())\" checked"))
+            // A referral being drafted leads back to the ranked list for its patient.
+            #expect(form.body.contains("href=\"/patients/\(id)/matches\""))
             #expect(try await world.auditEntries(for: patient).contains { $0.action == "match.search" })
 
             // The same through the API.

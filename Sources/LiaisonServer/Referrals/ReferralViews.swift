@@ -69,6 +69,9 @@ struct NewReferralPage: Sendable {
     let services: [Choice]
     let action = SiteURL.referrals.path
     let searchAction = SiteURL.newReferral.path
+
+    /// With a patient chosen: the ranked match list for them (who fits, and why).
+    var matchPath: String?
 }
 
 /// One section of a structured note form, with its guidance.

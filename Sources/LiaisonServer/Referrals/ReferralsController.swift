@@ -70,7 +70,8 @@ struct ReferralsController: Sendable {
             urgencies: Choice.all(Urgency.self, selected: form.values["urgency"] ?? Urgency.routine.rawValue),
             sections: NoteField.fields(.referral, form: form), searchQuery: query,
             disciplines: Choice.all(Discipline.self, selected: query["discipline"]),
-            services: Choice.all(ClinicalService.self, selected: query["service"]))
+            services: Choice.all(ClinicalService.self, selected: query["service"]),
+            matchPath: form.values["patientID"].flatMap(UUID.init(uuidString:)).map { SiteURL.patientMatches($0).path })
         return views.page("referrals/referral-new", title: "New referral", page, request: request, context: context, status: status)
     }
 
