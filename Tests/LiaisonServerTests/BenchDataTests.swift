@@ -17,7 +17,7 @@ import Testing
             #expect(try await AuditLog.verify(on: world.database.db()) == .intact(entries: 10000))
             // The benchmark's requests find what they need.
             let targets = try await BenchProbe.targets(database: world.database)
-            #expect(try await BenchProbe.queries(database: world.database, iterations: 2, concurrency: [2]).count == 8)
+            #expect(try await BenchProbe.queries(database: world.database, iterations: 2, concurrency: [2]).count == 10)
             #expect(!targets.acceptableReferralIDs.isEmpty)
             // As a running system would be: nothing overdue for expiry, every reminder so far already sent.
             #expect(try await world.sweep.run() == .init(expired: 0, reminders: ["due-soon": 0, "overdue": 0, "escalated": 0, "closing-overdue": 0]))

@@ -85,6 +85,13 @@ import Testing
             #expect(try await world.services.waitlists.sweep() == .init(offered: 0, lapsed: 0))
             #expect(try await Self.standing(setting, routine)["position"] as? String == "1st of 1")
             #expect(try await world.auditEntries(for: urgent).map(\.action).contains("waitlist.accept"))
+            // How long people waited shows on the organisation's page: one accepted, after a day.
+            let clinic = try await Organisation.query(on: world.database.db()).first()!
+            let overview = try await world.services.waitlists.overview(
+                ofOrganisation: clinic.requireID(),
+                by: world.caller(try await world.person("root@liaison.test", systemAdministrator: true)))
+            #expect(overview.waits.map(\.accepted) == [1])
+            #expect(overview.waits.first?.medianDays.map { $0 < 1 } == true)
 
             // The clinician sees the list in order, the offered first.
             let okafor = try await world.apiToken(for: setting.okafor)
@@ -170,6 +177,14 @@ import Testing
             let clinic = try await Organisation.query(on: world.database.db()).first()!
             let chief = try await world.apiToken(for: try await world.person("chief@clinic.example", in: clinic, role: .administrator))
             #expect(try await chief.call(.post, "/api/v1/waitlist/\(entry)/remove", json: #"{}"#).status == .unprocessableContent)
+            // The administrator sees the list by reference, never the name.
+            let browser = world.browser()
+            try await browser.signIn("chief@clinic.example")
+            let overview = try await browser.get("/organisations/\(clinic.id!.uuidString.lowercased())/waitlists")
+            #expect(overview.status == .ok)
+            #expect(overview.body.contains(PatientReference.short(patient.id!)))
+            #expect(!overview.body.contains("Pat0"))
+            #expect(try await outsider.call(.get, "/organisations/\(clinic.id!.uuidString.lowercased())/waitlists").status == .forbidden)
             let removed = try await chief.call(.post, "/api/v1/waitlist/\(entry)/remove", json: #"{"reason":"Moved out of the area"}"#)
             #expect(removed.status == .ok)
             #expect(try removed.json()["status"] as? String == "removed")

@@ -53,16 +53,19 @@ public struct ServiceLevelTargets: Sendable, Equatable {
     public var expiryDays: Int
     /// How long before the due time the recipient is reminded.
     public var reminderLead: TimeInterval
+    /// Business days a waiting-list offer is held before it lapses and passes on.
+    public var offerHoldDays: Int
 
     public init(
         acknowledgementDays: [Urgency: Int] = [.routine: 3, .urgent: 1, .emergent: 0], closingNoteDays: Int = 14,
-        escalationDays: Int = 2, expiryDays: Int = 30, reminderLead: TimeInterval = 24 * 3600
+        escalationDays: Int = 2, expiryDays: Int = 30, reminderLead: TimeInterval = 24 * 3600, offerHoldDays: Int = 2
     ) {
         self.acknowledgementDays = acknowledgementDays
         self.closingNoteDays = closingNoteDays
         self.escalationDays = escalationDays
         self.expiryDays = expiryDays
         self.reminderLead = reminderLead
+        self.offerHoldDays = offerHoldDays
     }
 
     public static let standard = ServiceLevelTargets()
@@ -93,6 +96,7 @@ extension ServiceLevelTargets {
         ("closingNoteDays", "Days after discharge for the closing summary", 1...90),
         ("escalationDays", "Business days overdue before administrators are told", 0...30),
         ("expiryDays", "Days without an answer before a referral expires", 1...365),
+        ("offerHoldDays", "Business days a waiting-list offer is held before it passes on", 1...10),
     ]
 
     /// Reads the targets from form fields, naming each bad one.
@@ -110,7 +114,8 @@ extension ServiceLevelTargets {
         try errors.throwIfAny()
         return ServiceLevelTargets(
             acknowledgementDays: [.routine: numbers["ackRoutineDays"]!, .urgent: numbers["ackUrgentDays"]!, .emergent: numbers["ackEmergentDays"]!],
-            closingNoteDays: numbers["closingNoteDays"]!, escalationDays: numbers["escalationDays"]!, expiryDays: numbers["expiryDays"]!)
+            closingNoteDays: numbers["closingNoteDays"]!, escalationDays: numbers["escalationDays"]!, expiryDays: numbers["expiryDays"]!,
+            offerHoldDays: numbers["offerHoldDays"]!)
     }
 
     /// The targets as form values.
@@ -118,7 +123,7 @@ extension ServiceLevelTargets {
         [
             "ackRoutineDays": String(acknowledgementDays[.routine] ?? 3), "ackUrgentDays": String(acknowledgementDays[.urgent] ?? 1),
             "ackEmergentDays": String(acknowledgementDays[.emergent] ?? 0), "closingNoteDays": String(closingNoteDays),
-            "escalationDays": String(escalationDays), "expiryDays": String(expiryDays),
+            "escalationDays": String(escalationDays), "expiryDays": String(expiryDays), "offerHoldDays": String(offerHoldDays),
         ]
     }
 }

@@ -102,6 +102,10 @@ public enum WaitlistOrder {
         return "\(number)\(suffix)"
     }
 
-    /// Business days an offer is held for before it lapses and passes on.
-    public static let offerHoldBusinessDays = 2
+    /// How long people waited, from joining a list to accepting an opening: the median and the
+    /// 90th percentile, in days.
+    public static func waits(_ days: [Double]) -> (median: Double?, p90: Double?) {
+        let sorted = days.sorted()
+        return (LoopMetrics.percentile(sorted, 0.5), LoopMetrics.percentile(sorted, 0.9))
+    }
 }

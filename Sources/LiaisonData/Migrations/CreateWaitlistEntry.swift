@@ -25,9 +25,12 @@ struct CreateWaitlistEntry: AsyncMigration {
             """).run()
         try await database.index("waitlist_by_list", on: WaitlistEntry.schema, columns: "clinician_id", "service", "status")
         try await database.index("waitlist_by_patient", on: WaitlistEntry.schema, columns: "patient_id")
+        // How long an organisation holds an offer (a service-level target, 2 business days unless set).
+        try await database.schema(Organisation.schema).field("offer_hold_days", .int, .required, .sql(.default(2))).update()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema(Organisation.schema).deleteField("offer_hold_days").update()
         try await database.schema(WaitlistEntry.schema).delete()
     }
 }

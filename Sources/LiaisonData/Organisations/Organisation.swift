@@ -22,6 +22,7 @@ public final class Organisation: Model, @unchecked Sendable {
     @Field(key: "closing_note_days") public var closingNoteDays: Int
     @Field(key: "escalation_days") public var escalationDays: Int
     @Field(key: "expiry_days") public var expiryDays: Int
+    @Field(key: "offer_hold_days") public var offerHoldDays: Int
 
     public init() {}
 
@@ -45,7 +46,7 @@ public final class Organisation: Model, @unchecked Sendable {
     public var targets: ServiceLevelTargets {
         ServiceLevelTargets(
             acknowledgementDays: [.routine: acknowledgeRoutineDays, .urgent: acknowledgeUrgentDays, .emergent: acknowledgeEmergentDays],
-            closingNoteDays: closingNoteDays, escalationDays: escalationDays, expiryDays: expiryDays)
+            closingNoteDays: closingNoteDays, escalationDays: escalationDays, expiryDays: expiryDays, offerHoldDays: offerHoldDays)
     }
 
     public func apply(_ targets: ServiceLevelTargets) {
@@ -55,6 +56,7 @@ public final class Organisation: Model, @unchecked Sendable {
         closingNoteDays = targets.closingNoteDays
         escalationDays = targets.escalationDays
         expiryDays = targets.expiryDays
+        offerHoldDays = targets.offerHoldDays
     }
 
     public var calendar: BusinessCalendar {

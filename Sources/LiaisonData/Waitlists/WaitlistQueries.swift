@@ -69,6 +69,35 @@ public enum WaitlistQueries {
             """)
     }
 
+    /// Every list of the organisation's clinicians, open entries only.
+    public static func openEntries(ofOrganisation organisationID: UUID, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
+        try await db.sql.rows(WaitlistRow.self, """
+            SELECT \(columns(at: now))
+            WHERE w.status IN ('waiting', 'offered')
+              AND w.clinician_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = \(bind: organisationID))
+            """)
+    }
+
+    /// How long people waited on the organisation's clinicians' lists before accepting an
+    /// opening, for those who accepted since `since`: the service and the days waited.
+    public static func acceptedWaits(ofOrganisation organisationID: UUID, since: Date, on db: any Database) async throws -> [(service: String, days: Double)] {
+        try await db.sql.rows(WaitRow.self, """
+            SELECT service, added_at, closed_at FROM waitlist_entries
+            WHERE status = 'accepted' AND closed_at >= \(bind: since)
+              AND clinician_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = \(bind: organisationID))
+            """).map { ($0.service, $0.closedAt.timeIntervalSince($0.addedAt) / 86400) }
+    }
+
+    private struct WaitRow: Decodable {
+        let service: String
+        let addedAt: Date
+        let closedAt: Date
+
+        private enum CodingKeys: String, CodingKey {
+            case service, addedAt = "added_at", closedAt = "closed_at"
+        }
+    }
+
     /// A patient's entries on every list, newest first.
     public static func entries(ofPatient patientID: UUID, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
         try await db.sql.rows(WaitlistRow.self, "SELECT \(columns(at: now)) WHERE w.patient_id = \(bind: patientID) ORDER BY w.added_at DESC")

@@ -30,6 +30,7 @@ struct OrganisationPage: Sendable {
     let canAdminister: Bool
     let settingsPath: String
     let emergencyReportPath: String
+    let waitlistsPath: String
     let invitePath: String
     let roles: [Choice]
     let form: FormState
@@ -56,6 +57,7 @@ struct OrganisationPage: Sendable {
         self.canAdminister = canAdminister
         settingsPath = SiteURL.organisationSettings(id).path
         emergencyReportPath = SiteURL.emergencyReport(organisation: id).path
+        waitlistsPath = SiteURL.organisationWaitlists(id).path
         invitePath = SiteURL.organisationInvitations(id).path
         roles = MembershipRole.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form.values["role"] ?? "clinician")) }
         self.form = form

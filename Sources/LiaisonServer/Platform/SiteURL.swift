@@ -89,6 +89,7 @@ enum SiteURL: RoutePath {
     case readNotifications
     case portal
     case emergencyReport(organisation: UUID)
+    case organisationWaitlists(UUID)
     case referrals
     case newReferral
     case referral(UUID)
@@ -142,6 +143,7 @@ enum SiteURL: RoutePath {
         case .readNotifications: ["notifications", "read"]
         case .portal: ["portal"]
         case .emergencyReport(let organisation): ["organisations", .id(organisation), "emergency-access"]
+        case .organisationWaitlists(let id): ["organisations", .id(id), "waitlists"]
         case .referrals: ["referrals"]
         case .newReferral: ["referrals", "new"]
         case .referral(let id): ["referrals", .id(id)]

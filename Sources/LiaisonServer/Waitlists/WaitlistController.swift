@@ -15,6 +15,58 @@ struct WaitlistController: Sendable {
         routes.clinicians.post(SiteURL.patientWaitlist(.placeholder), use: add)
         routes.clinicians.get(SiteURL.waitlist, use: myLists)
         routes.clinicians.post(SiteURL.waitlistStep(.placeholder, .accept), use: step)
+        routes.clinicians.get(SiteURL.organisationWaitlists(.placeholder), use: organisationPage)
+    }
+
+    struct OrganisationPage: Sendable {
+        struct List: Sendable {
+            let title: String
+            let count: Int
+            let entries: [Entry]
+        }
+
+        struct Entry: Sendable {
+            let position: Int
+            /// "P-1A2B3C4D": administrators are not treating the patient.
+            let reference: String
+            let urgency: String
+            let since: String
+            let status: String
+            let removePath: String
+        }
+
+        struct Wait: Sendable {
+            let service: String
+            let accepted: Int
+            let median: String
+            let p90: String
+        }
+
+        let lists: [List]
+        let waits: [Wait]
+        let chart: String
+        let hasWaits: Bool
+    }
+
+    @Sendable func organisationPage(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let overview = try await waitlists.overview(ofOrganisation: try context.uuid("id"), by: context.caller)
+        func days(_ value: Double?) -> String { value.map { String(format: "%.0f days", $0) } ?? "–" }
+        let page = OrganisationPage(
+            lists: overview.lists.map { list in
+                OrganisationPage.List(title: "\(list.clinicianName): \(list.service.label)", count: list.entries.count, entries: list.entries.enumerated().map { index, entry in
+                    OrganisationPage.Entry(
+                        position: index + 1, reference: PatientReference.short(entry.patientID), urgency: (Urgency(rawValue: entry.urgency) ?? .routine).label,
+                        since: DisplayDate.dateTime(entry.addedAt),
+                        status: entry.status == WaitlistStatus.offered.rawValue ? WaitlistStatus.offered.label : WaitlistStatus.waiting.label,
+                        removePath: SiteURL.waitlistStep(entry.id, .remove).path)
+                })
+            },
+            waits: overview.waits.map { .init(service: $0.service.label, accepted: $0.accepted, median: days($0.medianDays), p90: days($0.p90Days)) },
+            chart: BarChart.svg(
+                title: "Median days waited before accepting an opening, by service, last 12 months",
+                bars: overview.waits.map { ($0.service.label, $0.medianDays ?? 0, days($0.medianDays)) }),
+            hasWaits: !overview.waits.isEmpty)
+        return views.page("waitlists/organisation-waitlists", title: "Waiting lists", page, request: request, context: context)
     }
 
     struct PatientPage: Sendable {

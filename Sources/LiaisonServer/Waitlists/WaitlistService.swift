@@ -102,6 +102,53 @@ struct WaitlistService: Sendable {
         return lists.map { (service: $0.0, entries: $0.1) }
     }
 
+    /// What an organisation's administrators see: every list of its clinicians in order, each
+    /// patient by reference (they are not treating them), and how long people waited.
+    struct Overview: Sendable {
+        struct List: Sendable {
+            let clinicianName: String
+            let service: ClinicalService
+            let entries: [WaitlistRow]
+        }
+
+        struct Waits: Sendable {
+            let service: ClinicalService
+            let accepted: Int
+            let medianDays: Double?
+            let p90Days: Double?
+        }
+
+        let lists: [List]
+        let waits: [Waits]
+    }
+
+    func overview(ofOrganisation organisationID: UUID, by caller: Caller) async throws -> Overview {
+        guard caller.identity.actor.mayAdminister(organisation: organisationID) else { throw AppError.forbidden }
+        let now = clock.now()
+        let db = database.reader()
+        let rows = try await WaitlistQueries.openEntries(ofOrganisation: organisationID, at: now, on: db)
+        var lists: [Overview.List] = []
+        for ((clinician, raw), entries) in Dictionary(grouping: rows, by: { ListKey(clinician: $0.clinicianID, service: $0.service) }).map({ (($0.key.clinician, $0.key.service), $0.value) }) {
+            guard let service = ClinicalService(rawValue: raw) else { continue }
+            let prioritises = try await WaitlistQueries.prioritisesWithoutPsychiatrist(clinician, on: db)
+            lists.append(.init(clinicianName: entries[0].clinicianName, service: service, entries: Self.order(entries, prioritises: prioritises)))
+        }
+        lists.sort { ($0.clinicianName, $0.service.label) < ($1.clinicianName, $1.service.label) }
+        let accepted = try await WaitlistQueries.acceptedWaits(ofOrganisation: organisationID, since: now.addingTimeInterval(-365 * 86400), on: db)
+        let waits = Dictionary(grouping: accepted, by: \.service).compactMap { raw, waits -> Overview.Waits? in
+            guard let service = ClinicalService(rawValue: raw) else { return nil }
+            let (median, p90) = WaitlistOrder.waits(waits.map(\.days))
+            return .init(service: service, accepted: waits.count, medianDays: median, p90Days: p90)
+        }.sorted { $0.service.label < $1.service.label }
+        try await auditor.recordRead(.waitlistRead, patient: nil, subject: "organisation-waitlists:\(organisationID)", purpose: "administration", by: caller, in: database)
+        return Overview(lists: lists, waits: waits)
+    }
+
+    private struct ListKey: Hashable {
+        let clinician: UUID
+        let service: String
+    }
+
     /// The patient's team answers an offer. Accepting takes the opening (one statement that cannot
     /// take the last opening twice); declining passes it to the next in line at the next sweep.
     func answer(_ entryID: UUID, accept: Bool, by caller: Caller) async throws -> WaitlistRow {
@@ -213,9 +260,10 @@ struct WaitlistService: Sendable {
         let order = try await ordered(clinician: list.clinicianID, service: list.service, at: now, on: db)
         let free = openings - order.filter { $0.status == WaitlistStatus.offered.rawValue }.count
         guard free > 0 else { return 0 }
-        let calendar = try await OrganisationQueries.firstOrganisation(of: list.clinicianID, on: db)?.calendar
-            ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
-        let deadline = calendar.endOfBusinessDay(WaitlistOrder.offerHoldBusinessDays, after: now)
+        // The clinician's (first) organisation sets the calendar and how long an offer is held.
+        let organisation = try await OrganisationQueries.firstOrganisation(of: list.clinicianID, on: db)
+        let calendar = organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
+        let deadline = calendar.endOfBusinessDay(organisation?.offerHoldDays ?? ServiceLevelTargets.standard.offerHoldDays, after: now)
         var made = 0
         for entry in order.filter({ $0.status == WaitlistStatus.waiting.rawValue }).prefix(free) {
             guard try await WaitlistQueries.move(entry.id, from: [.waiting], to: .offered, at: now, offerExpiresAt: deadline, on: db) else { continue }

@@ -18,7 +18,7 @@ public struct Views: Sendable {
         "patients/patients", "patients/patient-new", "patients/patient", "patients/patient-consent", "patients/access-log",
         "patients/emergency-access", "patients/portal", "patients/emergency-report",
         "notifications/notifications", "delivery/email", "matching/matches",
-        "waitlists/patient-waitlists", "waitlists/my-waitlists",
+        "waitlists/patient-waitlists", "waitlists/my-waitlists", "waitlists/organisation-waitlists",
         "referrals/referrals", "referrals/referral-new", "referrals/referral", "referrals/letter", "referrals/referral-report",
     ]
 
