@@ -93,6 +93,19 @@ import Testing
             #expect(overview.waits.map(\.accepted) == [1])
             #expect(overview.waits.first?.medianDays.map { $0 < 1 } == true)
 
+            // When that care ends, the opening comes back for the next in line (once).
+            try await world.addToTeam(urgent, setting.okafor, as: .prescriber, by: setting.haddad)
+            let membership = try await CareTeamMember.query(on: world.database.db()).filter(\.$user.$id == setting.okafor.requireID()).first()!
+            let haddadBrowser = world.browser()
+            try await haddadBrowser.signIn(setting.haddad.email)
+            let end = SiteURL.endMembership(patient: urgent.id!, member: membership.id!).path
+            #expect(try await haddadBrowser.post(end, []).status == .seeOther)
+            #expect(try await Self.openings(world, setting.okafor) == 1)
+            #expect(try await world.services.waitlists.sweep().offered == 1)
+            #expect(try await Self.standing(setting, routine)["status"] as? String == "offered")
+            try await WaitlistQueries.returnOpenings(patient: urgent.requireID(), clinician: setting.okafor.requireID(), at: world.clock.now(), on: world.database.db())
+            #expect(try await Self.openings(world, setting.okafor) == 1)
+
             // The clinician sees the list in order, the offered first.
             let okafor = try await world.apiToken(for: setting.okafor)
             let lists = try #require(try await okafor.call(.get, "/api/v1/waitlist").json()["lists"] as? [[String: Any]])

@@ -134,6 +134,23 @@ public enum WaitlistQueries {
         return taken
     }
 
+    /// When care ends, the openings a patient took from a clinician's lists come back, once each.
+    public static func returnOpenings(patient patientID: UUID, clinician: UUID, at now: Date, on db: any Database) async throws {
+        let services = try await db.sql.raw("""
+            UPDATE waitlist_entries SET closed_reason = 'care ended'
+            WHERE patient_id = \(bind: patientID) AND clinician_id = \(bind: clinician) AND status = 'accepted'
+              AND (closed_reason IS NULL OR closed_reason <> 'care ended')
+            RETURNING service
+            """).all(decodingColumn: "service", as: String.self)
+        for service in services {
+            try await db.sql.raw("""
+                UPDATE service_openings SET openings = openings + 1
+                WHERE service = \(bind: service) AND profile_id = (SELECT id FROM profiles WHERE user_id = \(bind: clinician))
+                """).run()
+            try await db.sql.raw("UPDATE profiles SET total_openings = total_openings + 1 WHERE user_id = \(bind: clinician)").run()
+        }
+    }
+
     /// A clinician's openings for a service, locked for the rest of the transaction on PostgreSQL
     /// so two servers making offers for the same list take turns.
     public static func lockOpenings(clinician: UUID, service: String, on db: any Database) async throws -> Int {

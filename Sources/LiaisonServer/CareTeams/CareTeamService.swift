@@ -43,7 +43,8 @@ struct CareTeamService: Sendable {
         return member
     }
 
-    /// Ends a membership (the history keeps it).
+    /// Ends a membership (the history keeps it). A clinician whose opening this patient took from
+    /// a waiting list gets it back, for the next in line.
     func end(_ member: CareTeamMember, patient patientID: UUID, by caller: Caller, on db: any Database) async throws {
         guard member.endedAt == nil else { throw AppError.conflict("\(member.user.displayName)'s membership has already ended.") }
         member.endedAt = clock.now()
@@ -52,5 +53,6 @@ struct CareTeamService: Sendable {
         try await timeline.record(
             .teamLeft, "\(caller.identity.displayName) ended \(member.user.displayName)'s membership of the care team.", patient: patientID, by: caller, on: db)
         try await auditor.record(.careTeamEnd, patient: patientID, subject: "care-team-member:\(member.id!)", by: caller, on: db)
+        try await WaitlistQueries.returnOpenings(patient: patientID, clinician: member.$user.id, at: clock.now(), on: db)
     }
 }
