@@ -91,6 +91,9 @@ import Testing
             let id = patient.id!.uuidString.lowercased()
             let outsider = try await world.apiToken(for: clinicians["Dr. Plenty"]!)
             #expect(try await outsider.call(.get, "/api/v1/patients/\(id)/matches?service=psychotherapy").status == .notFound)
+            // Not even a malformed request tells an outsider anything.
+            #expect(try await outsider.call(.get, "/api/v1/patients/\(id)/matches").status == .notFound)
+            #expect(try await outsider.call(.post, "/api/v1/patients/\(id)/waitlist").status == .notFound)
             let browser = world.browser()
             try await browser.signIn(clinicians["Dr. Plenty"]!.email)
             #expect(try await browser.get("/patients/\(id)/matches").status == .notFound)

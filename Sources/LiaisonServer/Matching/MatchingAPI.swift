@@ -37,6 +37,7 @@ struct MatchingAPI: Sendable {
 
     @Sendable func matches(_ request: Request, context: ClinicianContext) async throws -> MatchesDTO {
         let patientID = try context.uuid("id")
+        try await matching.authorize(patientID, by: context.caller)
         let query = try request.queryForm.dictionary
         let asked: MatchRequest
         do { asked = try MatchRequest.parse(query) } catch { throw AppError.invalid(error) }

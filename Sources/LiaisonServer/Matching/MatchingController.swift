@@ -56,6 +56,7 @@ struct MatchingController: Sendable {
         var form = FormState(values: query)
         var answer: MatchingService.Answer?
         var status: HTTPResponse.Status = .ok
+        try await matching.authorize(patientID, by: context.caller)
         if query["service"] != nil {
             do {
                 answer = try await matching.matches(for: patientID, try MatchRequest.parse(query), by: context.caller)

@@ -17,6 +17,12 @@ struct MatchingService: Sendable {
         let result: Matching.Result
     }
 
+    /// Only the patient's care team may ask; anyone else learns nothing, not even that the request
+    /// was malformed (checked before the request is read).
+    func authorize(_ patientID: UUID, by caller: Caller) async throws {
+        _ = try await access.authorize(patientID, for: caller, need: .write, on: database.reader())
+    }
+
     /// The patient, for the empty match form: the care team only, the read audited.
     func patient(_ patientID: UUID, by caller: Caller) async throws -> Patient {
         let patient = try await access.authorize(patientID, for: caller, need: .write, on: database.reader()).patient

@@ -58,6 +58,6 @@ func buildRouter(
     MatchingController(views: views, matching: services.matching).register(on: routes)
     MatchingAPI(matching: services.matching).register(on: routes)
     WaitlistController(views: views, waitlists: services.waitlists, clock: services.clock).register(on: routes)
-    WaitlistAPI(waitlists: services.waitlists).register(on: routes)
+    WaitlistAPI(waitlists: services.waitlists, matching: services.matching).register(on: routes)
     return router
 }

@@ -6,6 +6,7 @@ import LiaisonData
 /// Waiting lists in the JSON API: a patient's places, adding, the clinician's lists, the steps.
 struct WaitlistAPI: Sendable {
     let waitlists: WaitlistService
+    let matching: MatchingService
 
     func register(on routes: RouteGroups) {
         routes.clinicians.get(APIURL.patientWaitlist(.placeholder), use: standings)
@@ -71,6 +72,8 @@ struct WaitlistAPI: Sendable {
 
     @Sendable func add(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<EntryDTO> {
         let patientID = try context.uuid("id")
+        // Outsiders get "not found" before anything they sent is read.
+        try await matching.authorize(patientID, by: context.caller)
         var request = request
         let addition = try await request.input(WaitlistService.Addition.self, context: context)
         return EditedResponse(status: .created, response: EntryDTO(try await waitlists.add(addition, patient: patientID, by: context.caller)))
