@@ -59,6 +59,11 @@ public struct BenchData: Sendable {
             clinicianIDs.enumerated().map { index, id in
                 [SQLBind(random.uuid()), SQLBind(id), SQLBind(organisationIDs[index % organisations]), SQLBind(index % 40 == 0 ? "administrator" : "clinician"), SQLBind(now)]
             })
+        // Administrators sign in with two-factor codes (they must), from one published bench key.
+        try await insertRows(database, TwoFactorCredential.schema, ["id", "user_id", "secret", "created_at", "confirmed_at", "last_used_step"],
+            clinicianIDs.enumerated().filter { $0.offset % 40 == 0 }.map { _, id in
+                [SQLBind(random.uuid()), SQLBind(id), SQLBind(Self.authenticatorSecret), SQLBind(now), SQLBind(now), SQLBind(Int64(0))]
+            })
         let profileIDs = clinicianIDs.map { _ in random.uuid() }
         let languages = ["|English|", "|English|Spanish|", "|English|French|", "|English|Vietnamese|"]
         try await insertRows(database, Profile.schema,
@@ -180,6 +185,9 @@ public struct BenchData: Sendable {
             start = end
         }
     }
+
+    /// The bench administrators' authenticator key (synthetic data only).
+    public static let authenticatorSecret = "BENCHAUTHENTICATORKEY234567ABCDE"
 
     private func insertRows(_ database: LiaisonDatabase, _ table: String, _ columns: [String], _ rows: [[any SQLExpression]]) async throws {
         guard !rows.isEmpty else { return }
