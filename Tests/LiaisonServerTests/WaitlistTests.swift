@@ -224,6 +224,64 @@ import Testing
         }
     }
 
+    @Test func anIntakeListGoesToWhicheverMemberHasAnOpeningFirst() async throws {
+        try await withApp { world in
+            let setting = try await Self.setting(world, patients: 3)
+            let clinic = try await Organisation.query(on: world.database.db()).first()!
+            let second = try await world.person("second@clinic.example", name: "Dr. Second", in: clinic)
+            try await Self.setOpenings(world, second, 0)
+            let (intakeFirst, own, intakeLater) = (setting.patients[0], setting.patients[1], setting.patients[2])
+            func addToIntake(_ patient: Patient) async throws -> APIClient.Answer {
+                try await setting.api.call(
+                    .post, "/api/v1/patients/\(patient.id!.uuidString.lowercased())/waitlist",
+                    json: #"{"organisationID":"\#(clinic.id!.uuidString)","service":"medication-management"}"#)
+            }
+            let added = try await addToIntake(intakeFirst)
+            #expect(added.status == .created)
+            #expect(try added.json()["list"] as? String == "Riverside Clinic intake")
+            #expect(try await addToIntake(intakeFirst).status == .conflict)
+            world.clock.advance(by: 3600)
+            #expect(try await Self.add(setting, own).status == .created)
+            world.clock.advance(by: 3600)
+            #expect(try await addToIntake(intakeLater).status == .created)
+            // One list or the other, and only where someone offers the service.
+            let both = try await setting.api.call(
+                .post, "/api/v1/patients/\(own.id!.uuidString.lowercased())/waitlist",
+                json: #"{"clinicianID":"\#(setting.okafor.id!.uuidString)","organisationID":"\#(clinic.id!.uuidString)","service":"medication-management"}"#)
+            #expect(both.status == .unprocessableContent)
+            let elsewhere = try await world.organisation("Empty Practice")
+            let nobody = try await setting.api.call(
+                .post, "/api/v1/patients/\(own.id!.uuidString.lowercased())/waitlist",
+                json: #"{"organisationID":"\#(elsewhere.id!.uuidString)","service":"medication-management"}"#)
+            #expect(nobody.status == .unprocessableContent)
+            #expect(try await Self.standing(setting, intakeLater)["position"] as? String == "2nd of 2")
+            // In Dr. Okafor's queue the intake and their own list merge in fair order.
+            #expect(try await Self.standing(setting, own)["position"] as? String == "2nd of 3")
+
+            // Dr. Second has an opening first: the first on the intake list gets it.
+            try await Self.setOpenings(world, second, 1)
+            #expect(try await world.services.waitlists.sweep().offered == 1)
+            let offer = try await Self.standing(setting, intakeFirst)
+            #expect(offer["status"] as? String == "offered")
+            #expect(offer["clinicianName"] as? String == "Dr. Second")
+            #expect(try await world.notifications(for: setting.haddad).contains { $0.contains("Dr. Second has an opening for medication management (from Riverside Clinic intake)") })
+            let accepted = try await setting.api.call(.post, "/api/v1/waitlist/\(offer["id"] as! String)/accept")
+            #expect(accepted.status == .ok)
+            #expect(try await Self.openings(world, second) == 0)
+
+            // Then Dr. Okafor: their own list's patient joined before the later intake one.
+            try await Self.setOpenings(world, setting.okafor, 1)
+            #expect(try await world.services.waitlists.sweep().offered == 1)
+            #expect(try await Self.standing(setting, own)["status"] as? String == "offered")
+            #expect(try await Self.standing(setting, intakeLater)["status"] as? String == "waiting")
+
+            // Administrators see the intake list as a list of its own.
+            let overview = try await world.services.waitlists.overview(
+                ofOrganisation: clinic.requireID(), by: world.caller(try await world.person("root@liaison.test", systemAdministrator: true)))
+            #expect(overview.lists.map(\.name).sorted() == ["Dr. Okafor", "Riverside Clinic intake"])
+        }
+    }
+
     @Test func thePagesLeadFromAMatchToTheListAndTheOffer() async throws {
         try await withApp { world in
             let setting = try await Self.setting(world, patients: 1)
@@ -234,6 +292,7 @@ import Testing
             let matches = try await browser.get("/patients/\(id)/matches?service=medication-management")
             #expect(matches.body.contains("Dr. Okafor</a>: not accepting new patients"))
             #expect(matches.body.contains("Put on Dr. Okafor&#39;s waiting list") || matches.body.contains("Put on Dr. Okafor's waiting list"))
+            #expect(matches.body.contains("Put on its intake list"))
             let added = try await browser.post(
                 "/patients/\(id)/waitlist", [("clinicianID", setting.okafor.id!.uuidString.lowercased()), ("service", "medication-management"), ("urgency", "routine")])
             #expect(added.location == "/patients/\(id)/waitlist")

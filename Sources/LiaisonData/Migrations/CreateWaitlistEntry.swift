@@ -1,13 +1,16 @@
 import FluentKit
 import SQLKit
 
-/// Waiting lists per clinician and service; one open entry per patient, clinician and service.
+/// Waiting lists per clinician and service, and per organisation intake and service (an intake
+/// entry is given a clinician when one of the organisation's members offers it an opening); one
+/// open entry per patient and list.
 struct CreateWaitlistEntry: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(WaitlistEntry.schema)
             .id()
             .field("patient_id", .uuid, .required, .references(Patient.schema, .id))
-            .field("clinician_id", .uuid, .required, .references(UserAccount.schema, .id))
+            .field("clinician_id", .uuid, .references(UserAccount.schema, .id))
+            .field("organisation_id", .uuid, .references(Organisation.schema, .id))
             .field("service", .string, .required)
             .field("urgency", .string, .required)
             .field("status", .string, .required)
@@ -21,8 +24,13 @@ struct CreateWaitlistEntry: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.raw("""
             CREATE UNIQUE INDEX waitlist_one_open_entry ON waitlist_entries (patient_id, clinician_id, service)
-            WHERE status IN ('waiting', 'offered')
+            WHERE status IN ('waiting', 'offered') AND organisation_id IS NULL
             """).run()
+        try await sql.raw("""
+            CREATE UNIQUE INDEX waitlist_one_open_intake_entry ON waitlist_entries (patient_id, organisation_id, service)
+            WHERE status IN ('waiting', 'offered') AND organisation_id IS NOT NULL
+            """).run()
+        try await database.index("waitlist_by_intake", on: WaitlistEntry.schema, columns: "organisation_id", "service", "status")
         try await database.index("waitlist_by_list", on: WaitlistEntry.schema, columns: "clinician_id", "service", "status")
         try await database.index("waitlist_by_patient", on: WaitlistEntry.schema, columns: "patient_id")
         // How long an organisation holds an offer (a service-level target, 2 business days unless set).

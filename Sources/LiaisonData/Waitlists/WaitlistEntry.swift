@@ -1,13 +1,15 @@
 import FluentKit
 import Foundation
 
-/// A patient waiting for a clinician's opening in one service.
+/// A patient waiting for an opening in one service: on a clinician's list, or on an organisation's
+/// intake list (`organisation`), where the clinician is set when a member offers an opening.
 public final class WaitlistEntry: Model, @unchecked Sendable {
     public static let schema = "waitlist_entries"
 
     @ID(key: .id) public var id: UUID?
     @Parent(key: "patient_id") public var patient: Patient
-    @Parent(key: "clinician_id") public var clinician: UserAccount
+    @OptionalParent(key: "clinician_id") public var clinician: UserAccount?
+    @OptionalParent(key: "organisation_id") public var organisation: Organisation?
     @Field(key: "service") public var service: String
     @Field(key: "urgency") public var urgency: String
     @Field(key: "status") public var status: String
@@ -22,9 +24,11 @@ public final class WaitlistEntry: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(patientID: UUID, clinicianID: UUID, service: String, urgency: String, requestedBy: UUID, addedAt: Date) {
+    /// On `clinicianID`'s list, or on `organisationID`'s intake list.
+    public init(patientID: UUID, clinicianID: UUID?, organisationID: UUID? = nil, service: String, urgency: String, requestedBy: UUID, addedAt: Date) {
         self.$patient.id = patientID
         self.$clinician.id = clinicianID
+        self.$organisation.id = organisationID
         self.service = service
         self.urgency = urgency
         self.status = "waiting"

@@ -7,7 +7,11 @@ import SQLKit
 public struct WaitlistRow: Decodable, Sendable, Equatable {
     public let id: UUID
     public let patientID: UUID
-    public let clinicianID: UUID
+    /// The clinician whose list it is, or (intake lists) who offered the opening; nil while an
+    /// intake entry waits.
+    public let clinicianID: UUID?
+    /// Set on an organisation's intake list.
+    public let organisationID: UUID?
     public let service: String
     public let urgency: String
     public let status: String
@@ -17,15 +21,24 @@ public struct WaitlistRow: Decodable, Sendable, Equatable {
     public let requestedBy: UUID
     public let givenName: String
     public let familyName: String
-    public let clinicianName: String
+    public let clinicianName: String?
+    public let organisationName: String?
     /// A prescriber is on the patient's care team now.
     public let patientHasPsychiatrist: Bool
 
     private enum CodingKeys: String, CodingKey {
-        case id, patientID = "patient_id", clinicianID = "clinician_id", service, urgency, status, addedAt = "added_at", offeredAt = "offered_at"
+        case id, patientID = "patient_id", clinicianID = "clinician_id", organisationID = "organisation_id", service, urgency, status, addedAt = "added_at", offeredAt = "offered_at"
         case offerExpiresAt = "offer_expires_at", requestedBy = "requested_by", givenName = "given_name", familyName = "family_name"
-        case clinicianName = "clinician_name", patientHasPsychiatrist = "has_psychiatrist"
+        case clinicianName = "clinician_name", organisationName = "organisation_name", patientHasPsychiatrist = "has_psychiatrist"
     }
+
+    /// The list's name as people say it: "Dr. Okafor", or "Riverside Clinic intake".
+    public var listName: String {
+        if let organisationName { return "\(organisationName) intake" }
+        return clinicianName ?? "a clinician"
+    }
+
+    public var isIntake: Bool { organisationID != nil }
 
     public var place: WaitlistOrder.Place {
         WaitlistOrder.Place(id: id, urgency: Urgency(rawValue: urgency) ?? .routine, addedAt: addedAt, patientHasPsychiatrist: patientHasPsychiatrist)
@@ -46,26 +59,40 @@ public struct ListWithRoom: Decodable, Sendable, Equatable {
 public enum WaitlistQueries {
     private static func columns(at now: Date) -> SQLQueryString {
         """
-        w.id, w.patient_id, w.clinician_id, w.service, w.urgency, w.status, w.added_at, w.offered_at, w.offer_expires_at, w.requested_by,
-        pt.given_name, pt.family_name, u.display_name AS clinician_name,
+        w.id, w.patient_id, w.clinician_id, w.organisation_id, w.service, w.urgency, w.status, w.added_at, w.offered_at, w.offer_expires_at,
+        w.requested_by, pt.given_name, pt.family_name, u.display_name AS clinician_name, o.name AS organisation_name,
         EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = w.patient_id AND c.role = 'prescriber'
                 AND c.started_at <= \(bind: now) AND (c.ended_at IS NULL OR c.ended_at > \(bind: now))) AS has_psychiatrist
-        FROM waitlist_entries w JOIN patients pt ON pt.id = w.patient_id JOIN users u ON u.id = w.clinician_id
+        FROM waitlist_entries w JOIN patients pt ON pt.id = w.patient_id LEFT JOIN users u ON u.id = w.clinician_id
+        LEFT JOIN organisations o ON o.id = w.organisation_id
         """
     }
 
-    /// The people on one list now (waiting or holding an offer), in no particular order (`WaitlistOrder` orders).
-    public static func openEntries(clinician: UUID, service: String, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
+    /// Who a clinician's next opening for a service may go to, in no particular order
+    /// (`WaitlistOrder` orders): their own list, the intake lists of their organisations, and the
+    /// offers they hold out now.
+    public static func queue(of clinician: UUID, service: String, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
         try await db.sql.rows(WaitlistRow.self, """
             SELECT \(columns(at: now))
-            WHERE w.clinician_id = \(bind: clinician) AND w.service = \(bind: service) AND w.status IN ('waiting', 'offered')
+            WHERE w.service = \(bind: service) AND w.status IN ('waiting', 'offered') AND (w.clinician_id = \(bind: clinician)
+                OR (w.clinician_id IS NULL AND w.organisation_id IN (SELECT m.organisation_id FROM memberships m WHERE m.user_id = \(bind: clinician))))
             """)
     }
 
-    /// Every list a clinician has people on now.
-    public static func openEntries(clinician: UUID, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
+    /// Every queue a clinician has people in now, all services.
+    public static func queues(of clinician: UUID, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
         try await db.sql.rows(WaitlistRow.self, """
-            SELECT \(columns(at: now)) WHERE w.clinician_id = \(bind: clinician) AND w.status IN ('waiting', 'offered')
+            SELECT \(columns(at: now))
+            WHERE w.status IN ('waiting', 'offered') AND (w.clinician_id = \(bind: clinician)
+                OR (w.clinician_id IS NULL AND w.organisation_id IN (SELECT m.organisation_id FROM memberships m WHERE m.user_id = \(bind: clinician))))
+            """)
+    }
+
+    /// The people on an organisation's intake list for a service now.
+    public static func intake(of organisationID: UUID, service: String, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
+        try await db.sql.rows(WaitlistRow.self, """
+            SELECT \(columns(at: now))
+            WHERE w.organisation_id = \(bind: organisationID) AND w.service = \(bind: service) AND w.status IN ('waiting', 'offered')
             """)
     }
 
@@ -73,8 +100,8 @@ public enum WaitlistQueries {
     public static func openEntries(ofOrganisation organisationID: UUID, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
         try await db.sql.rows(WaitlistRow.self, """
             SELECT \(columns(at: now))
-            WHERE w.status IN ('waiting', 'offered')
-              AND w.clinician_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = \(bind: organisationID))
+            WHERE w.status IN ('waiting', 'offered') AND (w.organisation_id = \(bind: organisationID)
+              OR (w.organisation_id IS NULL AND w.clinician_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = \(bind: organisationID))))
             """)
     }
 
@@ -83,8 +110,8 @@ public enum WaitlistQueries {
     public static func acceptedWaits(ofOrganisation organisationID: UUID, since: Date, on db: any Database) async throws -> [(service: String, days: Double)] {
         try await db.sql.rows(WaitRow.self, """
             SELECT service, added_at, closed_at FROM waitlist_entries
-            WHERE status = 'accepted' AND closed_at >= \(bind: since)
-              AND clinician_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = \(bind: organisationID))
+            WHERE status = 'accepted' AND closed_at >= \(bind: since) AND (organisation_id = \(bind: organisationID)
+              OR clinician_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = \(bind: organisationID)))
             """).map { ($0.service, $0.closedAt.timeIntervalSince($0.addedAt) / 86400) }
     }
 
@@ -109,12 +136,20 @@ public enum WaitlistQueries {
 
     /// Moves an entry from one of `from` to `to` in one statement; false if it had moved already
     /// (another request, another server, the sweep).
+    /// An intake entry offered an opening takes the offering clinician (`assignTo`); one back on an
+    /// intake list waits for anyone again.
     public static func move(
-        _ id: UUID, from: [WaitlistStatus], to: WaitlistStatus, at now: Date, offerExpiresAt: Date? = nil, reason: String? = nil, on db: any Database
+        _ id: UUID, from: [WaitlistStatus], to: WaitlistStatus, at now: Date, offerExpiresAt: Date? = nil, reason: String? = nil,
+        assignTo clinician: UUID? = nil, on db: any Database
     ) async throws -> Bool {
         let closes = !to.isOpen
+        let assignment: SQLQueryString = switch to {
+        case .offered: "clinician_id = COALESCE(\(bind: clinician), clinician_id),"
+        case .waiting: "clinician_id = CASE WHEN organisation_id IS NOT NULL THEN NULL ELSE clinician_id END,"
+        default: ""
+        }
         return try await db.sql.raw("""
-            UPDATE waitlist_entries SET status = \(bind: to.rawValue),
+            UPDATE waitlist_entries SET \(assignment) status = \(bind: to.rawValue),
                 offered_at = \(bind: to == .offered ? now : nil), offer_expires_at = \(bind: to == .offered ? offerExpiresAt : nil),
                 closed_at = \(bind: closes ? now : nil), closed_reason = \(bind: closes ? reason : nil)
             WHERE id = \(bind: id) AND status IN (\(binds: from.map(\.rawValue))) RETURNING id
@@ -166,13 +201,15 @@ public enum WaitlistQueries {
             .first(decodingColumn: "prioritises_without_psychiatrist", as: Bool.self) ?? false
     }
 
-    /// Lists with more openings than outstanding offers and someone waiting (one clinician's, if given).
+    /// Clinicians with more openings than offers out and someone waiting for them, on their own
+    /// list or an intake list of their organisations (one clinician's, if given).
     public static func listsWithRoom(of clinician: UUID? = nil, on db: any Database) async throws -> [ListWithRoom] {
         let only: SQLQueryString = clinician.map { " AND p.user_id = \(bind: $0)" } ?? ""
         return try await db.sql.rows(ListWithRoom.self, """
             SELECT p.user_id AS clinician_id, s.service FROM service_openings s JOIN profiles p ON p.id = s.profile_id
             WHERE s.openings > (SELECT COUNT(*) FROM waitlist_entries o WHERE o.clinician_id = p.user_id AND o.service = s.service AND o.status = 'offered')
-              AND EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.clinician_id = p.user_id AND w.service = s.service AND w.status = 'waiting')\(only)
+              AND EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.service = s.service AND w.status = 'waiting' AND (w.clinician_id = p.user_id
+                  OR (w.clinician_id IS NULL AND w.organisation_id IN (SELECT m.organisation_id FROM memberships m WHERE m.user_id = p.user_id))))\(only)
             """)
     }
 
@@ -184,10 +221,12 @@ public enum WaitlistQueries {
     }
 
     /// People who left a list for care (accepted an offer) since `since`: the list's pace.
-    public static func accepted(clinician: UUID, service: String, since: Date, on db: any Database) async throws -> Int {
-        try await db.sql.raw("""
+    /// An intake list's pace counts the openings its organisation's members gave from it.
+    public static func accepted(clinician: UUID?, organisation: UUID?, service: String, since: Date, on db: any Database) async throws -> Int {
+        let list: SQLQueryString = if let organisation { "organisation_id = \(bind: organisation)" } else { "clinician_id = \(bind: clinician) AND organisation_id IS NULL" }
+        return try await db.sql.raw("""
             SELECT COUNT(*) AS n FROM waitlist_entries
-            WHERE clinician_id = \(bind: clinician) AND service = \(bind: service) AND status = 'accepted' AND closed_at >= \(bind: since)
+            WHERE \(list) AND service = \(bind: service) AND status = 'accepted' AND closed_at >= \(bind: since)
             """).first(decodingColumn: "n", as: Int.self) ?? 0
     }
 }

@@ -8,6 +8,7 @@ import LiaisonData
 struct MatchingController: Sendable {
     let views: Views
     let matching: MatchingService
+    let organisations: OrganisationService
 
     func register(on routes: RouteGroups) {
         routes.clinicians.get(SiteURL.patientMatches(.placeholder), use: page)
@@ -48,6 +49,8 @@ struct MatchingController: Sendable {
         let waitlistPath: String
         let service: String
         let urgency: String
+        /// Organisations whose intake list the patient can join instead.
+        var intakes: [Choice] = []
     }
 
     @Sendable func page(_ request: Request, context: ClinicianContext) async throws -> Response {
@@ -67,7 +70,10 @@ struct MatchingController: Sendable {
         }
         let patient: Patient
         if let answer { patient = answer.patient } else { patient = try await matching.patient(patientID, by: context.caller) }
-        let page = Self.page(patient: patient, answer: answer, form: form, patientID: patientID)
+        var page = Self.page(patient: patient, answer: answer, form: form, patientID: patientID)
+        if answer != nil {
+            page.intakes = try await organisations.all().map { Choice(value: $0.0.id!.uuidString.lowercased(), label: $0.0.name, selected: false) }
+        }
         return views.page("matching/matches", title: "Find a clinician", page, request: request, context: context, status: status)
     }
 

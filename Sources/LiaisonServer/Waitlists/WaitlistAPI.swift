@@ -18,8 +18,13 @@ struct WaitlistAPI: Sendable {
     struct EntryDTO: Codable, Sendable {
         let id: UUID
         let patientID: UUID
-        let clinicianID: UUID
-        let clinicianName: String
+        /// The clinician whose list it is, or who offered an opening from an intake list.
+        let clinicianID: UUID?
+        let clinicianName: String?
+        /// Set on an organisation's intake list.
+        let organisationID: UUID?
+        /// "Dr. Okafor", or "Riverside Clinic intake".
+        let list: String
         let service: String
         let urgency: String
         let status: String
@@ -35,6 +40,8 @@ struct WaitlistAPI: Sendable {
             patientID = entry.patientID
             clinicianID = entry.clinicianID
             clinicianName = entry.clinicianName
+            organisationID = entry.organisationID
+            list = entry.listName
             service = entry.service
             urgency = entry.urgency
             status = entry.status

@@ -53,7 +53,7 @@ struct WaitlistController: Sendable {
         func days(_ value: Double?) -> String { value.map { String(format: "%.0f days", $0) } ?? "–" }
         let page = OrganisationPage(
             lists: overview.lists.map { list in
-                OrganisationPage.List(title: "\(list.clinicianName): \(list.service.label)", count: list.entries.count, entries: list.entries.enumerated().map { index, entry in
+                OrganisationPage.List(title: "\(list.name): \(list.service.label)", count: list.entries.count, entries: list.entries.enumerated().map { index, entry in
                     OrganisationPage.Entry(
                         position: index + 1, reference: PatientReference.short(entry.patientID), urgency: (Urgency(rawValue: entry.urgency) ?? .routine).label,
                         since: DisplayDate.dateTime(entry.addedAt),
@@ -114,15 +114,16 @@ struct WaitlistController: Sendable {
             if let estimate = standing.estimate { place += ", \(estimate) at the current pace (an estimate)" }
         }
         return PatientPage.Line(
-            clinician: entry.clinicianName, clinicianPath: SiteURL.clinician(entry.clinicianID).path, service: service?.label ?? entry.service,
+            clinician: entry.listName, clinicianPath: entry.clinicianID.map { SiteURL.clinician($0).path } ?? "", service: service?.label ?? entry.service,
             urgency: (Urgency(rawValue: entry.urgency) ?? .routine).label, status: status.label, place: place, since: DisplayDate.dateTime(entry.addedAt),
             isOffered: status == .offered, offerUntil: entry.offerExpiresAt.map { DisplayDate.dateTime($0) } ?? "",
             canRejoin: status == .declined || status == .expired, isOpen: status.isOpen,
             acceptPath: SiteURL.waitlistStep(entry.id, .accept).path, declinePath: SiteURL.waitlistStep(entry.id, .decline).path,
             rejoinPath: SiteURL.waitlistStep(entry.id, .rejoin).path, removePath: SiteURL.waitlistStep(entry.id, .remove).path,
-            referPath: MatchingController.referralPath(
-                patientID: patientID, recipient: entry.clinicianID,
-                request: MatchRequest(service: service ?? .psychotherapy, urgency: Urgency(rawValue: entry.urgency) ?? .routine)),
+            referPath: entry.clinicianID.map {
+                MatchingController.referralPath(
+                    patientID: patientID, recipient: $0, request: MatchRequest(service: service ?? .psychotherapy, urgency: Urgency(rawValue: entry.urgency) ?? .routine))
+            } ?? "",
             isAccepted: status == .accepted)
     }
 
@@ -131,7 +132,8 @@ struct WaitlistController: Sendable {
         var request = request
         let form = try await request.form(context: context)
         let addition = WaitlistService.Addition(
-            clinicianID: form["clinicianID"].flatMap(UUID.init(uuidString:)), service: form["service"], urgency: form["urgency"])
+            clinicianID: form["clinicianID"].flatMap(UUID.init(uuidString:)), organisationID: form["organisationID"].flatMap(UUID.init(uuidString:)),
+            service: form["service"], urgency: form["urgency"])
         do {
             _ = try await waitlists.add(addition, patient: patientID, by: context.caller)
         } catch AppError.invalid(let errors) {
@@ -166,8 +168,9 @@ struct WaitlistController: Sendable {
                 ListsPage.Entry(
                     position: index + 1, patient: "\(entry.givenName) \(entry.familyName)", urgency: (Urgency(rawValue: entry.urgency) ?? .routine).label,
                     since: DisplayDate.dateTime(entry.addedAt),
-                    status: entry.status == WaitlistStatus.offered.rawValue
-                        ? "Offered until \(entry.offerExpiresAt.map { DisplayDate.dateTime($0) } ?? "")" : WaitlistStatus.waiting.label,
+                    status: (entry.status == WaitlistStatus.offered.rawValue
+                        ? "Offered until \(entry.offerExpiresAt.map { DisplayDate.dateTime($0) } ?? "")" : WaitlistStatus.waiting.label)
+                        + (entry.isIntake ? " (\(entry.listName))" : ""),
                     removePath: SiteURL.waitlistStep(entry.id, .remove).path)
             })
         })
@@ -187,9 +190,9 @@ struct WaitlistController: Sendable {
             }
             // The opening is the patient's: the referral to the clinician follows, filled in.
             let path = MatchingController.referralPath(
-                patientID: entry.patientID, recipient: entry.clinicianID,
+                patientID: entry.patientID, recipient: entry.clinicianID!,
                 request: MatchRequest(service: ClinicalService(rawValue: entry.service) ?? .psychotherapy, urgency: Urgency(rawValue: entry.urgency) ?? .routine))
-            return .redirect(to: path, flash: "Opening accepted. Send the referral to \(entry.clinicianName) now.", secureCookies: views.secureCookies)
+            return .redirect(to: path, flash: "Opening accepted. Send the referral to \(entry.clinicianName ?? "the clinician") now.", secureCookies: views.secureCookies)
         case .rejoin:
             let entry = try await waitlists.rejoin(entryID, by: context.caller)
             return views.redirect(to: .patientWaitlist(entry.patientID), flash: "Back on the list, with the original date.")

@@ -24,41 +24,61 @@ struct WaitlistService: Sendable {
         let estimate: String?
     }
 
+    /// A clinician's list (`clinicianID`), or an organisation's intake list (`organisationID`).
     struct Addition: Decodable, Sendable {
         var clinicianID: UUID?
+        var organisationID: UUID?
         var service: String?
         var urgency: String?
     }
 
-    /// Puts a patient on a clinician's list for a service; the patient's care team only.
+    /// Puts a patient on a clinician's list, or an organisation's intake list, for a service; the
+    /// patient's care team only.
     func add(_ addition: Addition, patient patientID: UUID, by caller: Caller) async throws -> WaitlistRow {
         var check = FieldChecker()
         let service = check.choice(addition.service, field: "service", label: "Service", as: ClinicalService.self)
         let urgency = check.choice(addition.urgency ?? Urgency.routine.rawValue, field: "urgency", label: "Urgency", as: Urgency.self)
-        if addition.clinicianID == nil { check.errors.add("clinicianID", "Choose the clinician whose list it is.") }
+        if (addition.clinicianID == nil) == (addition.organisationID == nil) {
+            check.errors.add("clinicianID", "Choose a clinician's list or an organisation's intake list (one of the two).")
+        }
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
         let now = clock.now()
         let id: UUID = try await database.write { db in
             _ = try await access.authorize(patientID, for: caller, need: .write, on: db)
-            let offered = try await MatchingQueries.candidates(offering: service!, except: caller.userID, on: db).contains { $0.userID == addition.clinicianID }
-            guard offered else {
-                var errors = ValidationErrors()
-                errors.add("clinicianID", "That clinician does not list \(service!.label.lowercased()) in the directory.")
-                throw AppError.invalid(errors)
+            let offering = try await MatchingQueries.candidates(offering: service!, except: caller.userID, on: db).map(\.userID)
+            // Who hears of the new entry: the clinician, or the intake's members who offer the service.
+            let told: [UUID]
+            if let clinicianID = addition.clinicianID {
+                guard offering.contains(clinicianID) else {
+                    throw Self.invalid("clinicianID", "That clinician does not list \(service!.label.lowercased()) in the directory.")
+                }
+                told = [clinicianID]
+            } else {
+                let members = try await OrganisationQueries.members(of: addition.organisationID!, on: db).compactMap(\.id)
+                told = members.filter(offering.contains)
+                guard !told.isEmpty else {
+                    throw Self.invalid("organisationID", "Nobody at that organisation lists \(service!.label.lowercased()) in the directory.")
+                }
             }
             let entry = WaitlistEntry(
-                patientID: patientID, clinicianID: addition.clinicianID!, service: service!.rawValue, urgency: urgency!.rawValue,
-                requestedBy: caller.userID, addedAt: now)
+                patientID: patientID, clinicianID: addition.clinicianID, organisationID: addition.organisationID, service: service!.rawValue,
+                urgency: urgency!.rawValue, requestedBy: caller.userID, addedAt: now)
             try await entry.create(on: db)
             let id = try entry.requireID()
             try await auditor.record(.waitlistAdd, patient: patientID, subject: "waitlist:\(id)", by: caller, on: db)
             try await notifier.notify(
-                [addition.clinicianID!], patient: nil, kind: .waitlistAdded,
-                message: "Someone was added to your waiting list for \(service!.label.lowercased()) (\(urgency!.label.lowercased())).",
+                told, patient: nil, kind: .waitlistAdded,
+                message: "Someone was added to \(addition.organisationID == nil ? "your" : "your organisation's intake") waiting list for \(service!.label.lowercased()) (\(urgency!.label.lowercased())).",
                 link: SiteURL.waitlist.path, on: db)
             return id
         }
         return try await WaitlistQueries.entry(id, at: now, on: database.reader())!
+    }
+
+    private static func invalid(_ field: String, _ message: String) -> AppError {
+        var errors = ValidationErrors()
+        errors.add(field, message)
+        return .invalid(errors)
     }
 
     /// The patient's entries, with their place on each list; the care team only.
@@ -72,10 +92,15 @@ struct WaitlistService: Sendable {
                     standings.append(Standing(entry: entry, position: nil, count: 0, estimate: nil))
                     continue
                 }
-                let order = try await ordered(clinician: entry.clinicianID, service: entry.service, at: now, on: db)
+                // Waiting on an intake list: its place there; otherwise its place in the clinician's queue.
+                let order = if let organisationID = entry.organisationID, entry.clinicianID == nil {
+                    Self.order(try await WaitlistQueries.intake(of: organisationID, service: entry.service, at: now, on: db), prioritises: false)
+                } else {
+                    try await queue(of: entry.clinicianID!, service: entry.service, at: now, on: db)
+                }
                 let position = (order.firstIndex { $0.id == entry.id } ?? 0) + 1
                 let pace = try await WaitlistQueries.accepted(
-                    clinician: entry.clinicianID, service: entry.service, since: now.addingTimeInterval(-90 * 86400), on: db)
+                    clinician: entry.clinicianID, organisation: entry.organisationID, service: entry.service, since: now.addingTimeInterval(-90 * 86400), on: db)
                 standings.append(Standing(
                     entry: entry, position: position, count: order.count,
                     estimate: entry.status == WaitlistStatus.offered.rawValue ? nil : WaitlistOrder.estimate(position: position, acceptedInLast90Days: pace)))
@@ -92,7 +117,7 @@ struct WaitlistService: Sendable {
     func myLists(by caller: Caller) async throws -> [(service: ClinicalService, entries: [WaitlistRow])] {
         let now = clock.now()
         let db = database.reader()
-        let rows = try await WaitlistQueries.openEntries(clinician: caller.userID, at: now, on: db)
+        let rows = try await WaitlistQueries.queues(of: caller.userID, at: now, on: db)
         let prioritises = try await WaitlistQueries.prioritisesWithoutPsychiatrist(caller.userID, on: db)
         let lists = Dictionary(grouping: rows, by: \.service).compactMap { raw, entries -> (ClinicalService, [WaitlistRow])? in
             guard let service = ClinicalService(rawValue: raw) else { return nil }
@@ -106,7 +131,8 @@ struct WaitlistService: Sendable {
     /// patient by reference (they are not treating them), and how long people waited.
     struct Overview: Sendable {
         struct List: Sendable {
-            let clinicianName: String
+            /// "Dr. Okafor", or "Riverside Clinic intake".
+            let name: String
             let service: ClinicalService
             let entries: [WaitlistRow]
         }
@@ -128,12 +154,13 @@ struct WaitlistService: Sendable {
         let db = database.reader()
         let rows = try await WaitlistQueries.openEntries(ofOrganisation: organisationID, at: now, on: db)
         var lists: [Overview.List] = []
-        for ((clinician, raw), entries) in Dictionary(grouping: rows, by: { ListKey(clinician: $0.clinicianID, service: $0.service) }).map({ (($0.key.clinician, $0.key.service), $0.value) }) {
-            guard let service = ClinicalService(rawValue: raw) else { continue }
-            let prioritises = try await WaitlistQueries.prioritisesWithoutPsychiatrist(clinician, on: db)
-            lists.append(.init(clinicianName: entries[0].clinicianName, service: service, entries: Self.order(entries, prioritises: prioritises)))
+        // Intake entries form their intake's list (offered ones included); the rest their clinician's.
+        for (key, entries) in Dictionary(grouping: rows, by: { ListKey(clinician: $0.isIntake ? nil : $0.clinicianID, organisation: $0.organisationID, service: $0.service) }) {
+            guard let service = ClinicalService(rawValue: key.service) else { continue }
+            let prioritises = try await key.clinician.asyncMap { try await WaitlistQueries.prioritisesWithoutPsychiatrist($0, on: db) } ?? false
+            lists.append(.init(name: entries[0].listName, service: service, entries: Self.order(entries, prioritises: prioritises)))
         }
-        lists.sort { ($0.clinicianName, $0.service.label) < ($1.clinicianName, $1.service.label) }
+        lists.sort { ($0.name, $0.service.label) < ($1.name, $1.service.label) }
         let accepted = try await WaitlistQueries.acceptedWaits(ofOrganisation: organisationID, since: now.addingTimeInterval(-365 * 86400), on: db)
         let waits = Dictionary(grouping: accepted, by: \.service).compactMap { raw, waits -> Overview.Waits? in
             guard let service = ClinicalService(rawValue: raw) else { return nil }
@@ -145,7 +172,8 @@ struct WaitlistService: Sendable {
     }
 
     private struct ListKey: Hashable {
-        let clinician: UUID
+        let clinician: UUID?
+        let organisation: UUID?
         let service: String
     }
 
@@ -156,18 +184,22 @@ struct WaitlistService: Sendable {
         return try await database.write { db in
             guard let entry = try await WaitlistQueries.entry(entryID, at: now, on: db) else { throw AppError.notFound }
             _ = try await access.authorize(entry.patientID, for: caller, need: .write, on: db)
+            // Only an offer can be answered, and an offer always names the clinician who made it.
+            guard let clinicianID = entry.clinicianID, entry.status == WaitlistStatus.offered.rawValue else {
+                throw AppError.conflict("This offer is no longer open: it was answered already or has lapsed.")
+            }
             // The list's openings are locked first, as the sweep locks them, so the two take turns.
-            _ = try await WaitlistQueries.lockOpenings(clinician: entry.clinicianID, service: entry.service, on: db)
+            _ = try await WaitlistQueries.lockOpenings(clinician: clinicianID, service: entry.service, on: db)
             guard entry.status == WaitlistStatus.offered.rawValue, (entry.offerExpiresAt ?? now) > now,
                   try await WaitlistQueries.move(entryID, from: [.offered], to: accept ? .accepted : .declined, at: now, on: db)
             else { throw AppError.conflict("This offer is no longer open: it was answered already or has lapsed.") }
-            if accept, try await !WaitlistQueries.claimOpening(clinician: entry.clinicianID, service: entry.service, on: db) {
+            if accept, try await !WaitlistQueries.claimOpening(clinician: clinicianID, service: entry.service, on: db) {
                 throw AppError.conflict("The opening has just been taken. \(entry.givenName) stays on the list.")
             }
             try await auditor.record(accept ? .waitlistAccept : .waitlistDecline, patient: entry.patientID, subject: "waitlist:\(entryID)", by: caller, on: db)
             let service = ClinicalService(rawValue: entry.service)?.label.lowercased() ?? entry.service
             try await notifier.notify(
-                [entry.clinicianID], patient: nil, kind: .waitlistAnswer,
+                [clinicianID], patient: nil, kind: .waitlistAnswer,
                 message: accept ? "An opening you offered for \(service) was accepted. A referral follows." : "An opening you offered for \(service) was declined; it passes to the next in line.",
                 link: SiteURL.waitlist.path, on: db)
             return try await WaitlistQueries.entry(entryID, at: now, on: db)!
@@ -197,9 +229,9 @@ struct WaitlistService: Sendable {
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
         return try await database.write { db in
             guard let entry = try await WaitlistQueries.entry(entryID, at: clock.now(), on: db) else { throw AppError.notFound }
-            let administers = try await AccountQueries.organisations(of: entry.clinicianID, on: db).contains {
-                caller.identity.actor.mayAdminister(organisation: $0.organisationID)
-            }
+            // Administrators of the intake's organisation, or of one of the clinician's.
+            let organisations = try await entry.clinicianID.asyncMap { try await AccountQueries.organisations(of: $0, on: db).map(\.organisationID) } ?? []
+            let administers = (organisations + [entry.organisationID].compactMap { $0 }).contains { caller.identity.actor.mayAdminister(organisation: $0) }
             if entry.clinicianID != caller.userID, !administers {
                 _ = try await access.authorize(entry.patientID, for: caller, need: .write, on: db)
             }
@@ -208,7 +240,7 @@ struct WaitlistService: Sendable {
             }
             try await auditor.record(.waitlistRemove, patient: entry.patientID, subject: "waitlist:\(entryID)", purpose: "waitlist: \(reason)", by: caller, on: db)
             try await notifier.notify(
-                [entry.requestedBy, entry.clinicianID].filter { $0 != caller.userID }, patient: entry.patientID, kind: .waitlistAnswer,
+                [entry.requestedBy, entry.clinicianID].compactMap { $0 }.filter { $0 != caller.userID }, patient: entry.patientID, kind: .waitlistAnswer,
                 message: "A patient was taken off a waiting list: \(reason)", link: SiteURL.patient(entry.patientID).path, on: db)
             return try await WaitlistQueries.entry(entryID, at: clock.now(), on: db) ?? entry
         }
@@ -257,30 +289,33 @@ struct WaitlistService: Sendable {
 
     private func offerOpenings(_ list: ListWithRoom, at now: Date, on db: any Database) async throws -> Int {
         let openings = try await WaitlistQueries.lockOpenings(clinician: list.clinicianID, service: list.service, on: db)
-        let order = try await ordered(clinician: list.clinicianID, service: list.service, at: now, on: db)
-        let free = openings - order.filter { $0.status == WaitlistStatus.offered.rawValue }.count
+        let order = try await queue(of: list.clinicianID, service: list.service, at: now, on: db)
+        let free = openings - order.filter { $0.status == WaitlistStatus.offered.rawValue && $0.clinicianID == list.clinicianID }.count
         guard free > 0 else { return 0 }
         // The clinician's (first) organisation sets the calendar and how long an offer is held.
         let organisation = try await OrganisationQueries.firstOrganisation(of: list.clinicianID, on: db)
         let calendar = organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
         let deadline = calendar.endOfBusinessDay(organisation?.offerHoldDays ?? ServiceLevelTargets.standard.offerHoldDays, after: now)
+        let name = try await AccountQueries.person(id: list.clinicianID, on: db)?.displayName ?? "A clinician"
         var made = 0
         for entry in order.filter({ $0.status == WaitlistStatus.waiting.rawValue }).prefix(free) {
-            guard try await WaitlistQueries.move(entry.id, from: [.waiting], to: .offered, at: now, offerExpiresAt: deadline, on: db) else { continue }
+            guard try await WaitlistQueries.move(
+                entry.id, from: [.waiting], to: .offered, at: now, offerExpiresAt: deadline, assignTo: list.clinicianID, on: db)
+            else { continue }
             try await auditor.recordSystem(.waitlistOffer, [(entry.patientID, "waitlist:\(entry.id)")], purpose: "waitlist", at: now, on: db)
             let service = ClinicalService(rawValue: entry.service)?.label.lowercased() ?? entry.service
             try await notifier.notify(
                 [entry.requestedBy], patient: entry.patientID, kind: .waitlistOffer,
-                message: "\(entry.clinicianName) has an opening for \(service), held for your patient until \(DisplayDate.dateTime(deadline, in: calendar.timeZone)). Accept or decline it on the patient's record.",
+                message: "\(name) has an opening for \(service)\(entry.isIntake ? " (from \(entry.listName))" : ""), held for your patient until \(DisplayDate.dateTime(deadline, in: calendar.timeZone)). Accept or decline it on the patient's record.",
                 link: SiteURL.patient(entry.patientID).path, on: db)
             made += 1
         }
         return made
     }
 
-    /// A list in its fair order.
-    private func ordered(clinician: UUID, service: String, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
-        let entries = try await WaitlistQueries.openEntries(clinician: clinician, service: service, at: now, on: db)
+    /// A clinician's queue for a service (their list and their organisations' intake lists) in its fair order.
+    private func queue(of clinician: UUID, service: String, at now: Date, on db: any Database) async throws -> [WaitlistRow] {
+        let entries = try await WaitlistQueries.queue(of: clinician, service: service, at: now, on: db)
         return Self.order(entries, prioritises: try await WaitlistQueries.prioritisesWithoutPsychiatrist(clinician, on: db))
     }
 
