@@ -103,7 +103,7 @@ struct SMTPClient: Sendable {
                 try await session.authenticate(username: username, password: password, offered: hello.extensionParameters("AUTH") ?? [])
             }
             try await body(session)
-            try? await session.command("QUIT", expecting: 221, during: "QUIT")
+            _ = try? await session.command("QUIT", expecting: 221, during: "QUIT")
         }
     }
 

@@ -57,7 +57,7 @@ func buildRouter(
     ReferralsAPI(referrals: services.referrals, worklists: services.worklists).register(on: routes)
     MatchingController(views: views, matching: services.matching, organisations: services.organisations).register(on: routes)
     MatchingAPI(matching: services.matching).register(on: routes)
-    WaitlistController(views: views, waitlists: services.waitlists, clock: services.clock).register(on: routes)
+    WaitlistController(views: views, waitlists: services.waitlists).register(on: routes)
     WaitlistAPI(waitlists: services.waitlists, matching: services.matching).register(on: routes)
     return router
 }

@@ -8,7 +8,6 @@ import LiaisonData
 struct WaitlistController: Sendable {
     let views: Views
     let waitlists: WaitlistService
-    let clock: any Clock
 
     func register(on routes: RouteGroups) {
         routes.clinicians.get(SiteURL.patientWaitlist(.placeholder), use: patientPage)
