@@ -54,6 +54,15 @@ public enum NotificationQueries {
 
     /// Marks every unread notice of a person read; returns how many were.
     @discardableResult
+    /// Marks one of the person's notices read (if it was not already) and returns where it leads;
+    /// nil if it is not theirs.
+    public static func open(_ id: UUID, for userID: UUID, at moment: Date, on db: any Database) async throws -> String? {
+        try await db.sql.raw("""
+            UPDATE notifications SET read_at = COALESCE(read_at, \(bind: moment)) WHERE id = \(bind: id) AND user_id = \(bind: userID)
+            RETURNING link
+            """).first(decodingColumn: "link", as: String.self)
+    }
+
     public static func markAllRead(for userID: UUID, at moment: Date, on db: any Database) async throws -> Int {
         try await db.sql.raw("""
             UPDATE notifications SET read_at = \(bind: moment) WHERE user_id = \(bind: userID) AND read_at IS NULL RETURNING id

@@ -12,6 +12,11 @@ struct NotificationService: Sendable {
         try await NotificationQueries.recent(for: caller.userID, limit: limit, on: database.reader())
     }
 
+    /// Opens one of the caller's notices: read from now on; where it leads, or nil if not theirs.
+    func open(_ id: UUID, by caller: Caller) async throws -> String? {
+        try await NotificationQueries.open(id, for: caller.userID, at: clock.now(), on: database.db())
+    }
+
     /// Marks all the caller's notices read.
     func markAllRead(by caller: Caller) async throws {
         try await NotificationQueries.markAllRead(for: caller.userID, at: clock.now(), on: database.db())

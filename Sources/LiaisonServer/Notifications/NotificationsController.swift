@@ -11,12 +11,19 @@ struct NotificationsController: Sendable {
     func register(on routes: RouteGroups) {
         routes.signedIn.get(SiteURL.notifications, use: page)
         routes.signedIn.post(SiteURL.readNotifications, use: readAll)
+        routes.signedIn.get(SiteURL.openNotification(.placeholder), use: open)
+    }
+
+    /// Following a notice marks it read, then leads where it points (a page of Liaison only).
+    @Sendable func open(_ request: Request, context: SignedInContext) async throws -> Response {
+        guard let link = try await notifications.open(try context.uuid("id"), by: context.caller) else { throw AppError.notFound }
+        return .redirect(to: AccountsController.safeNext(link))
     }
 
     @Sendable func page(_ request: Request, context: SignedInContext) async throws -> Response {
         let rows = try await notifications.recent(for: context.caller)
         let page = NotificationsPage(lines: rows.map {
-            .init(at: DisplayDate.dateTime($0.createdAt), message: $0.message, link: $0.link, unread: $0.readAt == nil)
+            .init(at: DisplayDate.dateTime($0.createdAt), message: $0.message, link: SiteURL.openNotification($0.id).path, unread: $0.readAt == nil)
         })
         return views.page("notifications/notifications", title: "Notifications", page, request: request, context: context)
     }

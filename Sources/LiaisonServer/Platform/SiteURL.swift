@@ -87,6 +87,7 @@ enum SiteURL: RoutePath {
     case emergencyAccess
     case notifications
     case readNotifications
+    case openNotification(UUID)
     case portal
     case emergencyReport(organisation: UUID)
     case organisationWaitlists(UUID)
@@ -141,6 +142,7 @@ enum SiteURL: RoutePath {
         case .emergencyAccess: ["emergency-access"]
         case .notifications: ["notifications"]
         case .readNotifications: ["notifications", "read"]
+        case .openNotification(let id): ["notifications", .id(id)]
         case .portal: ["portal"]
         case .emergencyReport(let organisation): ["organisations", .id(organisation), "emergency-access"]
         case .organisationWaitlists(let id): ["organisations", .id(id), "waitlists"]
