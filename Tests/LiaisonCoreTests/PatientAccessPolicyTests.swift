@@ -194,3 +194,18 @@ import Testing
         #expect(a.canonicalText != b.canonicalText)
     }
 }
+
+@Suite struct CareTeamEndingTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let a = UUID(), b = UUID()
+
+    @Test func theLastMemberStays() throws {
+        let alone = [
+            CareTeamMembership(userID: a, role: .therapist, isResponsiblePrescriber: false, startedAt: now, endedAt: nil),
+            CareTeamMembership(userID: b, role: .prescriber, isResponsiblePrescriber: false, startedAt: now.addingTimeInterval(-100), endedAt: now.addingTimeInterval(-1)),
+        ]
+        #expect(throws: ValidationErrors.self) { try CareTeamRules.checkEnd(userID: a, team: alone, at: now) }
+        let two = alone + [CareTeamMembership(userID: b, role: .prescriber, isResponsiblePrescriber: false, startedAt: now, endedAt: nil)]
+        try CareTeamRules.checkEnd(userID: a, team: two, at: now)
+    }
+}

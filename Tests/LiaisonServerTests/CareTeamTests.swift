@@ -215,3 +215,31 @@ import Testing
         }
     }
 }
+
+@Suite struct EndingMembershipsTests {
+    @Test func endingAMembershipAsksFirstAndTheLastMemberStays() async throws {
+        try await withApp { world in
+            let ana = try await world.person("ana@clinic.example", name: "Ana Silva")
+            let bo = try await world.person("bo@clinic.example", name: "Bo Chen")
+            let patient = try await world.patient(registeredBy: ana)
+            try await world.addToTeam(patient, bo, as: .prescriber, by: ana)
+            let members = try await CareTeamMember.query(on: world.database.db()).filter(\.$patient.$id == patient.requireID()).all()
+            let boMember = members.first { $0.$user.id == bo.id }!, anaMember = members.first { $0.$user.id == ana.id }!
+            let browser = world.browser()
+            try await browser.signIn(ana.email)
+            let path = SiteURL.endMembership(patient: patient.id!, member: boMember.id!).path
+            #expect(try await browser.get(SiteURL.patient(patient.id!).path).body.contains("href=\"\(path)\""))
+            let confirm = try await browser.get(path)
+            #expect(confirm.status == .ok)
+            #expect(confirm.body.contains("End <strong>Bo Chen</strong>&#39;s membership") || confirm.body.contains("End <strong>Bo Chen</strong>'s membership"))
+            #expect(try await CareTeamMember.find(boMember.id, on: world.database.db())?.endedAt == nil)
+            #expect(try await browser.post(path, []).status == .seeOther)
+            // Ana is now the only member: her membership cannot end.
+            let api = try await world.apiToken(for: ana)
+            let last = try await api.call(.post, "/api/v1/patients/\(patient.id!.uuidString.lowercased())/care-team/\(anaMember.id!.uuidString.lowercased())/end")
+            #expect(last.status == .unprocessableContent)
+            #expect(last.body.contains("only member of the care team"))
+            #expect(try await CareTeamMember.find(anaMember.id, on: world.database.db())?.endedAt == nil)
+        }
+    }
+}

@@ -75,4 +75,13 @@ public enum CareTeamRules {
         }
         try errors.throwIfAny()
     }
+
+    /// Checks that `userID`'s membership may end now: someone must stay on the team, or the record
+    /// would be no one's.
+    public static func checkEnd(userID: UUID, team: [CareTeamMembership], at now: Date) throws(ValidationErrors) {
+        guard !team.contains(where: { $0.isActive(at: now) && $0.userID != userID }) else { return }
+        var errors = ValidationErrors()
+        errors.add("member", "This is the only member of the care team: add someone else before ending it, so the record is never left with no one.")
+        throw errors
+    }
 }

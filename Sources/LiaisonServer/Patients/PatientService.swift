@@ -178,6 +178,8 @@ struct PatientService: Sendable {
             try await PatientQueries.lockTeam(of: patientID, on: db)
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             guard let member = authorized.team.first(where: { $0.id == memberID }) else { throw AppError.notFound }
+            let team = authorized.team.map(\.membership), now = clock.now()
+            do throws(ValidationErrors) { try CareTeamRules.checkEnd(userID: member.$user.id, team: team, at: now) } catch { throw AppError.invalid(error) }
             try await careTeams.end(member, patient: patientID, by: caller, on: db)
         }
     }

@@ -19,6 +19,7 @@ struct PatientsController: Sendable {
         routes.clinicians.post(SiteURL.patients, use: create)
         routes.clinicians.get(SiteURL.patient(.placeholder), use: show)
         routes.clinicians.post(SiteURL.patientTeam(.placeholder), use: addMember)
+        routes.clinicians.get(SiteURL.endMembership(patient: .placeholder, member: .placeholder), use: confirmEnd)
         routes.clinicians.post(SiteURL.endMembership(patient: .placeholder, member: .placeholder), use: endMember)
         routes.signedIn.get(SiteURL.patientConsent(.placeholder), use: consentPage)
         routes.signedIn.post(SiteURL.patientConsent(.placeholder), use: saveConsent)
@@ -91,6 +92,24 @@ struct PatientsController: Sendable {
         } catch AppError.invalid(let errors) {
             return try await showWithErrors(id, form, errors, request: request, context: context)
         }
+    }
+
+    struct EndMembershipPage: Sendable {
+        let memberName: String
+        let patientName: String
+        let action: String
+        let backPath: String
+    }
+
+    /// Ending a membership asks first.
+    @Sendable func confirmEnd(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let id = try context.uuid("id"), memberID = try context.uuid("member")
+        let record = try await patients.record(id, by: context.caller)
+        guard record.access.mayWrite, let member = record.team.first(where: { $0.id == memberID && $0.endedAt == nil }) else { throw AppError.notFound }
+        let page = EndMembershipPage(
+            memberName: member.user.displayName, patientName: "\(record.patient.givenName) \(record.patient.familyName)",
+            action: SiteURL.endMembership(patient: id, member: memberID).path, backPath: SiteURL.patient(id).path)
+        return views.page("patients/end-membership", title: "End a membership", page, request: request, context: context)
     }
 
     @Sendable func endMember(_ request: Request, context: ClinicianContext) async throws -> Response {

@@ -16,7 +16,7 @@ public struct Views: Sendable {
         "directory/profile-edit", "directory/directory", "directory/clinician",
         "organisations/organisation", "organisations/organisation-settings", "organisations/admin",
         "patients/patients", "patients/patient-new", "patients/patient", "patients/patient-consent", "patients/access-log",
-        "patients/emergency-access", "patients/portal", "patients/emergency-report",
+        "patients/emergency-access", "patients/portal", "patients/emergency-report", "patients/end-membership",
         "notifications/notifications", "delivery/email", "matching/matches",
         "waitlists/patient-waitlists", "waitlists/my-waitlists", "waitlists/organisation-waitlists",
         "referrals/referrals", "referrals/referral-new", "referrals/referral", "referrals/letter", "referrals/referral-report",
