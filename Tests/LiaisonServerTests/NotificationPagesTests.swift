@@ -43,3 +43,29 @@ import Testing
         }
     }
 }
+
+@Suite struct SmallPromisesTests {
+    @Test func administratorsFindTheReportInTheNavigationAndPatientsFindHelpInACrisis() async throws {
+        try await withApp { world in
+            let clinic = try await world.organisation()
+            try await world.person("chief@clinic.example", in: clinic, role: .administrator)
+            let ana = try await world.person("ana@clinic.example", in: clinic)
+            let chief = world.browser()
+            try await chief.signIn("chief@clinic.example")
+            #expect(try await chief.get("/").body.contains("href=\"/reports/referrals\""))
+            let clinician = world.browser()
+            try await clinician.signIn(ana.email)
+            #expect(!(try await clinician.get("/").body.contains("href=\"/reports/referrals\"")))
+
+            let patient = try await world.patient(registeredBy: ana)
+            try await world.services.portal.invite(patient.requireID(), email: "sam@example.org", by: world.caller(ana))
+            let link = try #require(try await world.linkInLatestEmail(to: "sam@example.org"))
+            let sam = world.browser()
+            _ = try await sam.post(link, [("password", "a long enough password"), ("passwordConfirmation", "a long enough password")])
+            try await sam.signIn("sam@example.org")
+            let portal = try await sam.get("/portal")
+            #expect(portal.body.contains("If you are in crisis"))
+            #expect(portal.body.contains("988"))
+        }
+    }
+}

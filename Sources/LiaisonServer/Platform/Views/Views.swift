@@ -107,6 +107,9 @@ struct LayoutModel: Sendable {
             }
             links.append(Link(label: "Two-factor sign-in", href: SiteURL.twoFactor.path))
             links.append(Link(label: "API tokens", href: SiteURL.tokens.path))
+            if identity.actor.mayOperateInstallation || identity.organisations.contains(where: { $0.role == .administrator }) {
+                links.append(Link(label: "Referral report", href: SiteURL.referralReport.path))
+            }
             if identity.actor.mayOperateInstallation {
                 links.append(Link(label: "Administration", href: SiteURL.admin.path))
             }
