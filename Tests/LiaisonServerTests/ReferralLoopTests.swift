@@ -190,6 +190,22 @@ import Testing
         }
     }
 
+    @Test func aDeclineRefusedForBadInputKeepsWhatWasTyped() async throws {
+        try await withApp { world in
+            let (patient, haddad, lindqvist) = try await setUp(world)
+            let referral = try await world.referral(patient, from: haddad, to: lindqvist)
+            let browser = world.browser()
+            try await browser.signIn(lindqvist.email)
+            let page = try await browser.post(
+                "/referrals/\(referral.id!.uuidString.lowercased())/decline", [("reason", "Full until the spring term."), ("redirectTo", "not an address")])
+            #expect(page.status == .unprocessableContent)
+            #expect(page.body.contains("required>Full until the spring term.</textarea>"))
+            // Only in the form it was typed in: the cancel form (the referrer's) is not on this page, and
+            // no other reason box repeats it.
+            #expect(page.body.components(separatedBy: "Full until the spring term.").count == 2)
+        }
+    }
+
     @Test func declineWithRedirectSendsALinkedReferral() async throws {
         try await withApp { world in
             let (patient, haddad, lindqvist) = try await setUp(world)

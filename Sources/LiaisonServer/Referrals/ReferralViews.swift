@@ -111,6 +111,8 @@ struct ReferralPage: Sendable {
         let needsRole: Bool
         let roles: [Choice]
         let danger: Bool
+        /// What was typed as the reason, when this form came back with an error.
+        let reason: String
     }
 
     let patient: String
@@ -175,7 +177,8 @@ struct ReferralPage: Sendable {
                 fields: kind.map { NoteField.fields($0, form: form) } ?? [],
                 needsReason: action == .decline || action == .cancel, needsRedirect: action == .decline,
                 needsDate: action == .schedule, needsRole: action == .accept,
-                roles: Choice.all(CareTeamRole.self, selected: nil), danger: action == .decline || action == .cancel)
+                roles: Choice.all(CareTeamRole.self, selected: nil), danger: action == .decline || action == .cancel,
+                reason: form.values["_action"] == action.rawValue ? form.values["reason"] ?? "" : "")
         }
         self.form = form
     }

@@ -113,7 +113,10 @@ struct ReferralsController: Sendable {
             // A decline ends the recipient's part in the loop: the referral is no longer theirs to open.
             return views.redirect(to: action == .decline ? .referrals : .referral(id), flash: Self.confirmation(action))
         } catch AppError.invalid(let errors) {
-            return try await render(id, form: FormState(values: form.dictionary, errors: errors), status: .unprocessableContent, request: request, context: context)
+            // What was typed comes back into the form it was typed in.
+            var values = form.dictionary
+            values["_action"] = action.rawValue
+            return try await render(id, form: FormState(values: values, errors: errors), status: .unprocessableContent, request: request, context: context)
         }
     }
 
