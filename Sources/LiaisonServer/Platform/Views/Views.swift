@@ -17,7 +17,7 @@ public struct Views: Sendable {
         "organisations/organisation", "organisations/organisation-settings", "organisations/admin",
         "patients/patients", "patients/patient-new", "patients/patient", "patients/patient-consent", "patients/access-log",
         "patients/emergency-access", "patients/portal", "patients/emergency-report", "patients/end-membership",
-        "notifications/notifications", "delivery/email", "matching/matches",
+        "notifications/notifications", "delivery/email", "matching/matches", "matching/waitlist-button",
         "waitlists/patient-waitlists", "waitlists/my-waitlists", "waitlists/organisation-waitlists",
         "referrals/referrals", "referrals/referral-new", "referrals/referral", "referrals/letter", "referrals/referral-report",
     ]
