@@ -35,19 +35,25 @@ struct OutboxCommand: AsyncParsableCommand {
 
     struct Deliver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Deliver every email due now through LIAISON_SMTP_URL, as the server does every few seconds. Safe while servers run.")
+            abstract: "Deliver every email (through LIAISON_SMTP_URL) and webhook call due now, as the server does every few seconds. Safe while servers run.")
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
             let configuration = try common.configuration()
             let logger = Logs.bootstrap(level: configuration.logLevel)
-            let outcome = try await withDatabase(configuration, logger: logger) { database in
-                guard let delivery = MailDelivery(AppDependencies(configuration: configuration, database: database, logger: logger)) else {
-                    throw ValidationError("Set LIAISON_SMTP_URL (for example smtp://user:password@mail.example.org:587) to deliver email.")
-                }
-                return try await delivery.drain()
+            if configuration.smtp == nil {
+                print("LIAISON_SMTP_URL is not set (for example smtp://user:password@mail.example.org:587): emails stay in the outbox.")
             }
-            print("Delivered \(outcome.delivered); \(outcome.retrying) to try again later; \(outcome.setAside) set aside.")
+            let outcomes = try await withDatabase(configuration, logger: logger) { database in
+                var outcomes: [(OutboxChannel, OutboxDelivery.Outcome)] = []
+                for delivery in OutboxDelivery.configured(AppDependencies(configuration: configuration, database: database, logger: logger)) {
+                    outcomes.append((delivery.channel, try await delivery.drain()))
+                }
+                return outcomes
+            }
+            for (channel, outcome) in outcomes {
+                print("\(channel.rawValue): delivered \(outcome.delivered); \(outcome.retrying) to try again later; \(outcome.setAside) set aside.")
+            }
         }
     }
 

@@ -9,11 +9,11 @@ import Testing
 /// Email delivery against a real SMTP server on loopback (`scripts/test-smtp-server`).
 @Suite(.enabled(if: SMTPTestServer.isAvailable, "needs Python's aiosmtpd: pip install aiosmtpd"))
 struct MailDeliveryTests {
-    static func delivery(_ world: TestWorld, _ settings: SMTPSettings, timeout: Duration = .seconds(20), database: LiaisonDatabase? = nil) -> MailDelivery {
-        let from = "Liaison <noreply@liaison.test>"
-        return MailDelivery(
-            database: database ?? world.database, clock: world.clock, transport: SMTPClient(settings: settings, from: from, timeout: timeout),
-            from: from, domain: "liaison.test", logger: TestDatabase.logger)
+    static func delivery(_ world: TestWorld, _ settings: SMTPSettings, timeout: Duration = .seconds(20), database: LiaisonDatabase? = nil) -> OutboxDelivery {
+        let client = SMTPClient(settings: settings, from: "Liaison <noreply@liaison.test>", timeout: timeout)
+        return OutboxDelivery(
+            database: database ?? world.database, clock: world.clock, transport: MailTransport(client: client, domain: "liaison.test"),
+            logger: TestDatabase.logger)
     }
 
     /// Queues `count` plain notices to distinct people.

@@ -46,6 +46,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case waitlistLapse = "waitlist.lapse"
     case waitlistRejoin = "waitlist.rejoin"
     case waitlistRemove = "waitlist.remove"
+    case webhookAdd = "webhook.add"
+    case webhookRemove = "webhook.remove"
+    case webhookTest = "webhook.test"
+    case webhookRetry = "webhook.retry"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -95,6 +99,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .waitlistLapse: "marked an unanswered waiting-list offer lapsed"
         case .waitlistRejoin: "put the patient back on a waiting list"
         case .waitlistRemove: "took the patient off a waiting list"
+        case .webhookAdd: "registered a webhook endpoint"
+        case .webhookRemove: "removed a webhook endpoint"
+        case .webhookTest: "sent a test event to a webhook endpoint"
+        case .webhookRetry: "queued an undelivered webhook call again"
         }
     }
 

@@ -31,5 +31,6 @@ enum LiaisonMigrations {
         CreateTwoFactor(),
         AddDeliveryToOutbox(),
         CreateWaitlistEntry(),
+        CreateWebhookEndpoint(),
     ]
 }

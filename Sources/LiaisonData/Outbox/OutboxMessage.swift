@@ -1,7 +1,13 @@
 import FluentKit
 import Foundation
 
-/// A message waiting to leave the system (email now; in-app and webhooks later).
+/// The ways a message leaves Liaison.
+public enum OutboxChannel: String, Sendable, CaseIterable {
+    case email
+    case webhook
+}
+
+/// A message waiting to leave the system: an email, or a call to an organisation's webhook.
 ///
 /// Written in the same transaction as the change that causes it, so a message is never lost
 /// and never sent for a change that was rolled back. A worker delivers and marks it.

@@ -18,6 +18,32 @@ public struct NewEmail: Sendable, Equatable {
     }
 }
 
+/// One message of any channel, before it is queued. Its id is chosen here so a webhook's body
+/// can carry it as the idempotency key.
+public struct NewOutboxMessage: Sendable, Equatable {
+    public let id: UUID
+    public let channel: OutboxChannel
+    /// An email address, or a webhook endpoint's id.
+    public let recipient: String
+    /// An email's subject, or a webhook's event type.
+    public let subject: String
+    public let body: String
+    public let secret: Bool
+
+    public init(id: UUID = UUID(), channel: OutboxChannel, recipient: String, subject: String, body: String, secret: Bool = false) {
+        self.id = id
+        self.channel = channel
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.secret = secret
+    }
+
+    public init(_ email: NewEmail) {
+        self.init(channel: .email, recipient: email.to, subject: email.subject, body: email.body, secret: email.secret)
+    }
+}
+
 /// A message a worker has claimed for delivery.
 public struct ClaimedMessage: Decodable, Sendable, Equatable {
     public let id: UUID
@@ -57,25 +83,33 @@ public enum OutboxQueries {
 
     /// Queues many emails with a few statements, all at `moment`.
     public static func enqueue(_ emails: [NewEmail], at moment: Date, on db: any Database) async throws {
-        guard !emails.isEmpty else { return }
+        try await enqueue(emails.map(NewOutboxMessage.init), at: moment, on: db)
+    }
+
+    /// Queues messages of any channel with a few statements, all at `moment`.
+    public static func enqueue(_ messages: [NewOutboxMessage], at moment: Date, on db: any Database) async throws {
+        guard !messages.isEmpty else { return }
         try await db.sql.insertRows(
             into: OutboxMessage.schema, columns: ["id", "channel", "recipient", "subject", "body", "created_at", "attempts", "secret"],
-            emails.map {
-                [SQLBind(UUID()), SQLBind("email"), SQLBind($0.to), SQLBind($0.subject), SQLBind($0.body), SQLBind(moment), SQLBind(0), SQLBind($0.secret)]
+            messages.map {
+                [SQLBind($0.id), SQLBind($0.channel.rawValue), SQLBind($0.recipient), SQLBind($0.subject), SQLBind($0.body), SQLBind(moment), SQLBind(0),
+                 SQLBind($0.secret)]
             })
     }
 
-    /// Claims up to `limit` emails that are due and held by no live worker, oldest first, for
+    /// Claims up to `limit` messages of `channel` that are due and held by no live worker, oldest first, for
     /// this worker until `leaseUntil`, counting the try. On PostgreSQL rows another worker is
     /// claiming are skipped (`SKIP LOCKED`), so several servers deliver side by side without
     /// taking the same message; SQLite's single writer does the same by taking turns.
-    public static func claim(limit: Int, at now: Date, leaseUntil: Date, on db: any Database) async throws -> [ClaimedMessage] {
+    public static func claim(
+        _ channel: OutboxChannel = .email, limit: Int, at now: Date, leaseUntil: Date, on db: any Database
+    ) async throws -> [ClaimedMessage] {
         let skipLocked: SQLQueryString = db.locksRows ? " FOR UPDATE SKIP LOCKED" : ""
         return try await db.sql.rows(ClaimedMessage.self, """
             UPDATE outbox_messages SET lease_until = \(bind: leaseUntil), attempts = attempts + 1
             WHERE id IN (
                 SELECT id FROM outbox_messages
-                WHERE channel = 'email' AND delivered_at IS NULL AND dead_at IS NULL
+                WHERE channel = \(bind: channel.rawValue) AND delivered_at IS NULL AND dead_at IS NULL
                   AND (next_attempt_at IS NULL OR next_attempt_at <= \(bind: now))
                   AND (lease_until IS NULL OR lease_until <= \(bind: now))
                 ORDER BY created_at LIMIT \(bind: limit)\(skipLocked))
@@ -101,30 +135,43 @@ public enum OutboxQueries {
             """).run()
     }
 
-    /// Messages set aside after failing, newest first.
-    public static func setAside(limit: Int = 100, on db: any Database) async throws -> [OutboxMessage] {
-        try await OutboxMessage.query(on: db).filter(\.$deadAt != nil).sort(\.$deadAt, .descending).limit(limit).all()
+    /// Messages of `channel` set aside after failing, newest first.
+    public static func setAside(_ channel: OutboxChannel = .email, limit: Int = 100, on db: any Database) async throws -> [OutboxMessage] {
+        try await OutboxMessage.query(on: db).filter(\.$channel == channel.rawValue).filter(\.$deadAt != nil)
+            .sort(\.$deadAt, .descending).limit(limit).all()
     }
 
-    /// Puts a message set aside back in the queue, due now; false if it was not set aside.
-    public static func retry(_ id: UUID, at now: Date, on db: any Database) async throws -> Bool {
-        try await db.sql.raw("""
+    /// The latest messages of `channel` to these recipients (a webhook endpoint's deliveries),
+    /// newest first, in every state.
+    public static func latest(_ channel: OutboxChannel, to recipients: [String], limit: Int = 50, on db: any Database) async throws -> [OutboxMessage] {
+        guard !recipients.isEmpty else { return [] }
+        return try await OutboxMessage.query(on: db).filter(\.$channel == channel.rawValue).filter(\.$recipient ~~ recipients)
+            .sort(\.$createdAt, .descending).limit(limit).all()
+    }
+
+    /// Puts a message of `channel` set aside back in the queue, due now; false if it was not set
+    /// aside (or, when `recipients` are given, is not addressed to one of them).
+    public static func retry(
+        _ id: UUID, channel: OutboxChannel = .email, recipients: [String]? = nil, at now: Date, on db: any Database
+    ) async throws -> Bool {
+        let addressed: SQLQueryString = recipients.map { " AND recipient IN (\(SQLList($0.map { SQLBind($0) })))" } ?? ""
+        return try await db.sql.raw("""
             UPDATE outbox_messages SET dead_at = NULL, attempts = 0, next_attempt_at = \(bind: now)
-            WHERE id = \(bind: id) AND dead_at IS NOT NULL RETURNING id
+            WHERE id = \(bind: id) AND channel = \(bind: channel.rawValue) AND dead_at IS NOT NULL\(addressed) RETURNING id
             """).first() != nil
     }
 
-    /// Messages still waiting, oldest first.
-    public static func waiting(limit: Int = 100, on db: any Database) async throws -> [OutboxMessage] {
-        try await OutboxMessage.query(on: db).filter(\.$deliveredAt == nil).filter(\.$deadAt == nil).sort(\.$createdAt).limit(limit).all()
+    /// Messages of `channel` still waiting, oldest first.
+    public static func waiting(_ channel: OutboxChannel = .email, limit: Int = 100, on db: any Database) async throws -> [OutboxMessage] {
+        try await OutboxMessage.query(on: db).filter(\.$channel == channel.rawValue).filter(\.$deliveredAt == nil).filter(\.$deadAt == nil).sort(\.$createdAt).limit(limit).all()
     }
 
-    public static func counts(on db: any Database) async throws -> OutboxCounts {
+    public static func counts(_ channel: OutboxChannel = .email, on db: any Database) async throws -> OutboxCounts {
         try await db.sql.row(OutboxCounts.self, """
             SELECT COALESCE(SUM(CASE WHEN delivered_at IS NULL AND dead_at IS NULL THEN 1 ELSE 0 END), 0) AS waiting,
                    COALESCE(SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS delivered,
                    COALESCE(SUM(CASE WHEN dead_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS set_aside
-            FROM outbox_messages
+            FROM outbox_messages WHERE channel = \(bind: channel.rawValue)
             """) ?? OutboxCounts(waiting: 0, delivered: 0, setAside: 0)
     }
 }

@@ -31,6 +31,7 @@ struct OrganisationPage: Sendable {
     let settingsPath: String
     let emergencyReportPath: String
     let waitlistsPath: String
+    let webhooksPath: String
     let invitePath: String
     let roles: [Choice]
     let form: FormState
@@ -58,6 +59,7 @@ struct OrganisationPage: Sendable {
         settingsPath = SiteURL.organisationSettings(id).path
         emergencyReportPath = SiteURL.emergencyReport(organisation: id).path
         waitlistsPath = SiteURL.organisationWaitlists(id).path
+        webhooksPath = SiteURL.organisationWebhooks(id).path
         invitePath = SiteURL.organisationInvitations(id).path
         roles = MembershipRole.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form.values["role"] ?? "clinician")) }
         self.form = form

@@ -39,24 +39,27 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
     app.addServices(dependencies.database.databases)
     if dependencies.runBackgroundJobs {
         app.addServices(ReferralSweepService(sweep: services.sweep, waitlists: services.waitlists, interval: .seconds(60), logger: dependencies.logger))
-        if let delivery = MailDelivery(dependencies) {
-            app.addServices(MailDeliveryService(delivery: delivery, interval: .seconds(5), logger: dependencies.logger))
-        } else {
+        app.addServices(DeliveryService(deliveries: OutboxDelivery.configured(dependencies), interval: .seconds(5), logger: dependencies.logger))
+        if dependencies.configuration.smtp == nil {
             dependencies.logger.notice("no LIAISON_SMTP_URL: emails wait in the outbox (liaison outbox list)")
         }
     }
     return app
 }
 
-extension MailDelivery {
-    /// Delivery as configured; nil without `LIAISON_SMTP_URL`.
-    public init?(_ dependencies: AppDependencies) {
+extension OutboxDelivery {
+    /// Delivery of every channel that can go out as configured: webhooks always, email with
+    /// `LIAISON_SMTP_URL`.
+    public static func configured(_ dependencies: AppDependencies) -> [OutboxDelivery] {
         let configuration = dependencies.configuration
-        guard let smtp = configuration.smtp else { return nil }
-        self.init(
-            database: dependencies.database, clock: dependencies.clock,
-            transport: SMTPClient(settings: smtp, from: configuration.emailFrom, heloName: configuration.mailDomain),
-            from: configuration.emailFrom, domain: configuration.mailDomain, logger: dependencies.logger)
+        var transports: [any DeliveryTransport] = [
+            WebhookTransport(database: dependencies.database, clock: dependencies.clock, allowLoopback: configuration.webhooksToLoopback)
+        ]
+        if let smtp = configuration.smtp {
+            transports.append(MailTransport(
+                client: SMTPClient(settings: smtp, from: configuration.emailFrom, heloName: configuration.mailDomain), domain: configuration.mailDomain))
+        }
+        return transports.map { OutboxDelivery(database: dependencies.database, clock: dependencies.clock, transport: $0, logger: dependencies.logger) }
     }
 }
 
@@ -65,6 +68,7 @@ extension Services {
     init(_ dependencies: AppDependencies) {
         self.init(
             database: dependencies.database, clock: dependencies.clock, baseURL: dependencies.configuration.baseURL,
-            bcryptCost: dependencies.configuration.bcryptCost, logger: dependencies.logger, auditKey: dependencies.configuration.auditKey)
+            bcryptCost: dependencies.configuration.bcryptCost, logger: dependencies.logger, auditKey: dependencies.configuration.auditKey,
+            webhooksToLoopback: dependencies.configuration.webhooksToLoopback)
     }
 }

@@ -25,6 +25,9 @@ public struct LiaisonConfiguration: Sendable {
     public var smtp: SMTPSettings?
     /// The From of every email (`LIAISON_MAIL_FROM`).
     public var mailFrom: String?
+    /// Webhook endpoints on this machine (127.0.0.0/8, ::1, localhost) are allowed
+    /// (`LIAISON_WEBHOOKS_TO_LOOPBACK`): for tests and one-machine set-ups only.
+    public var webhooksToLoopback: Bool = false
 
     public init() {}
 
@@ -111,6 +114,11 @@ public struct LiaisonConfiguration: Sendable {
         read("LIAISON_AUDIT_KEY") { value in
             guard let key = AuditKey(value) else { return "must be at least 32 characters" }
             configuration.auditKey = key
+            return nil
+        }
+        read("LIAISON_WEBHOOKS_TO_LOOPBACK") { value in
+            guard let flag = parseFlag(value) else { return "must be true or false" }
+            configuration.webhooksToLoopback = flag
             return nil
         }
         read("LIAISON_SMTP_URL") { value in

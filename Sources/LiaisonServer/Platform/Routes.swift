@@ -59,5 +59,7 @@ func buildRouter(
     MatchingAPI(matching: services.matching).register(on: routes)
     WaitlistController(views: views, waitlists: services.waitlists).register(on: routes)
     WaitlistAPI(waitlists: services.waitlists, matching: services.matching).register(on: routes)
+    WebhookController(views: views, webhooks: services.webhookEndpoints).register(on: routes)
+    WebhookAPI(webhooks: services.webhookEndpoints).register(on: routes)
     return router
 }

@@ -11,6 +11,7 @@ struct Services: Sendable {
     let clock: any Clock
     let hasher: PasswordHasher
     let outbox: Outbox
+    let webhooks: Webhooks
     let auditor: Auditor
     let notifier: Notifier
     let timeline: Timeline
@@ -33,16 +34,22 @@ struct Services: Sendable {
 
     let matching: MatchingService
     let waitlists: WaitlistService
+    let webhookEndpoints: WebhookService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
 
     /// - Parameter baseURL: where emailed links point (`LiaisonConfiguration.baseURL`).
-    init(database: LiaisonDatabase, clock: any Clock, baseURL: String, bcryptCost: UInt8, logger: Logger, auditKey: AuditKey? = nil) {
+    /// - Parameter webhooksToLoopback: webhook endpoints on this machine are allowed (`LIAISON_WEBHOOKS_TO_LOOPBACK`).
+    init(
+        database: LiaisonDatabase, clock: any Clock, baseURL: String, bcryptCost: UInt8, logger: Logger, auditKey: AuditKey? = nil,
+        webhooksToLoopback: Bool = false
+    ) {
         self.database = database
         self.clock = clock
         hasher = PasswordHasher(cost: bcryptCost)
         outbox = Outbox(clock: clock, logger: logger)
+        webhooks = Webhooks(clock: clock, baseURL: baseURL)
         auditor = Auditor(clock: clock, key: auditKey)
         notifier = Notifier(clock: clock)
         timeline = Timeline(clock: clock)
@@ -69,11 +76,13 @@ struct Services: Sendable {
 
         matching = MatchingService(database: database, clock: clock, access: patientAccess, auditor: auditor)
         waitlists = WaitlistService(database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier)
+        webhookEndpoints = WebhookService(database: database, clock: clock, auditor: auditor, webhooks: webhooks, allowLoopback: webhooksToLoopback)
         referrals = ReferralService(
-            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, careTeams: careTeams,
-            baseURL: baseURL)
+            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, webhooks: webhooks,
+            careTeams: careTeams, baseURL: baseURL)
         worklists = ReferralWorklists(database: database, clock: clock, auditor: auditor)
-        sweep = ReferralSweep(database: database, clock: clock, notifier: notifier, outbox: outbox, auditor: auditor, baseURL: baseURL)
+        sweep = ReferralSweep(
+            database: database, clock: clock, notifier: notifier, outbox: outbox, webhooks: webhooks, auditor: auditor, baseURL: baseURL)
     }
 
     /// Services for work outside a server (demo seeding, benchmarks, tests): emailed links are

@@ -91,6 +91,9 @@ enum SiteURL: RoutePath {
     case portal
     case emergencyReport(organisation: UUID)
     case organisationWaitlists(UUID)
+    case organisationWebhooks(UUID)
+    case organisationWebhookStep(organisation: UUID, endpoint: UUID, WebhookStep)
+    case organisationWebhookRetry(organisation: UUID, call: UUID)
     case referrals
     case newReferral
     case referral(UUID)
@@ -146,6 +149,10 @@ enum SiteURL: RoutePath {
         case .portal: ["portal"]
         case .emergencyReport(let organisation): ["organisations", .id(organisation), "emergency-access"]
         case .organisationWaitlists(let id): ["organisations", .id(id), "waitlists"]
+        case .organisationWebhooks(let id): ["organisations", .id(id), "webhooks"]
+        case .organisationWebhookStep(let organisation, let endpoint, let step):
+            ["organisations", .id(organisation), "webhooks", .id(endpoint, "endpoint"), .parameter("step", value: step.rawValue)]
+        case .organisationWebhookRetry(let organisation, let call): ["organisations", .id(organisation), "webhook-calls", .id(call, "call"), "retry"]
         case .referrals: ["referrals"]
         case .newReferral: ["referrals", "new"]
         case .referral(let id): ["referrals", .id(id)]
@@ -172,6 +179,12 @@ enum WaitlistStep: String, CaseIterable, Sendable {
     case accept
     case decline
     case rejoin
+    case remove
+}
+
+/// What an administrator does with a webhook endpoint, the same on pages and in the API.
+enum WebhookStep: String, CaseIterable, Sendable {
+    case test
     case remove
 }
 
@@ -204,6 +217,10 @@ enum APIURL: RoutePath {
     case referralAction(UUID, ReferralAction)
     case outbox
     case outboxRetry(UUID)
+    case webhooks(UUID)
+    case webhook(organisation: UUID, endpoint: UUID)
+    case webhookTest(organisation: UUID, endpoint: UUID)
+    case webhookRetry(organisation: UUID, call: UUID)
 
     static let base = "/api/v1"
 
@@ -236,6 +253,10 @@ enum APIURL: RoutePath {
         case .referralAction(let id, let action): ["referrals", .id(id), "actions", .parameter("action", value: action.rawValue)]
         case .outbox: ["admin", "outbox"]
         case .outboxRetry(let id): ["admin", "outbox", .id(id), "retry"]
+        case .webhooks(let id): ["organisations", .id(id), "webhooks"]
+        case .webhook(let organisation, let endpoint): ["organisations", .id(organisation), "webhooks", .id(endpoint, "endpoint")]
+        case .webhookTest(let organisation, let endpoint): ["organisations", .id(organisation), "webhooks", .id(endpoint, "endpoint"), "test"]
+        case .webhookRetry(let organisation, let call): ["organisations", .id(organisation), "webhook-calls", .id(call, "call"), "retry"]
         }
         return ["api", "v1"] + rest
     }

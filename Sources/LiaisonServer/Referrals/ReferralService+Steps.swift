@@ -160,6 +160,10 @@ extension ReferralService {
             try await change(referral, db)
             try await referral.save(on: db)
             try await auditor.record(.referral(action), patient: referral.$patient.id, subject: "referral:\(id)", by: caller, on: db)
+            // Sending is announced with the referral itself (`announce`), as it is when created sent.
+            if action != .send, let event = WebhookEvent(referralAction: action) {
+                try await webhooks.publish(event, referrals: [(id, referral.referralState)], on: db)
+            }
             return referral
         }
     }

@@ -13,6 +13,7 @@ struct ReferralService: Sendable {
     let auditor: Auditor
     let notifier: Notifier
     let outbox: Outbox
+    let webhooks: Webhooks
     let careTeams: CareTeamService
     let baseURL: String
 
@@ -122,6 +123,7 @@ struct ReferralService: Sendable {
     }
 
     /// Tells the recipients, in the app and by email, that a referral has arrived and when it is due.
+    /// Tells the recipients a referral has arrived (and organisations' systems that it was sent).
     private func announce(
         _ referral: Referral, from referrer: String, patient: Patient, to recipients: [UserAccount], organisation: Organisation?, on db: any Database
     ) async throws {
@@ -132,6 +134,7 @@ struct ReferralService: Sendable {
             recipients.map { $0.id! }, patient: nil, kind: .referralNew,
             message: "New \(urgency) referral from \(referrer) for \(patient.givenName) \(patient.familyName); acknowledgement due \(due).",
             link: SiteURL.referral(referral.id!).path, on: db)
+        try await webhooks.publish(.referralSent, referrals: [(referral.id!, .sent)], on: db)
         try await outbox.email(recipients.map {
             Outbox.Email(
                 to: $0.email, subject: "New referral in Liaison",

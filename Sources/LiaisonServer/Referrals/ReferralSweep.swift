@@ -18,6 +18,7 @@ public struct ReferralSweep: Sendable {
     let clock: any Clock
     let notifier: Notifier
     let outbox: Outbox
+    let webhooks: Webhooks
     let auditor: Auditor
     /// Where emailed links point.
     let baseURL: String
@@ -85,6 +86,7 @@ public struct ReferralSweep: Sendable {
             }, on: db)
         try await auditor.recordSystem(
             .referralExpire, expired.map { (patient: $0.patientID, subject: "referral:\($0.id)") }, purpose: "service-level target", at: now, on: db)
+        try await webhooks.publish(.referralExpired, referrals: expired.map { ($0.id, .expired) }, on: db)
         return (found.count, expired.count)
     }
 

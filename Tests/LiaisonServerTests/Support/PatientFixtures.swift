@@ -8,14 +8,14 @@ import LiaisonData
 extension TestWorld {
     var patientService: PatientService { services.patients }
 
-    func caller(_ user: UserAccount, memberOf organisations: [Organisation] = [], isPatient: Bool = false) -> Caller {
-        let memberships = Dictionary(uniqueKeysWithValues: organisations.map { ($0.id!, MembershipRole.clinician) })
+    func caller(_ user: UserAccount, memberOf organisations: [Organisation] = [], as role: MembershipRole = .clinician, isPatient: Bool = false) -> Caller {
+        let memberships = Dictionary(uniqueKeysWithValues: organisations.map { ($0.id!, role) })
         return Caller(
             identity: Identity(
                 userID: user.id!, email: user.email, displayName: user.displayName,
                 actor: Actor(userID: user.id!, isSystemAdministrator: user.isSystemAdministrator, memberships: memberships),
                 credential: .session(UUID()),
-                organisations: organisations.map { .init(id: $0.id!, name: $0.name, role: .clinician) },
+                organisations: organisations.map { .init(id: $0.id!, name: $0.name, role: role) },
                 isPatient: isPatient, unreadNotifications: 0, twoFactorEnabled: false, twoFactorRequired: false),
             requestID: "test")
     }

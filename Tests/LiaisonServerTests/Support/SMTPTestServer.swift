@@ -27,30 +27,7 @@ final class SMTPTestServer: @unchecked Sendable {
 
     init(_ options: [String] = []) async throws {
         maildir = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-mail-\(UUID().uuidString)")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, "--maildir", maildir.path] + options
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let line = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var text = ""
-                while !text.contains("\n") {
-                    let data = output.fileHandleForReading.availableData
-                    if data.isEmpty { break }
-                    text += String(decoding: data, as: UTF8.self)
-                }
-                continuation.resume(returning: text)
-            }
-        }
-        let words = line.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard words.first == "ready", words.count >= 2, let port = Int(words[1]) else {
-            process.terminate()
-            throw SMTPTestServerError.didNotStart(line)
-        }
-        self.port = port
-        certificate = words.count > 2 ? words[2] : nil
+        (process, port, certificate) = try await Self.launch(Self.script, ["--maildir", maildir.path] + options)
     }
 
     /// Settings that reach this server: STARTTLS required and its certificate trusted when it has one.
@@ -75,6 +52,35 @@ final class SMTPTestServer: @unchecked Sendable {
 
 enum SMTPTestServerError: Error {
     case didNotStart(String)
+}
+
+extension SMTPTestServer {
+    /// Starts one of the loopback helpers in `scripts/` and waits for its "ready PORT [EXTRA]" line.
+    static func launch(_ script: URL, _ arguments: [String]) async throws -> (Process, Int, String?) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let line = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var text = ""
+                while !text.contains("\n") {
+                    let data = output.fileHandleForReading.availableData
+                    if data.isEmpty { break }
+                    text += String(decoding: data, as: UTF8.self)
+                }
+                continuation.resume(returning: text)
+            }
+        }
+        let words = line.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard words.first == "ready", words.count >= 2, let port = Int(words[1]) else {
+            process.terminate()
+            throw SMTPTestServerError.didNotStart(line)
+        }
+        return (process, port, words.count > 2 ? words[2] : nil)
+    }
 }
 
 /// Runs `body` with a fresh SMTP server, stopped afterwards whatever happens.

@@ -21,6 +21,8 @@ func withApp(
         configuration.database = location
         configuration.bcryptCost = 4
         configuration.publicURL = "https://liaison.test"
+        // Webhook receivers in tests listen on loopback.
+        configuration.webhooksToLoopback = true
         configure(&configuration)
         let logger = TestDatabase.logger
         let database = try LiaisonDatabase(location: location, logger: logger)
@@ -67,7 +69,7 @@ struct TestWorld: Sendable {
 
     /// The services the app runs on, on the same database and clock.
     var services: Services {
-        Services(database: database, clock: clock, baseURL: "https://liaison.test", bcryptCost: 4, logger: TestDatabase.logger)
+        Services(database: database, clock: clock, baseURL: "https://liaison.test", bcryptCost: 4, logger: TestDatabase.logger, webhooksToLoopback: true)
     }
 
     /// A new browser with its own cookies.

@@ -19,6 +19,7 @@ public struct Views: Sendable {
         "patients/emergency-access", "patients/portal", "patients/emergency-report", "patients/end-membership",
         "notifications/notifications", "delivery/email", "matching/matches", "matching/waitlist-button",
         "waitlists/patient-waitlists", "waitlists/my-waitlists", "waitlists/organisation-waitlists",
+        "webhooks/webhooks",
         "referrals/referrals", "referrals/referral-new", "referrals/referral", "referrals/letter", "referrals/referral-report",
     ]
 
