@@ -50,6 +50,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case webhookRemove = "webhook.remove"
     case webhookTest = "webhook.test"
     case webhookRetry = "webhook.retry"
+    case messageCreate = "message.create"
+    case threadRead = "thread.read"
+    case conversationRead = "conversation.read"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -103,6 +106,9 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .webhookRemove: "removed a webhook endpoint"
         case .webhookTest: "sent a test event to a webhook endpoint"
         case .webhookRetry: "queued an undelivered webhook call again"
+        case .messageCreate: "wrote a message to colleagues about the patient"
+        case .threadRead: "read the care team's conversation"
+        case .conversationRead: "read a conversation between colleagues about the patient"
         }
     }
 

@@ -10,6 +10,8 @@ public struct PersonRow: Decodable, Sendable, Equatable {
     public let isSystemAdmin: Bool
     public let kind: String
     public let unread: Int
+    /// Messages to them not yet read.
+    public let unreadMessages: Int
     /// The session or token that proved it; nil when the person is looked up by id.
     public let credentialID: UUID?
     /// When an API token was last used; nil for sessions.
@@ -21,7 +23,7 @@ public struct PersonRow: Decodable, Sendable, Equatable {
 
     /// The columns, named once here rather than converted at every row.
     private enum CodingKeys: String, CodingKey {
-        case userID = "user_id", email, displayName = "display_name", isSystemAdmin = "is_system_admin", kind, unread, credentialID = "credential_id", lastUsedAt = "last_used_at"
+        case userID = "user_id", email, displayName = "display_name", isSystemAdmin = "is_system_admin", kind, unread, unreadMessages = "unread_messages", credentialID = "credential_id", lastUsedAt = "last_used_at"
         case twoFactorEnabled = "two_factor_enabled", inOrganisationRequiringTwoFactor = "organisation_requires_two_factor"
     }
 }
@@ -44,6 +46,7 @@ public enum AccountQueries {
     private static let personColumns: SQLQueryString = """
         u.id AS user_id, u.email, u.display_name, u.is_system_admin, u.kind,
         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread,
+        (SELECT COUNT(*) FROM message_receipts r WHERE r.user_id = u.id AND r.read_at IS NULL) AS unread_messages,
         EXISTS (SELECT 1 FROM two_factor_credentials t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS two_factor_enabled,
         EXISTS (SELECT 1 FROM memberships m JOIN organisations o ON o.id = m.organisation_id
                 WHERE m.user_id = u.id AND o.require_two_factor = \(bind: true)) AS organisation_requires_two_factor

@@ -32,5 +32,6 @@ enum LiaisonMigrations {
         AddDeliveryToOutbox(),
         CreateWaitlistEntry(),
         CreateWebhookEndpoint(),
+        CreateConversations(),
     ]
 }

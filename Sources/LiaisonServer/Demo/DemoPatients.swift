@@ -14,6 +14,8 @@ enum DemoPatients {
         let members: [(email: String, role: CareTeamRole, responsible: Bool)]
         let notes: [(author: String, kind: NoteKind, body: String)]
         let withheld: [String]
+        /// The care team's thread, oldest first.
+        var thread: [(author: String, body: String)] = []
     }
 
     static let teams: [Team] = [
@@ -27,7 +29,11 @@ enum DemoPatients {
                 ("dr.brennan", .team, "Sertraline increased to 100 mg. Review in 4 weeks; please tell me if sleep does not improve."),
                 ("m.lindqvist", .privateProcess, "Strong reaction when discussing father's illness; explore next session."),
             ],
-            withheld: []),
+            withheld: [],
+            thread: [
+                ("m.lindqvist", "Jamie says sleep is still 4-5 hours two weeks after the increase. Anything you want me to watch for in session?"),
+                ("dr.brennan", "Thanks. Please ask about early waking and appetite; I will see them on the 14th and may add something for sleep."),
+            ]),
         // Primary care on the team; the patient keeps therapy notes from primary care.
         Team(
             patient: PatientDraft(givenName: "Priya", familyName: "Natarajan", dateOfBirth: "1972-11-02", phone: "+1 555 0202"),
@@ -57,7 +63,8 @@ enum DemoPatients {
         let db = database.db()
         // The teams were formed three months ago, before the demo referrals were sent.
         let past = DemoReferrals.ShiftedClock(base: clock, offset: -90 * 86400)
-        let service = Services.offline(database: database, clock: past, label: "demo").patients
+        let services = Services.offline(database: database, clock: past, label: "demo")
+        let service = services.patients
         func caller(_ handle: String) async throws -> Caller {
             guard let user = try await UserAccount.query(on: db).filter(\.$email == "\(handle)@demo.liaison.example").first() else {
                 throw OperatorError("demo clinician \(handle) is missing")
@@ -76,6 +83,9 @@ enum DemoPatients {
             }
             for note in team.notes {
                 _ = try await service.addNote(to: patientID, kind: note.kind.rawValue, body: note.body, by: try await caller(note.author))
+            }
+            for message in team.thread {
+                try await services.conversations.postToTeam(patientID, body: message.body, by: try await caller(message.author))
             }
             if !team.withheld.isEmpty {
                 _ = try await service.updateConsent(of: patientID, withheld: team.withheld, by: registrar)

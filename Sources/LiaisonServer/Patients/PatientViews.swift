@@ -90,6 +90,7 @@ struct PatientPage: Sendable {
     let referPath: String
     let matchPath: String
     let waitlistPath: String
+    let threadPath: String
     let form: FormState
 
     init(_ record: PatientRecord, now: Date, form: FormState = .empty) {
@@ -131,6 +132,7 @@ struct PatientPage: Sendable {
         referPath = SiteURL.newReferral.path + "?patientID=" + id.uuidString.lowercased()
         matchPath = SiteURL.patientMatches(id).path
         waitlistPath = SiteURL.patientWaitlist(id).path
+        threadPath = SiteURL.patientThread(id).path
         self.form = form
     }
 }

@@ -20,6 +20,8 @@ public struct Identity: Sendable {
     public let isPatient: Bool
     /// In-app notifications not yet read, for the navigation badge.
     public let unreadNotifications: Int
+    /// Messages from colleagues not yet read, for the navigation badge.
+    public var unreadMessages: Int = 0
     /// Signs in with a code from an authenticator app as well as the password.
     public let twoFactorEnabled: Bool
     /// Must do so: an administrator, or in an organisation that requires it (`TwoFactor.isRequired`).
@@ -83,7 +85,8 @@ struct SignedInContext: ChildRequestContext, LiaisonRequestContext {
 /// gets "not found", as for anything else that is not theirs.
 struct ClinicianContext: ChildRequestContext, LiaisonRequestContext {
     var coreContext: CoreRequestContextStorage
-    let caller: Caller
+    /// Replaced only to bring the navigation's counts up to date (`Caller.havingRead`).
+    var caller: Caller
     let csrfToken: String
 
     init(context: AppRequestContext) throws {

@@ -59,6 +59,8 @@ func buildRouter(
     MatchingAPI(matching: services.matching).register(on: routes)
     WaitlistController(views: views, waitlists: services.waitlists).register(on: routes)
     WaitlistAPI(waitlists: services.waitlists, matching: services.matching).register(on: routes)
+    ConversationsController(views: views, conversations: services.conversations, patients: services.patients).register(on: routes)
+    ConversationsAPI(conversations: services.conversations).register(on: routes)
     WebhookController(views: views, webhooks: services.webhookEndpoints).register(on: routes)
     WebhookAPI(webhooks: services.webhookEndpoints).register(on: routes)
     return router

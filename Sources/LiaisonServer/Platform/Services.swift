@@ -35,6 +35,7 @@ struct Services: Sendable {
     let matching: MatchingService
     let waitlists: WaitlistService
     let webhookEndpoints: WebhookService
+    let conversations: ConversationService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -76,6 +77,7 @@ struct Services: Sendable {
 
         matching = MatchingService(database: database, clock: clock, access: patientAccess, auditor: auditor)
         waitlists = WaitlistService(database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier)
+        conversations = ConversationService(database: database, clock: clock, access: patientAccess, auditor: auditor, patients: patients)
         webhookEndpoints = WebhookService(database: database, clock: clock, auditor: auditor, webhooks: webhooks, allowLoopback: webhooksToLoopback)
         referrals = ReferralService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, webhooks: webhooks,

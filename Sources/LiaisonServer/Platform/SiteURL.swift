@@ -92,6 +92,9 @@ enum SiteURL: RoutePath {
     case emergencyReport(organisation: UUID)
     case organisationWaitlists(UUID)
     case organisationWebhooks(UUID)
+    case patientThread(UUID)
+    case messages
+    case conversation(UUID)
     case organisationWebhookStep(organisation: UUID, endpoint: UUID, WebhookStep)
     case organisationWebhookRetry(organisation: UUID, call: UUID)
     case referrals
@@ -150,6 +153,9 @@ enum SiteURL: RoutePath {
         case .emergencyReport(let organisation): ["organisations", .id(organisation), "emergency-access"]
         case .organisationWaitlists(let id): ["organisations", .id(id), "waitlists"]
         case .organisationWebhooks(let id): ["organisations", .id(id), "webhooks"]
+        case .patientThread(let id): ["patients", .id(id), "thread"]
+        case .messages: ["messages"]
+        case .conversation(let id): ["messages", .id(id)]
         case .organisationWebhookStep(let organisation, let endpoint, let step):
             ["organisations", .id(organisation), "webhooks", .id(endpoint, "endpoint"), .parameter("step", value: step.rawValue)]
         case .organisationWebhookRetry(let organisation, let call): ["organisations", .id(organisation), "webhook-calls", .id(call, "call"), "retry"]
@@ -217,6 +223,10 @@ enum APIURL: RoutePath {
     case referralAction(UUID, ReferralAction)
     case outbox
     case outboxRetry(UUID)
+    case patientThread(UUID)
+    case conversations
+    case conversation(UUID)
+    case conversationMessages(UUID)
     case webhooks(UUID)
     case webhook(organisation: UUID, endpoint: UUID)
     case webhookTest(organisation: UUID, endpoint: UUID)
@@ -253,6 +263,10 @@ enum APIURL: RoutePath {
         case .referralAction(let id, let action): ["referrals", .id(id), "actions", .parameter("action", value: action.rawValue)]
         case .outbox: ["admin", "outbox"]
         case .outboxRetry(let id): ["admin", "outbox", .id(id), "retry"]
+        case .patientThread(let id): ["patients", .id(id), "thread"]
+        case .conversations: ["conversations"]
+        case .conversation(let id): ["conversations", .id(id)]
+        case .conversationMessages(let id): ["conversations", .id(id), "messages"]
         case .webhooks(let id): ["organisations", .id(id), "webhooks"]
         case .webhook(let organisation, let endpoint): ["organisations", .id(organisation), "webhooks", .id(endpoint, "endpoint")]
         case .webhookTest(let organisation, let endpoint): ["organisations", .id(organisation), "webhooks", .id(endpoint, "endpoint"), "test"]

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Testing
 
 /// A person's browser: keeps cookies between requests and fills in the anti-forgery field.
 final class Browser: @unchecked Sendable {
@@ -60,7 +61,17 @@ final class Browser: @unchecked Sendable {
             let name = String(pair[0]), value = pair.count > 1 ? String(pair[1]) : ""
             if value.isEmpty || header.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
         }
-        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        let page = Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        for form in Self.formsWithoutAntiForgeryField(page.body) {
+            Issue.record("\(path) has a form a real browser could not submit (no _csrf field): \(form.prefix(120))")
+        }
+        return page
+    }
+
+    /// Forms that post without the anti-forgery field: this browser adds it from the cookie, a
+    /// real one sends only what the form holds.
+    static func formsWithoutAntiForgeryField(_ html: String) -> [String] {
+        html.matches(of: /(?s)<form[^>]*method="post"[^>]*>.*?<\/form>/).map { String($0.output) }.filter { !$0.contains("name=\"_csrf\"") }
     }
 
     static func encode(_ text: String) -> String {

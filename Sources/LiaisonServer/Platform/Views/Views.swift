@@ -20,6 +20,7 @@ public struct Views: Sendable {
         "notifications/notifications", "delivery/email", "matching/matches", "matching/waitlist-button",
         "waitlists/patient-waitlists", "waitlists/my-waitlists", "waitlists/organisation-waitlists",
         "webhooks/webhooks",
+        "conversations/messages", "conversations/conversation",
         "referrals/referrals", "referrals/referral-new", "referrals/referral", "referrals/letter", "referrals/referral-report",
     ]
 
@@ -100,6 +101,7 @@ struct LayoutModel: Sendable {
             links.append(Link(label: "My patients", href: SiteURL.patients.path))
             links.append(Link(label: "Referrals", href: SiteURL.referrals.path))
             links.append(Link(label: "Waiting lists", href: SiteURL.waitlist.path))
+            links.append(Link(label: identity.unreadMessages > 0 ? "Messages (\(identity.unreadMessages))" : "Messages", href: SiteURL.messages.path))
             links.append(Link(label: identity.unreadNotifications > 0 ? "Notifications (\(identity.unreadNotifications))" : "Notifications", href: SiteURL.notifications.path))
             links.append(Link(label: "Directory", href: SiteURL.directory.path))
             links.append(Link(label: "My profile", href: SiteURL.profile.path))
