@@ -33,5 +33,6 @@ enum LiaisonMigrations {
         CreateWaitlistEntry(),
         CreateWebhookEndpoint(),
         CreateConversations(),
+        CreateNoticePreferences(),
     ]
 }

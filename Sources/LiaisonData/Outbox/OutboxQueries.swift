@@ -29,14 +29,19 @@ public struct NewOutboxMessage: Sendable, Equatable {
     public let subject: String
     public let body: String
     public let secret: Bool
+    /// Not to be sent before then (the end of the recipient's quiet hours).
+    public let notBefore: Date?
 
-    public init(id: UUID = UUID(), channel: OutboxChannel, recipient: String, subject: String, body: String, secret: Bool = false) {
+    public init(
+        id: UUID = UUID(), channel: OutboxChannel, recipient: String, subject: String, body: String, secret: Bool = false, notBefore: Date? = nil
+    ) {
         self.id = id
         self.channel = channel
         self.recipient = recipient
         self.subject = subject
         self.body = body
         self.secret = secret
+        self.notBefore = notBefore
     }
 
     public init(_ email: NewEmail) {
@@ -90,10 +95,11 @@ public enum OutboxQueries {
     public static func enqueue(_ messages: [NewOutboxMessage], at moment: Date, on db: any Database) async throws {
         guard !messages.isEmpty else { return }
         try await db.sql.insertRows(
-            into: OutboxMessage.schema, columns: ["id", "channel", "recipient", "subject", "body", "created_at", "attempts", "secret"],
+            into: OutboxMessage.schema,
+            columns: ["id", "channel", "recipient", "subject", "body", "created_at", "attempts", "secret", "next_attempt_at"],
             messages.map {
                 [SQLBind($0.id), SQLBind($0.channel.rawValue), SQLBind($0.recipient), SQLBind($0.subject), SQLBind($0.body), SQLBind(moment), SQLBind(0),
-                 SQLBind($0.secret)]
+                 SQLBind($0.secret), SQLBind($0.notBefore)]
             })
     }
 

@@ -14,6 +14,9 @@ struct ConversationService: Sendable {
     let access: PatientAccessService
     let auditor: Auditor
     let patients: PatientService
+    let outbox: Outbox
+    /// Where emailed links point.
+    let baseURL: String
 
     /// A conversation as its page shows it, already filtered for the reader.
     struct Opened: Sendable {
@@ -79,12 +82,13 @@ struct ConversationService: Sendable {
             let consent = try await patients.consentSettings(patientID, on: db)
             let now = clock.now()
             let readers = authorized.team.filter { member in
-                member.membership.isActive(at: now)
+                member.membership.isActive(at: now) && member.$user.id != caller.userID
                     && consent.allowsSharing(between: role, and: CareTeamRole(rawValue: member.role) ?? .other)
-            }.map(\.$user.id)
+            }.compactMap(\.user)
             let thread = try await ConversationQueries.openTeamThread(of: patientID, at: now, on: db)
             let message = ConversationMessage(conversationID: thread, authorID: caller.userID, authorRole: role.rawValue, body: body, createdAt: now)
-            try await ConversationQueries.post(message, for: readers, on: db)
+            try await ConversationQueries.post(message, for: readers.map { $0.id! }, on: db)
+            try await tell(readers, "\(caller.identity.displayName) wrote in a patient's care-team thread", link: SiteURL.patientThread(patientID).path, on: db)
             try await auditor.record(.messageCreate, patient: patientID, subject: "message:\(message.id!)", by: caller, on: db)
             return message
         }
@@ -151,7 +155,7 @@ struct ConversationService: Sendable {
             let id = try await ConversationQueries.openDirect(
                 key: ConversationRules.directKey(caller.userID, colleagueID, patient: patientID), between: caller.userID, and: colleagueID,
                 patient: patientID, at: now, on: db)
-            try await write(message, to: id, patient: patientID, for: [colleagueID], by: caller, on: db)
+            try await write(message, to: id, patient: patientID, for: colleague, by: caller, on: db)
             return id
         }
     }
@@ -161,13 +165,14 @@ struct ConversationService: Sendable {
         let body = try validated(raw)
         try await database.write { db in
             let (conversation, other) = try await directConversation(id, for: caller, on: db)
-            try await write(body, to: id, patient: conversation.$patient.id, for: [other.id!], by: caller, on: db)
+            try await write(body, to: id, patient: conversation.$patient.id, for: other, by: caller, on: db)
         }
     }
 
-    private func write(_ body: String, to id: UUID, patient: UUID?, for readers: [UUID], by caller: Caller, on db: any Database) async throws {
+    private func write(_ body: String, to id: UUID, patient: UUID?, for reader: UserAccount, by caller: Caller, on db: any Database) async throws {
         let message = ConversationMessage(conversationID: id, authorID: caller.userID, authorRole: nil, body: body, createdAt: clock.now())
-        try await ConversationQueries.post(message, for: readers, on: db)
+        try await ConversationQueries.post(message, for: [reader.id!], on: db)
+        try await tell([reader], "\(caller.identity.displayName) wrote to you", link: SiteURL.conversation(id).path, on: db)
         if let patient {
             try await auditor.record(.messageCreate, patient: patient, subject: "message:\(message.id!)", by: caller, on: db)
         }
@@ -186,6 +191,14 @@ struct ConversationService: Sendable {
             conversation.$patient.value = try await PatientQueries.patient(patientID, on: db)
         }
         return (conversation, other)
+    }
+
+    /// An email to each reader, as they chose to hear of notices: who wrote and a link, never
+    /// the message or the patient's name.
+    private func tell(_ readers: [UserAccount], _ what: String, link: String, on db: any Database) async throws {
+        try await outbox.notices(
+            readers.map { .init(userID: $0.id!, address: $0.email, subject: "New message in Liaison", body: "\(what) in Liaison: \(baseURL)\(link)") },
+            urgent: false, on: db)
     }
 
     private func validated(_ raw: String?) throws -> String {

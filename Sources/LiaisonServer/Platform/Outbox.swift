@@ -17,6 +17,30 @@ struct Outbox: Sendable {
         try await email([Email(to: recipient, subject: subject, body: body, secret: secret)], on: db)
     }
 
+    /// An email about a notice, to a person whose preferences decide whether and when it goes.
+    struct Notice: Sendable {
+        let userID: UUID
+        let address: String
+        let subject: String
+        let body: String
+    }
+
+    /// Queues emails about notices as each person chose (`NoticePreferences`): at once, after
+    /// their quiet hours unless `urgent`, or not at all (a daily summary, or none).
+    func notices(_ notices: [Notice], urgent: Bool, on db: any Database) async throws {
+        guard !notices.isEmpty else { return }
+        let preferences = try await NoticePreferenceQueries.preferences(of: notices.map(\.userID), on: db)
+        let now = clock.now()
+        let messages = notices.compactMap { notice -> NewOutboxMessage? in
+            guard let at = (preferences[notice.userID] ?? .standard).sendEmail(at: now, urgent: urgent) else { return nil }
+            return NewOutboxMessage(channel: .email, recipient: notice.address, subject: notice.subject, body: notice.body, notBefore: at > now ? at : nil)
+        }
+        try await OutboxQueries.enqueue(messages, at: now, on: db)
+        for message in messages {
+            logger.notice("email queued", metadata: ["to": .string(message.recipient), "subject": .string(message.subject)])
+        }
+    }
+
     /// Queues many emails with a few statements.
     func email(_ emails: [Email], on db: any Database) async throws {
         try await OutboxQueries.enqueue(emails, at: clock.now(), on: db)

@@ -24,6 +24,7 @@ struct Services: Sendable {
     let directory: DirectoryService
     let organisations: OrganisationService
     let notifications: NotificationService
+    let digests: NoticeDigest
 
     let patientAccess: PatientAccessService
     let careTeams: CareTeamService
@@ -63,6 +64,7 @@ struct Services: Sendable {
         directory = DirectoryService(database: database, clock: clock)
         organisations = OrganisationService(database: database, clock: clock)
         notifications = NotificationService(database: database, clock: clock)
+        digests = NoticeDigest(database: database, clock: clock, outbox: outbox, baseURL: baseURL)
 
         patientAccess = PatientAccessService(clock: clock)
         careTeams = CareTeamService(clock: clock, auditor: auditor, timeline: timeline)
@@ -77,7 +79,8 @@ struct Services: Sendable {
 
         matching = MatchingService(database: database, clock: clock, access: patientAccess, auditor: auditor)
         waitlists = WaitlistService(database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier)
-        conversations = ConversationService(database: database, clock: clock, access: patientAccess, auditor: auditor, patients: patients)
+        conversations = ConversationService(
+            database: database, clock: clock, access: patientAccess, auditor: auditor, patients: patients, outbox: outbox, baseURL: baseURL)
         webhookEndpoints = WebhookService(database: database, clock: clock, auditor: auditor, webhooks: webhooks, allowLoopback: webhooksToLoopback)
         referrals = ReferralService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, webhooks: webhooks,

@@ -86,6 +86,7 @@ enum SiteURL: RoutePath {
     case patientPortalInvitation(UUID)
     case emergencyAccess
     case notifications
+    case noticeSettings
     case readNotifications
     case openNotification(UUID)
     case portal
@@ -147,6 +148,7 @@ enum SiteURL: RoutePath {
         case .patientPortalInvitation(let id): ["patients", .id(id), "portal-invitation"]
         case .emergencyAccess: ["emergency-access"]
         case .notifications: ["notifications"]
+        case .noticeSettings: ["notifications", "settings"]
         case .readNotifications: ["notifications", "read"]
         case .openNotification(let id): ["notifications", .id(id)]
         case .portal: ["portal"]
@@ -201,6 +203,7 @@ enum APIURL: RoutePath {
     case myProfile
     case twoFactor
     case twoFactorStep(TwoFactorStep)
+    case noticePreferences
     case clinicians
     case clinician(UUID)
     case organisation(UUID)
@@ -241,6 +244,7 @@ enum APIURL: RoutePath {
         case .myProfile: ["me", "profile"]
         case .twoFactor: ["me", "two-factor"]
         case .twoFactorStep(let step): ["me", "two-factor", .text(step.rawValue)]
+        case .noticePreferences: ["me", "notice-preferences"]
         case .clinicians: ["clinicians"]
         case .clinician(let id): ["clinicians", .id(id)]
         case .organisation(let id): ["organisations", .id(id)]

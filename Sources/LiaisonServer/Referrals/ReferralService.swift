@@ -135,11 +135,11 @@ struct ReferralService: Sendable {
             message: "New \(urgency) referral from \(referrer) for \(patient.givenName) \(patient.familyName); acknowledgement due \(due).",
             link: SiteURL.referral(referral.id!).path, on: db)
         try await webhooks.publish(.referralSent, referrals: [(referral.id!, .sent)], on: db)
-        try await outbox.email(recipients.map {
-            Outbox.Email(
-                to: $0.email, subject: "New referral in Liaison",
+        try await outbox.notices(recipients.map {
+            Outbox.Notice(
+                userID: $0.id!, address: $0.email, subject: "New referral in Liaison",
                 body: "\(referrer) has sent you a \(urgency) referral. Acknowledge it by \(due): \(baseURL)\(SiteURL.referral(referral.id!).path)")
-        }, on: db)
+        }, urgent: referral.referralUrgency != .routine, on: db)
     }
 
     // MARK: Reading

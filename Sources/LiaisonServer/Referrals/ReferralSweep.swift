@@ -95,7 +95,7 @@ public struct ReferralSweep: Sendable {
         guard !found.isEmpty else { return (0, 0) }
         let claimed = try await SweepQueries.claimReminders(kind, for: found.map(\.id), at: now, on: db)
         let chased = found.filter { claimed.contains($0.id) }
-        var notices: [Notifier.Notice] = [], emails: [Outbox.Email] = []
+        var notices: [Notifier.Notice] = [], emails: [Outbox.Notice] = []
         /// Tells each person once: in the app with `notice`, and by email (when `email` is given)
         /// with words that name no patient, only the referral's reference and a link.
         func tell(_ people: [UserAccount], _ noticeKind: NotificationKind, _ notice: String, _ referral: SweepCandidate, email: String?) {
@@ -103,7 +103,8 @@ public struct ReferralSweep: Sendable {
             for person in people where told.insert(person.id!).inserted {
                 notices.append(.init(userID: person.id!, patientID: nil, kind: noticeKind, message: notice, link: Self.link(referral)))
                 if let email {
-                    emails.append(.init(to: person.email, subject: "Liaison: a referral needs you", body: "\(email) \(baseURL)\(Self.link(referral))"))
+                    emails.append(.init(
+                        userID: person.id!, address: person.email, subject: "Liaison: a referral needs you", body: "\(email) \(baseURL)\(Self.link(referral))"))
                 }
             }
         }
@@ -137,7 +138,7 @@ public struct ReferralSweep: Sendable {
             }
         }
         try await notifier.notify(notices, on: db)
-        try await outbox.email(emails, on: db)
+        try await outbox.notices(emails, urgent: false, on: db)
         return (found.count, chased.count)
     }
 
@@ -168,6 +169,8 @@ struct ReferralSweepService: Service {
     let sweep: ReferralSweep
     /// Waiting lists are swept in the same minute: lapsed offers, then new ones.
     let waitlists: WaitlistService
+    /// Daily summaries go out from the same loop.
+    let digests: NoticeDigest
     let interval: Duration
     let logger: Logger
 
@@ -183,6 +186,8 @@ struct ReferralSweepService: Service {
                     if lists != .init() {
                         logger.info("waiting-list sweep", metadata: ["offered": .stringConvertible(lists.offered), "lapsed": .stringConvertible(lists.lapsed)])
                     }
+                    let summaries = try await digests.sendDue()
+                    if summaries > 0 { logger.info("daily summaries queued", metadata: ["count": .stringConvertible(summaries)]) }
                 } catch {
                     // A database outage must not stop the server; the next pass tries again.
                     logger.error("referral sweep failed", metadata: ["error": .string(String(reflecting: error))])

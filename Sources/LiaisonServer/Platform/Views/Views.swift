@@ -20,7 +20,7 @@ public struct Views: Sendable {
         "notifications/notifications", "delivery/email", "matching/matches", "matching/waitlist-button",
         "waitlists/patient-waitlists", "waitlists/my-waitlists", "waitlists/organisation-waitlists",
         "webhooks/webhooks",
-        "conversations/messages", "conversations/conversation",
+        "conversations/messages", "conversations/conversation", "notifications/settings",
         "referrals/referrals", "referrals/referral-new", "referrals/referral", "referrals/letter", "referrals/referral-report",
     ]
 
