@@ -72,3 +72,53 @@ struct BenchSweepCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `liaison bench-outbox queue|report`: the email-delivery benchmark's two ends.
+struct BenchOutboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-outbox", abstract: "Queue synthetic emails for the delivery benchmark, then report their delivery.",
+        subcommands: [Queue.self, Report.self])
+
+    struct Queue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue this many synthetic notices (to bench addresses), all at once.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "How many.") var emails = 10_000
+
+        func run() async throws {
+            let configuration = try common.configuration()
+            let logger = Logs.bootstrap(level: .warning)
+            try await withDatabase(configuration, logger: logger, migrate: false) { database in
+                let now = Date()
+                try await database.write { db in
+                    try await OutboxQueries.enqueue(
+                        (0..<emails).map {
+                            NewEmail(to: "bench\($0 % 500)@bench.liaison.example", subject: "Liaison: a referral needs you",
+                                     body: "The acknowledgement for referral R-\(String(format: "%08X", $0)) is due soon: http://127.0.0.1/referrals")
+                        }, at: now, on: db)
+                }
+            }
+            print("queued \(emails)")
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print delivered, waiting, throughput (emails/s from the first queued to the last delivered) and the lag p50/p99 (s).")
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            let configuration = try common.configuration()
+            let logger = Logs.bootstrap(level: .warning)
+            let messages = try await withDatabase(configuration, logger: logger, migrate: false) { database in
+                try await OutboxMessage.query(on: database.reader()).all().filter { $0.recipient.hasSuffix("@bench.liaison.example") }
+            }
+            let delivered = messages.compactMap { message in message.deliveredAt.map { ($0, $0.timeIntervalSince(message.createdAt)) } }
+            let lags = delivered.map(\.1).sorted()
+            func percentile(_ p: Double) -> Double { lags.isEmpty ? 0 : lags[min(lags.count - 1, Int((Double(lags.count) * p).rounded(.up)) - 1)] }
+            let first = messages.map(\.createdAt).min() ?? Date(), last = delivered.map(\.0).max() ?? first
+            let rate = last > first ? Double(delivered.count) / last.timeIntervalSince(first) : 0
+            print(String(format: "delivered\t%d\nwaiting\t%d\nthroughput\t%.0f\nlag_p50\t%.2f\nlag_p99\t%.2f",
+                         delivered.count, messages.count - delivered.count, rate, percentile(0.5), percentile(0.99)))
+        }
+    }
+}

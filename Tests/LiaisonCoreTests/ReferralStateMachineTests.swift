@@ -115,7 +115,7 @@ import Testing
 @Suite struct ReferralNoteTests {
     @Test func acknowledgementNeedsEverySection() {
         #expect {
-            try ReferralNote.validated(.acknowledgement, fields: ["presentingProblem": "Panic attacks.", "plan": " "])
+            try Letter.validated(.acknowledgement, fields: ["presentingProblem": "Panic attacks.", "plan": " "])
         } throws: { error in
             let errors = error as? ValidationErrors
             return errors?.message(for: "plan") == "Focus and plan of treatment is required." && errors?.message(for: "contact") != nil
@@ -123,13 +123,13 @@ import Testing
     }
 
     @Test func sectionsKeepTemplateOrderAndSkipBlankOptionalOnes() throws {
-        let note = try ReferralNote.validated(.referral, fields: ["hopes": "Fewer panic attacks", "reason": "Panic disorder", "questions": ""])
+        let note = try Letter.validated(.referral, fields: ["hopes": "Fewer panic attacks", "reason": "Panic disorder", "questions": ""])
         #expect(note.sections.map(\.key) == ["reason", "hopes"])
     }
 
     @Test func overlongSectionIsRefused() {
         #expect(throws: ValidationErrors.self) {
-            try ReferralNote.validated(.progress, fields: ["summary": String(repeating: "x", count: 1501)])
+            try Letter.validated(.progress, fields: ["summary": String(repeating: "x", count: 1501)])
         }
     }
 }

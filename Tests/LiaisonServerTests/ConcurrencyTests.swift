@@ -46,10 +46,10 @@ import Testing
                     try await APIClient(client: client, token: token).call(.post, path, json: body).status
                 }
                 #expect(statuses.filter { $0 == .ok }.count == 1)
-                #expect(statuses.filter { $0 == .conflict }.count == Self.tries - 1)
+                #expect(statuses.filter { $0 == .conflict }.count == Self.tries - 1, "\(statuses)")
             }
             let notes = try await ReferralNoteRecord.query(on: world.database.db()).filter(\.$referral.$id == referral.id!).all()
-            #expect(notes.filter { $0.kind == ReferralNoteKind.acknowledgement.rawValue }.count == 1)
+            #expect(notes.filter { $0.kind == LetterKind.acknowledgement.rawValue }.count == 1)
             let team = try await CareTeamMember.query(on: world.database.db()).filter(\.$patient.$id == patient.id!).filter(\.$user.$id == lindqvist.id!).count()
             #expect(team == 1)
             try await expectChainIntact(world)

@@ -53,6 +53,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case messageCreate = "message.create"
     case threadRead = "thread.read"
     case conversationRead = "conversation.read"
+    case letterSend = "letter.send"
+    case letterRead = "letter.read"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -109,6 +111,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .messageCreate: "wrote a message to colleagues about the patient"
         case .threadRead: "read the care team's conversation"
         case .conversationRead: "read a conversation between colleagues about the patient"
+        case .letterSend: "sent a letter to a colleague about the patient"
+        case .letterRead: "read a letter about the patient"
         }
     }
 

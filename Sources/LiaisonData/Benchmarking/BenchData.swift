@@ -104,8 +104,8 @@ public struct BenchData: Sendable {
 
         // Referrals across every state, with acknowledgement and closing notes where the state has them.
         let states: [ReferralState] = [.sent, .received, .accepted, .scheduled, .inCare, .closed, .closed, .closed, .declined, .cancelled, .expired]
-        let letter = try ReferralNote(kind: .referral, sections: [.init(key: "reason", title: "Reason for referral", text: "Synthetic bench referral.")]).storedText
-        let acknowledgement = try ReferralNote(kind: .acknowledgement, sections: [.init(key: "plan", title: "Focus and plan of treatment", text: "Weekly sessions.")]).storedText
+        let letter = try Letter(kind: .referral, sections: [.init(key: "reason", title: "Reason for referral", text: "Synthetic bench referral.")]).storedText
+        let acknowledgement = try Letter(kind: .acknowledgement, sections: [.init(key: "plan", title: "Focus and plan of treatment", text: "Weekly sessions.")]).storedText
         var noteCount = 0, reminderCount = 0
         let lead = ServiceLevelTargets.standard.reminderLead
         try await inBatches(referrals) { range in

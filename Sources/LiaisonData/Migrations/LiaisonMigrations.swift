@@ -34,5 +34,6 @@ enum LiaisonMigrations {
         CreateWebhookEndpoint(),
         CreateConversations(),
         CreateNoticePreferences(),
+        CreateLetters(),
     ]
 }

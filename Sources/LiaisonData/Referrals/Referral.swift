@@ -16,7 +16,7 @@ public final class Referral: Model, @unchecked Sendable {
     @OptionalParent(key: "recipient_organisation_id") public var recipientOrganisation: Organisation?
     @Field(key: "urgency") public var urgency: String
     @Field(key: "state") public var state: String
-    /// The referral letter (reason, questions, hopes, history) as a JSON-encoded `ReferralNote`.
+    /// The referral letter (reason, questions, hopes, history) as a JSON-encoded `Letter`.
     @Field(key: "letter") public var letter: String
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
@@ -60,13 +60,13 @@ public final class ReferralNoteRecord: Model, @unchecked Sendable {
     @Parent(key: "referral_id") public var referral: Referral
     @Parent(key: "author_id") public var author: UserAccount
     @Field(key: "kind") public var kind: String
-    /// JSON-encoded `ReferralNote`.
+    /// JSON-encoded `Letter`.
     @Field(key: "content") public var content: String
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
 
-    public init(referralID: UUID, authorID: UUID, kind: ReferralNoteKind, content: String, createdAt: Date) {
+    public init(referralID: UUID, authorID: UUID, kind: LetterKind, content: String, createdAt: Date) {
         self.$referral.id = referralID
         self.$author.id = authorID
         self.kind = kind.rawValue

@@ -91,6 +91,7 @@ struct PatientPage: Sendable {
     let matchPath: String
     let waitlistPath: String
     let threadPath: String
+    let lettersPath: String
     let form: FormState
 
     init(_ record: PatientRecord, now: Date, form: FormState = .empty) {
@@ -133,6 +134,7 @@ struct PatientPage: Sendable {
         matchPath = SiteURL.patientMatches(id).path
         waitlistPath = SiteURL.patientWaitlist(id).path
         threadPath = SiteURL.patientThread(id).path
+        lettersPath = SiteURL.patientLetters(id).path
         self.form = form
     }
 }

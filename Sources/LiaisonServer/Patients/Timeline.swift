@@ -11,6 +11,7 @@ enum TimelineEventKind: String, Sendable {
     case consentUpdated = "consent.updated"
     case portalInvited = "portal.invited"
     case emergencyAccess = "emergency.access"
+    case letterSent = "letter.sent"
 }
 
 /// Writes the patient's team timeline, in the transaction of the change it describes.

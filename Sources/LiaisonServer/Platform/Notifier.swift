@@ -20,6 +20,7 @@ enum NotificationKind: String, CaseIterable, Sendable {
     case waitlistOffer = "waitlist.offer"
     case waitlistAnswer = "waitlist.answer"
     case waitlistLapsed = "waitlist.lapsed"
+    case letterReceived = "letter.received"
 }
 
 /// In-app notifications, written in the transaction of the change that causes them.

@@ -37,6 +37,7 @@ struct Services: Sendable {
     let waitlists: WaitlistService
     let webhookEndpoints: WebhookService
     let conversations: ConversationService
+    let letters: LetterService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -81,6 +82,9 @@ struct Services: Sendable {
         waitlists = WaitlistService(database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier)
         conversations = ConversationService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, patients: patients, outbox: outbox, baseURL: baseURL)
+        letters = LetterService(
+            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline,
+            patients: patients, baseURL: baseURL)
         webhookEndpoints = WebhookService(database: database, clock: clock, auditor: auditor, webhooks: webhooks, allowLoopback: webhooksToLoopback)
         referrals = ReferralService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, webhooks: webhooks,

@@ -94,6 +94,9 @@ enum SiteURL: RoutePath {
     case organisationWaitlists(UUID)
     case organisationWebhooks(UUID)
     case patientThread(UUID)
+    case patientLetters(UUID)
+    case newLetter(UUID)
+    case letter(UUID)
     case messages
     case conversation(UUID)
     case organisationWebhookStep(organisation: UUID, endpoint: UUID, WebhookStep)
@@ -156,6 +159,9 @@ enum SiteURL: RoutePath {
         case .organisationWaitlists(let id): ["organisations", .id(id), "waitlists"]
         case .organisationWebhooks(let id): ["organisations", .id(id), "webhooks"]
         case .patientThread(let id): ["patients", .id(id), "thread"]
+        case .patientLetters(let id): ["patients", .id(id), "letters"]
+        case .newLetter(let id): ["patients", .id(id), "letters", "new"]
+        case .letter(let id): ["letters", .id(id)]
         case .messages: ["messages"]
         case .conversation(let id): ["messages", .id(id)]
         case .organisationWebhookStep(let organisation, let endpoint, let step):
@@ -227,6 +233,8 @@ enum APIURL: RoutePath {
     case outbox
     case outboxRetry(UUID)
     case patientThread(UUID)
+    case patientLetters(UUID)
+    case letter(UUID)
     case conversations
     case conversation(UUID)
     case conversationMessages(UUID)
@@ -268,6 +276,8 @@ enum APIURL: RoutePath {
         case .outbox: ["admin", "outbox"]
         case .outboxRetry(let id): ["admin", "outbox", .id(id), "retry"]
         case .patientThread(let id): ["patients", .id(id), "thread"]
+        case .patientLetters(let id): ["patients", .id(id), "letters"]
+        case .letter(let id): ["letters", .id(id)]
         case .conversations: ["conversations"]
         case .conversation(let id): ["conversations", .id(id)]
         case .conversationMessages(let id): ["conversations", .id(id), "messages"]

@@ -168,7 +168,7 @@ extension ReferralService {
         }
     }
 
-    private func addNote(_ note: ReferralNote, to referral: Referral, by caller: Caller, on db: any Database) async throws {
+    private func addNote(_ note: Letter, to referral: Referral, by caller: Caller, on db: any Database) async throws {
         try await ReferralNoteRecord(
             referralID: referral.requireID(), authorID: caller.userID, kind: note.kind, content: try note.storedText, createdAt: clock.now()
         ).create(on: db)
@@ -198,7 +198,7 @@ extension ReferralService {
         try await notifier.notify([referral.$referrer.id], patient: nil, kind: .referralUpdate, message: message, link: SiteURL.referral(referral.id!).path, on: db)
     }
 
-    static func note(_ kind: ReferralNoteKind, _ fields: [String: String]) throws -> ReferralNote {
-        do { return try ReferralNote.validated(kind, fields: fields) } catch { throw AppError.invalid(error) }
+    static func note(_ kind: LetterKind, _ fields: [String: String]) throws -> Letter {
+        do { return try Letter.validated(kind, fields: fields) } catch { throw AppError.invalid(error) }
     }
 }

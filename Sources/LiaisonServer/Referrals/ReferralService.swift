@@ -43,8 +43,8 @@ struct ReferralService: Sendable {
     func create(_ draft: Draft, by caller: Caller) async throws -> Referral {
         var check = FieldChecker()
         let urgency = check.choice(draft.urgency, field: "urgency", label: "Urgency", as: Urgency.self)
-        var validatedLetter: ReferralNote?
-        do { validatedLetter = try ReferralNote.validated(.referral, fields: draft.letter) } catch {
+        var validatedLetter: Letter?
+        do { validatedLetter = try Letter.validated(.referral, fields: draft.letter) } catch {
             for problem in error.problems { check.errors.add(problem.field, problem.message) }
         }
         if draft.patientID == nil { check.errors.add("patientID", "Choose the patient you are referring.") }

@@ -83,8 +83,8 @@ struct NoteField: Sendable {
     let value: String
     let error: String?
 
-    static func fields(_ kind: ReferralNoteKind, form: FormState) -> [NoteField] {
-        ReferralNote.template(kind).map {
+    static func fields(_ kind: LetterKind, form: FormState) -> [NoteField] {
+        Letter.template(kind).map {
             NoteField(key: $0.key, title: $0.title, guidance: $0.guidance, required: $0.required, value: form.values[$0.key] ?? "", error: form.errors[$0.key])
         }
     }
@@ -96,7 +96,7 @@ struct ReferralPage: Sendable {
         let title: String
         let author: String
         let at: String
-        let sections: [ReferralNote.Section]
+        let sections: [Letter.Section]
         let letterPath: String
     }
 
@@ -126,7 +126,7 @@ struct ReferralPage: Sendable {
     let due: String?
     let overdue: Bool
     let endedReason: String?
-    let letter: [ReferralNote.Section]
+    let letter: [Letter.Section]
     let letterPath: String
     let notes: [NoteView]
     let actions: [ActionForm]
@@ -166,7 +166,7 @@ struct ReferralPage: Sendable {
         let allowed = ReferralStateMachine.allowedActions(in: referral.referralState, for: loaded.side)
             .filter { !($0 == .discharge && referral.dischargedAt != nil) && $0 != .receive }
         actions = allowed.map { action in
-            let kind: ReferralNoteKind? = switch action {
+            let kind: LetterKind? = switch action {
             case .accept: .acknowledgement
             case .progress: .progress
             case .close: .closing
@@ -182,19 +182,6 @@ struct ReferralPage: Sendable {
         }
         self.form = form
     }
-}
-
-/// A printable letter: one note (or the referral letter) on a plain page.
-struct LetterPage: Sendable {
-    let title: String
-    let from: String
-    let to: String
-    let date: String
-    let patient: String
-    let sections: [ReferralNote.Section]
-    let words: Int
-    let suggestedWords: Int
-    let backPath: String
 }
 
 /// Loop metrics for an organisation, with an inline SVG chart.

@@ -70,7 +70,7 @@ struct ReferralsAPI: Sendable {
             }
         }
 
-        static func sections(_ note: ReferralNote?) -> [String: String] {
+        static func sections(_ note: Letter?) -> [String: String] {
             Dictionary(uniqueKeysWithValues: (note?.sections ?? []).map { ($0.key, $0.text) })
         }
     }

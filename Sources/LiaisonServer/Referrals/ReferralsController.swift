@@ -139,7 +139,6 @@ struct ReferralsController: Sendable {
         let id = try context.uuid("id")
         let loaded = try await referrals.load(id, by: context.caller)
         let referral = loaded.referral
-        let patient = "\(referral.patient.givenName) \(referral.patient.familyName), born \(referral.patient.dateOfBirth)"
         let recipientName = referral.recipient?.displayName ?? "\(loaded.organisation?.name ?? "Organisation") intake"
         let page: LetterPage
         if let noteParameter = context.parameters.get("note") {
@@ -147,17 +146,14 @@ struct ReferralsController: Sendable {
                   let note = record.note
             else { throw AppError.notFound }
             page = LetterPage(
-                title: note.kind.label, from: record.author.displayName, to: referral.referrer.displayName,
-                date: DisplayDate.dateTime(record.createdAt), patient: patient, sections: note.sections, words: note.wordCount,
-                suggestedWords: ReferralNote.suggestedWords * note.sections.count, backPath: SiteURL.referral(id).path)
+                note, kind: note.kind, from: record.author.displayName, to: referral.referrer.displayName, date: record.createdAt,
+                patient: referral.patient, backPath: SiteURL.referral(id).path, backLabel: "Back to the referral")
         } else {
-            let note = referral.letterNote
             page = LetterPage(
-                title: "Referral letter", from: referral.referrer.displayName, to: recipientName,
-                date: DisplayDate.dateTime(referral.sentAt ?? referral.createdAt), patient: patient, sections: note?.sections ?? [],
-                words: note?.wordCount ?? 0, suggestedWords: ReferralNote.suggestedWords * (note?.sections.count ?? 1), backPath: SiteURL.referral(id).path)
+                referral.letterNote, kind: .referral, from: referral.referrer.displayName, to: recipientName, date: referral.sentAt ?? referral.createdAt,
+                patient: referral.patient, backPath: SiteURL.referral(id).path, backLabel: "Back to the referral")
         }
-        return views.page("referrals/letter", title: page.title, page, request: request, context: context)
+        return views.page("letters/letter", title: page.title, page, request: request, context: context)
     }
 
     @Sendable func report(_ request: Request, context: ClinicianContext) async throws -> Response {

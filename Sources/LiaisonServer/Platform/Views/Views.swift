@@ -20,8 +20,8 @@ public struct Views: Sendable {
         "notifications/notifications", "delivery/email", "matching/matches", "matching/waitlist-button",
         "waitlists/patient-waitlists", "waitlists/my-waitlists", "waitlists/organisation-waitlists",
         "webhooks/webhooks",
-        "conversations/messages", "conversations/conversation", "notifications/settings",
-        "referrals/referrals", "referrals/referral-new", "referrals/referral", "referrals/letter", "referrals/referral-report",
+        "conversations/messages", "conversations/conversation", "notifications/settings", "letters/letters", "letters/letter-new",
+        "referrals/referrals", "referrals/referral-new", "referrals/referral", "letters/letter", "referrals/referral-report",
     ]
 
     init(secureCookies: Bool) async throws {

@@ -1,11 +1,15 @@
 import Foundation
 
-/// The kinds of structured note a referral loop carries.
-public enum ReferralNoteKind: String, Sendable, Codable, CaseIterable, Labelled {
+/// The kinds of structured letter clinicians send each other. A referral loop carries the first
+/// four (its letter and each acknowledgement, progress and closing note); any of the last four
+/// can also be sent to a colleague on the patient's team on its own.
+public enum LetterKind: String, Sendable, Codable, CaseIterable, Labelled {
     case referral
     case acknowledgement
     case progress
     case closing
+    /// To a colleague on the team: situation, findings, plan, specific questions.
+    case clinicalUpdate = "clinical-update"
 
     public var label: String {
         switch self {
@@ -13,15 +17,19 @@ public enum ReferralNoteKind: String, Sendable, Codable, CaseIterable, Labelled 
         case .acknowledgement: "Acknowledgement"
         case .progress: "Progress update"
         case .closing: "Closing summary"
+        case .clinicalUpdate: "Clinical update"
         }
     }
+
+    /// The kinds a clinician may send outside a referral's steps.
+    public static let standalone: [LetterKind] = [.clinicalUpdate, .progress, .closing]
 }
 
-/// A brief, decisive note: a few named sections, each short.
+/// A brief, decisive letter: a few named sections, each short.
 ///
 /// Physicians read many of these; the template asks for what they need and little else.
-public struct ReferralNote: Sendable, Equatable, Codable {
-    public let kind: ReferralNoteKind
+public struct Letter: Sendable, Equatable, Codable {
+    public let kind: LetterKind
     /// Section title → text, in the template's order.
     public let sections: [Section]
 
@@ -37,13 +45,13 @@ public struct ReferralNote: Sendable, Equatable, Codable {
         }
     }
 
-    public init(kind: ReferralNoteKind, sections: [Section]) {
+    public init(kind: LetterKind, sections: [Section]) {
         self.kind = kind
         self.sections = sections
     }
 
     /// The sections each kind asks for: (key, title, guidance, required).
-    public static func template(_ kind: ReferralNoteKind) -> [(key: String, title: String, guidance: String, required: Bool)] {
+    public static func template(_ kind: LetterKind) -> [(key: String, title: String, guidance: String, required: Bool)] {
         switch kind {
         case .referral:
             [("reason", "Reason for referral", "One or two sentences.", true),
@@ -60,6 +68,11 @@ public struct ReferralNote: Sendable, Equatable, Codable {
             [("course", "Course of treatment", "Dates, sessions, main interventions.", true),
              ("outcome", "Outcome", "Where the patient is now; scores if used.", true),
              ("recommendations", "Recommendations for the referrer", "What to watch for; when to refer again.", true)]
+        case .clinicalUpdate:
+            [("situation", "Situation", "Why you are writing, in a sentence or two.", true),
+             ("findings", "Findings", "What you observed or measured that matters to the reader.", false),
+             ("plan", "Plan", "What you will do next, and when.", true),
+             ("questions", "Specific questions", "What you need from the reader, and by when.", false)]
         }
     }
 
@@ -67,7 +80,7 @@ public struct ReferralNote: Sendable, Equatable, Codable {
     public static let maximumSectionLength = 1500
     public static let suggestedWords = 80
 
-    public static func validated(_ kind: ReferralNoteKind, fields: [String: String]) throws(ValidationErrors) -> ReferralNote {
+    public static func validated(_ kind: LetterKind, fields: [String: String]) throws(ValidationErrors) -> Letter {
         var check = FieldChecker()
         var sections: [Section] = []
         for part in template(kind) {
@@ -75,7 +88,7 @@ public struct ReferralNote: Sendable, Equatable, Codable {
             if !text.isEmpty { sections.append(Section(key: part.key, title: part.title, text: text)) }
         }
         try check.errors.throwIfAny()
-        return ReferralNote(kind: kind, sections: sections)
+        return Letter(kind: kind, sections: sections)
     }
 
     public func text(_ key: String) -> String? {

@@ -1,0 +1,57 @@
+import Foundation
+import LiaisonCore
+import LiaisonData
+
+/// A printable letter on a plain page: a referral's letter or note, or a letter sent on its own.
+struct LetterPage: Sendable {
+    let title: String
+    let from: String
+    let to: String
+    let date: String
+    let patient: String
+    let sections: [Letter.Section]
+    let words: Int
+    let suggestedWords: Int
+    let backPath: String
+    let backLabel: String
+
+    init(_ letter: Letter?, kind: LetterKind, from: String, to: String, date: Date, patient: Patient, backPath: String, backLabel: String) {
+        title = kind.label
+        self.from = from
+        self.to = to
+        self.date = DisplayDate.dateTime(date)
+        self.patient = "\(patient.givenName) \(patient.familyName), born \(patient.dateOfBirth)"
+        sections = letter?.sections ?? []
+        words = letter?.wordCount ?? 0
+        suggestedWords = Letter.suggestedWords * max(1, sections.count)
+        self.backPath = backPath
+        self.backLabel = backLabel
+    }
+}
+
+/// Writing a letter to a colleague on the patient's team: the template's sections with their
+/// guidance, and who may receive it.
+struct LetterFormPage: Sendable {
+    struct Field: Sendable {
+        let key: String
+        let title: String
+        let guidance: String
+        let required: Bool
+        let value: String
+        let error: String?
+    }
+
+    let patient: String
+    let kinds: [Choice]
+    let kindLinks: [Choice]
+    let kind: String
+    let kindLabel: String
+    let recipients: [Choice]
+    let hasRecipients: Bool
+    let fields: [Field]
+    let form: FormState
+    let action: String
+    let backPath: String
+    let suggestedWords = Letter.suggestedWords
+    let maximumLength = Letter.maximumSectionLength
+}
