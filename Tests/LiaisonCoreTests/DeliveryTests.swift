@@ -64,6 +64,7 @@ import Testing
         let rendered = message.rendered(boundary: "B")
         #expect(rendered.hasPrefix("From: Liaison <noreply@clinic.example>\r\nTo: ana@clinic.example\r\nSubject: =?utf-8?B?"))
         #expect(rendered.contains("Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"))
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 1_800_000_000)) == "Fri, 15 Jan 2027 08:00:00 +0000")
         #expect(rendered.contains("Message-ID: <abc@clinic.example>\r\n"))
         #expect(rendered.contains("Content-Type: multipart/alternative; boundary=\"B\"\r\n"))
         #expect(rendered.contains("--B\r\nContent-Type: text/plain; charset=utf-8\r\n"))
@@ -102,5 +103,14 @@ import Testing
         #expect(policy.shouldRetry(afterAttempts: 1, permanent: false))
         #expect(!policy.shouldRetry(afterAttempts: 1, permanent: true))
         #expect(!policy.shouldRetry(afterAttempts: policy.maximumAttempts, permanent: false))
+    }
+}
+
+@Suite struct MailLinkTests {
+    @Test func everyWebAddressBecomesALinkAndTheRestIsLeftAlone() {
+        #expect(MailMessage.linked("See https://a.example/x?y=1 and http://b.example/z, then reply.")
+            == "See <a href=\"https://a.example/x?y=1\">https://a.example/x?y=1</a> and <a href=\"http://b.example/z,\">http://b.example/z,</a> then reply.")
+        #expect(MailMessage.linked("No address here.") == "No address here.")
+        #expect(MailMessage.linked("http://first.example<br>") == "<a href=\"http://first.example\">http://first.example</a><br>")
     }
 }

@@ -125,10 +125,16 @@ public enum OutboxQueries {
 
     /// Records a delivery; a secret body is dropped.
     public static func markDelivered(_ id: UUID, at now: Date, on db: any Database) async throws {
+        try await markDelivered([id], at: now, on: db)
+    }
+
+    /// Records many deliveries with one statement.
+    public static func markDelivered(_ ids: [UUID], at now: Date, on db: any Database) async throws {
+        guard !ids.isEmpty else { return }
         try await db.sql.raw("""
             UPDATE outbox_messages SET delivered_at = \(bind: now), lease_until = NULL, last_error = NULL,
                 body = CASE WHEN secret = \(bind: true) THEN \(bind: deliveredSecret) ELSE body END
-            WHERE id = \(bind: id)
+            WHERE id IN (\(SQLList(ids.map { SQLBind($0) })))
             """).run()
     }
 

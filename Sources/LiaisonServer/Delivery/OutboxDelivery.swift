@@ -44,6 +44,7 @@ public struct OutboxDelivery: Sendable {
         var outcome = Outcome()
         let channel = transport.channel
         while true {
+            let started = ContinuousClock.now
             let now = clock.now()
             let batch = try await database.write { db in
                 try await OutboxQueries.claim(channel, limit: batchSize, at: now, leaseUntil: now.addingTimeInterval(policy.lease), on: db)
@@ -52,11 +53,13 @@ public struct OutboxDelivery: Sendable {
             let results = await transport.send(batch)
             let recorded = try await database.write { db in
                 var outcome = Outcome()
+                let delivered = zip(batch, results).compactMap { message, result in if case .success = result { message.id } else { nil } }
+                try await OutboxQueries.markDelivered(delivered, at: clock.now(), on: db)
+                outcome.delivered = delivered.count
                 for (message, result) in zip(batch, results) {
                     switch result {
                     case .success:
-                        try await OutboxQueries.markDelivered(message.id, at: clock.now(), on: db)
-                        outcome.delivered += 1
+                        continue
                     case .failure(let failure):
                         let retry = policy.shouldRetry(afterAttempts: message.attempts, permanent: failure.isPermanent)
                         let retryAt = retry ? clock.now().addingTimeInterval(policy.retryDelay(afterAttempts: message.attempts)) : nil
@@ -78,6 +81,9 @@ public struct OutboxDelivery: Sendable {
             Counter(label: "liaison_messages_delivered_total", dimensions: [("channel", channel.rawValue)]).increment(by: recorded.delivered)
             // A batch that failed as a whole (server down) waits for the next pass instead of spinning.
             if results.allSatisfy({ if case .failure = $0 { true } else { false } }) { return outcome }
+            if batch.count == batchSize, policy.pacing > 0 {
+                try? await Task.sleep(for: (ContinuousClock.now - started) * policy.pacing)
+            }
         }
     }
 }

@@ -17,9 +17,11 @@ final class SMTPTestServer: @unchecked Sendable {
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         check.arguments = ["python3", "-c", "import aiosmtpd"]
         check.standardError = FileHandle.nullDevice
-        guard (try? check.run()) != nil else { return false }
-        check.waitUntilExit()
-        return check.terminationStatus == 0
+        return processGate.withLock {
+            guard (try? check.run()) != nil else { return false }
+            check.waitUntilExit()
+            return check.terminationStatus == 0
+        }
     }()
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -44,11 +46,17 @@ final class SMTPTestServer: @unchecked Sendable {
     }
 
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        processGate.withLock {
+            process.terminate()
+            process.waitUntilExit()
+        }
         try? FileManager.default.removeItem(at: maildir)
     }
 }
+
+/// Foundation's `Process` on Linux is not safe to start and stop from several threads at once
+/// (the test run crashed in unrelated code when the SMTP and webhook suites did): one at a time.
+let processGate = NSLock()
 
 enum SMTPTestServerError: Error {
     case didNotStart(String)
@@ -62,7 +70,7 @@ extension SMTPTestServer {
         process.arguments = ["python3", script.path] + arguments
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        try processGate.withLock { try process.run() }
         let line = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var text = ""

@@ -48,8 +48,10 @@ final class WebhookReceiver: @unchecked Sendable {
     func accepted() throws -> [Call] { try calls().filter { $0.status == 200 } }
 
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        processGate.withLock {
+            process.terminate()
+            process.waitUntilExit()
+        }
         try? FileManager.default.removeItem(at: folder)
     }
 }
