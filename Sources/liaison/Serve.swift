@@ -26,10 +26,16 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let database = try LiaisonDatabase(location: configuration.database, logger: logger)
         logger.info("database", metadata: ["location": .string(configuration.database.description)])
-        try await database.migrate()
-        if demo {
-            let loaded = try await DemoData.loadIfEmpty(database: database, bcryptCost: configuration.bcryptCost)
-            printDemoSignIns(loaded: loaded, baseURL: configuration.baseURL)
+        do {
+            try await database.migrate()
+            if demo {
+                let loaded = try await DemoData.loadIfEmpty(database: database, bcryptCost: configuration.bcryptCost)
+                printDemoSignIns(loaded: loaded, baseURL: configuration.baseURL)
+            }
+        } catch {
+            // Close the pools before saying why, rather than crash on the way out.
+            await database.shutdown()
+            throw error
         }
         let app = try await buildApplication(AppDependencies(configuration: configuration, database: database, metrics: registry, logger: logger, runBackgroundJobs: configuration.backgroundJobs))
         try await app.runService()
@@ -42,7 +48,7 @@ struct Serve: AsyncParsableCommand {
         for signIn in DemoData.signIns {
             print("  \(signIn.email.padding(toLength: 40, withPad: " ", startingAt: 0))  \(signIn.role)")
         }
-        print("The administrators and dr.kim also type a code from an authenticator app: add the demo key")
+        print("The administrators, dr.brennan and dr.kim also type a code from an authenticator app: add the demo key")
         print("  \(DemoData.authenticatorKey)")
         print("to any authenticator app (demo only; real keys are made at set-up and shown once).")
     }

@@ -57,9 +57,12 @@ import Testing
             try await records.member(ana, of: patient, role: .prescriber, responsible: true)
             let team = try await CareTeamQueries.team(of: patient.requireID(), on: records.db)
             #expect(team.map { $0.$user.value?.displayName } == ["Ana", "Bo"])
-            #expect(try await CareTeamQueries.isCurrentMember(ana.id!, of: patient.requireID(), on: records.db))
-            #expect(try await CareTeamQueries.isCurrentMember(bo.id!, of: patient.requireID(), on: records.db) == false)
-            #expect(try await CareTeamQueries.isCurrentMember(cy.id!, of: patient.requireID(), on: records.db) == false)
+            #expect(try await CareTeamQueries.isCurrentMember(ana.id!, of: patient.requireID(), at: Records.now, on: records.db))
+            #expect(try await CareTeamQueries.isCurrentMember(bo.id!, of: patient.requireID(), at: Records.now, on: records.db) == false)
+            #expect(try await CareTeamQueries.isCurrentMember(cy.id!, of: patient.requireID(), at: Records.now, on: records.db) == false)
+            // Bo's membership is for a while: current during it, not after.
+            #expect(try await CareTeamQueries.isCurrentMember(bo.id!, of: patient.requireID(), at: Records.now.addingTimeInterval(15), on: records.db))
+            #expect(try await CareTeamQueries.isCurrentMember(bo.id!, of: patient.requireID(), at: Records.now.addingTimeInterval(20), on: records.db) == false)
         }
     }
 }

@@ -10,7 +10,7 @@ import Testing
     }
 
     static let targets: [(String, String)] = [
-        ("ackRoutineDays", "5"), ("ackUrgentDays", "1"), ("ackEmergentDays", "0"), ("closingNoteDays", "10"), ("escalationDays", "2"), ("expiryDays", "45"), ("offerHoldDays", "3"),
+        ("ackRoutineDays", "5"), ("ackUrgentDays", "1"), ("ackEmergentDays", "0"), ("closingNoteDays", "10"), ("escalationDays", "2"), ("expiryDays", "45"), ("offerHoldDays", "3"), ("consultationGraceDays", "7"),
     ]
     static let settings: [(String, String)] = [("name", "Renamed"), ("kind", "hospital"), ("timeZone", "Europe/London"), ("businessDays", "2"), ("businessDays", "3")] + targets
 
@@ -70,6 +70,7 @@ import Testing
             #expect(stored.targets.acknowledgementDays[.routine] == 5)
             #expect(stored.targets.expiryDays == 45)
             #expect(stored.targets.offerHoldDays == 3)
+            #expect(stored.targets.consultationGraceDays == 7)
         }
     }
 

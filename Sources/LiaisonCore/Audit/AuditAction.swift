@@ -55,6 +55,16 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case conversationRead = "conversation.read"
     case letterSend = "letter.send"
     case letterRead = "letter.read"
+    case consultationRequest = "consultation.request"
+    case consultationRead = "consultation.read"
+    case consultationAccept = "consultation.accept"
+    case consultationDecline = "consultation.decline"
+    case consultationSchedule = "consultation.schedule"
+    case consultationDraft = "consultation.save-draft"
+    case consultationRelease = "consultation.release"
+    case consultationClose = "consultation.close"
+    case consultationCancel = "consultation.cancel"
+    case consultationExpire = "consultation.expire"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -113,6 +123,16 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .conversationRead: "read a conversation between colleagues about the patient"
         case .letterSend: "sent a letter to a colleague about the patient"
         case .letterRead: "read a letter about the patient"
+        case .consultationRequest: "asked for a second opinion"
+        case .consultationRead: "viewed a second-opinion consultation"
+        case .consultationAccept: "accepted a second-opinion consultation"
+        case .consultationDecline: "declined a second-opinion consultation"
+        case .consultationSchedule: "recorded the second-opinion appointment"
+        case .consultationDraft: "worked on a second-opinion report"
+        case .consultationRelease: "released a second-opinion report"
+        case .consultationClose: "closed a second-opinion consultation"
+        case .consultationCancel: "cancelled a second-opinion request"
+        case .consultationExpire: "marked an unanswered second-opinion request expired"
         }
     }
 
@@ -130,6 +150,20 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .close: .referralClose
         case .cancel: .referralCancel
         case .expire: .referralExpire
+        }
+    }
+
+    /// The entry a consultation step writes.
+    public static func consultation(_ action: ConsultationAction) -> AuditAction {
+        switch action {
+        case .accept: .consultationAccept
+        case .decline: .consultationDecline
+        case .schedule: .consultationSchedule
+        case .draft: .consultationDraft
+        case .release: .consultationRelease
+        case .close: .consultationClose
+        case .cancel: .consultationCancel
+        case .expire: .consultationExpire
         }
     }
 

@@ -10,6 +10,8 @@ public enum LetterKind: String, Sendable, Codable, CaseIterable, Labelled {
     case closing
     /// To a colleague on the team: situation, findings, plan, specific questions.
     case clinicalUpdate = "clinical-update"
+    /// A second-opinion consultant's report, for the patient and the treating psychiatrist.
+    case consultationReport = "consultation-report"
 
     public var label: String {
         switch self {
@@ -18,6 +20,7 @@ public enum LetterKind: String, Sendable, Codable, CaseIterable, Labelled {
         case .progress: "Progress update"
         case .closing: "Closing summary"
         case .clinicalUpdate: "Clinical update"
+        case .consultationReport: "Second-opinion report"
         }
     }
 
@@ -73,6 +76,14 @@ public struct Letter: Sendable, Equatable, Codable {
              ("findings", "Findings", "What you observed or measured that matters to the reader.", false),
              ("plan", "Plan", "What you will do next, and when.", true),
              ("questions", "Specific questions", "What you need from the reader, and by when.", false)]
+        case .consultationReport:
+            [("reason", "Reason for consultation", "What is not working, as the patient and the team put it.", true),
+             ("sources", "Sources reviewed", "Records, letters, scales and conversations you drew on.", true),
+             ("diagnosis", "Diagnostic re-evaluation", "Do you agree with the working diagnosis? What else to consider?", true),
+             ("options", "Treatment options", "Pharmacological and otherwise, in the order you would try them.", true),
+             ("relationship", "The treatment relationship and communication", "What would help the patient and the treating clinician work together.", false),
+             ("practice", "Suggestions for the treating clinician", "Concrete and respectful, e.g. returning calls sooner.", false),
+             ("availability", "Available to discuss", "Whether and how the treating clinician can reach you about this report.", true)]
         }
     }
 

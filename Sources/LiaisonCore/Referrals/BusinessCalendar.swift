@@ -55,10 +55,12 @@ public struct ServiceLevelTargets: Sendable, Equatable {
     public var reminderLead: TimeInterval
     /// Business days a waiting-list offer is held before it lapses and passes on.
     public var offerHoldDays: Int
+    /// Days a second-opinion consultant keeps reading the record after the consultation closes.
+    public var consultationGraceDays: Int
 
     public init(
         acknowledgementDays: [Urgency: Int] = [.routine: 3, .urgent: 1, .emergent: 0], closingNoteDays: Int = 14,
-        escalationDays: Int = 2, expiryDays: Int = 30, reminderLead: TimeInterval = 24 * 3600, offerHoldDays: Int = 2
+        escalationDays: Int = 2, expiryDays: Int = 30, reminderLead: TimeInterval = 24 * 3600, offerHoldDays: Int = 2, consultationGraceDays: Int = 14
     ) {
         self.acknowledgementDays = acknowledgementDays
         self.closingNoteDays = closingNoteDays
@@ -66,6 +68,7 @@ public struct ServiceLevelTargets: Sendable, Equatable {
         self.expiryDays = expiryDays
         self.reminderLead = reminderLead
         self.offerHoldDays = offerHoldDays
+        self.consultationGraceDays = consultationGraceDays
     }
 
     public static let standard = ServiceLevelTargets()
@@ -80,6 +83,11 @@ public struct ServiceLevelTargets: Sendable, Equatable {
 
     public func expiresAt(sentAt: Date) -> Date {
         sentAt.addingTimeInterval(TimeInterval(expiryDays) * 24 * 3600)
+    }
+
+    /// When a consultant closed out at `closedAt` stops reading the record.
+    public func consultantAccessEnds(closedAt: Date) -> Date {
+        closedAt.addingTimeInterval(TimeInterval(consultationGraceDays) * 24 * 3600)
     }
 
     public func closingNoteDue(dischargedAt: Date) -> Date {
@@ -97,6 +105,7 @@ extension ServiceLevelTargets {
         ("escalationDays", "Business days overdue before administrators are told", 0...30),
         ("expiryDays", "Days without an answer before a referral expires", 1...365),
         ("offerHoldDays", "Business days a waiting-list offer is held before it passes on", 1...10),
+        ("consultationGraceDays", "Days a second-opinion consultant keeps reading the record after the consultation closes", 0...90),
     ]
 
     /// Reads the targets from form fields, naming each bad one.
@@ -115,7 +124,7 @@ extension ServiceLevelTargets {
         return ServiceLevelTargets(
             acknowledgementDays: [.routine: numbers["ackRoutineDays"]!, .urgent: numbers["ackUrgentDays"]!, .emergent: numbers["ackEmergentDays"]!],
             closingNoteDays: numbers["closingNoteDays"]!, escalationDays: numbers["escalationDays"]!, expiryDays: numbers["expiryDays"]!,
-            offerHoldDays: numbers["offerHoldDays"]!)
+            offerHoldDays: numbers["offerHoldDays"]!, consultationGraceDays: numbers["consultationGraceDays"]!)
     }
 
     /// The targets as form values.
@@ -124,6 +133,7 @@ extension ServiceLevelTargets {
             "ackRoutineDays": String(acknowledgementDays[.routine] ?? 3), "ackUrgentDays": String(acknowledgementDays[.urgent] ?? 1),
             "ackEmergentDays": String(acknowledgementDays[.emergent] ?? 0), "closingNoteDays": String(closingNoteDays),
             "escalationDays": String(escalationDays), "expiryDays": String(expiryDays), "offerHoldDays": String(offerHoldDays),
+            "consultationGraceDays": String(consultationGraceDays),
         ]
     }
 }

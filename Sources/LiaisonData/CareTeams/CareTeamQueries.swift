@@ -14,10 +14,12 @@ public enum CareTeamQueries {
 }
 
 extension CareTeamQueries {
-    /// Whether the person is on the patient's team now (a membership not ended).
-    public static func isCurrentMember(_ userID: UUID, of patientID: UUID, on db: any Database) async throws -> Bool {
+    /// Whether the person is on the patient's team at `now`: a membership begun and not ended
+    /// (a time-limited one, such as a consultant's, ends at its end date).
+    public static func isCurrentMember(_ userID: UUID, of patientID: UUID, at now: Date, on db: any Database) async throws -> Bool {
         try await db.sql.raw("""
-            SELECT 1 AS found FROM care_team_members WHERE patient_id = \(bind: patientID) AND user_id = \(bind: userID) AND ended_at IS NULL LIMIT 1
+            SELECT 1 AS found FROM care_team_members WHERE patient_id = \(bind: patientID) AND user_id = \(bind: userID)
+              AND started_at <= \(bind: now) AND (ended_at IS NULL OR ended_at > \(bind: now)) LIMIT 1
             """).first() != nil
     }
 }

@@ -35,5 +35,6 @@ enum LiaisonMigrations {
         CreateConversations(),
         CreateNoticePreferences(),
         CreateLetters(),
+        CreateConsultation(),
     ]
 }

@@ -23,6 +23,7 @@ public final class Organisation: Model, @unchecked Sendable {
     @Field(key: "escalation_days") public var escalationDays: Int
     @Field(key: "expiry_days") public var expiryDays: Int
     @Field(key: "offer_hold_days") public var offerHoldDays: Int
+    @Field(key: "consultation_grace_days") public var consultationGraceDays: Int
 
     public init() {}
 
@@ -46,7 +47,8 @@ public final class Organisation: Model, @unchecked Sendable {
     public var targets: ServiceLevelTargets {
         ServiceLevelTargets(
             acknowledgementDays: [.routine: acknowledgeRoutineDays, .urgent: acknowledgeUrgentDays, .emergent: acknowledgeEmergentDays],
-            closingNoteDays: closingNoteDays, escalationDays: escalationDays, expiryDays: expiryDays, offerHoldDays: offerHoldDays)
+            closingNoteDays: closingNoteDays, escalationDays: escalationDays, expiryDays: expiryDays, offerHoldDays: offerHoldDays,
+            consultationGraceDays: consultationGraceDays)
     }
 
     public func apply(_ targets: ServiceLevelTargets) {
@@ -57,6 +59,7 @@ public final class Organisation: Model, @unchecked Sendable {
         escalationDays = targets.escalationDays
         expiryDays = targets.expiryDays
         offerHoldDays = targets.offerHoldDays
+        consultationGraceDays = targets.consultationGraceDays
     }
 
     public var calendar: BusinessCalendar {

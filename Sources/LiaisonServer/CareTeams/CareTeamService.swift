@@ -43,15 +43,17 @@ struct CareTeamService: Sendable {
         return member
     }
 
-    /// Ends a membership (the history keeps it). A clinician whose opening this patient took from
-    /// a waiting list gets it back, for the next in line.
-    func end(_ member: CareTeamMember, patient patientID: UUID, by caller: Caller, on db: any Database) async throws {
+    /// Ends a membership (the history keeps it), now or at `later` (a consultant's access after
+    /// the grace period). A clinician whose opening this patient took from a waiting list gets it
+    /// back, for the next in line.
+    func end(_ member: CareTeamMember, patient patientID: UUID, at later: Date? = nil, by caller: Caller, on db: any Database) async throws {
         guard member.endedAt == nil else { throw AppError.conflict("\(member.user.displayName)'s membership has already ended.") }
-        member.endedAt = clock.now()
+        member.endedAt = later ?? clock.now()
         member.endedBy = caller.userID
         try await member.save(on: db)
-        try await timeline.record(
-            .teamLeft, "\(caller.identity.displayName) ended \(member.user.displayName)'s membership of the care team.", patient: patientID, by: caller, on: db)
+        let words = later.map { "\(member.user.displayName)'s place on the care team ends on \(DisplayDate.dateTime($0))." }
+            ?? "\(caller.identity.displayName) ended \(member.user.displayName)'s membership of the care team."
+        try await timeline.record(.teamLeft, words, patient: patientID, by: caller, on: db)
         try await auditor.record(.careTeamEnd, patient: patientID, subject: "care-team-member:\(member.id!)", by: caller, on: db)
         try await WaitlistQueries.returnOpenings(patient: patientID, clinician: member.$user.id, at: clock.now(), on: db)
     }

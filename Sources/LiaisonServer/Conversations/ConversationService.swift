@@ -187,7 +187,7 @@ struct ConversationService: Sendable {
               let other = try await UserAccount.find(otherID, on: db)
         else { throw AppError.notFound }
         if let patientID = conversation.$patient.id {
-            guard try await CareTeamQueries.isCurrentMember(caller.userID, of: patientID, on: db) else { throw AppError.notFound }
+            guard try await CareTeamQueries.isCurrentMember(caller.userID, of: patientID, at: clock.now(), on: db) else { throw AppError.notFound }
             conversation.$patient.value = try await PatientQueries.patient(patientID, on: db)
         }
         return (conversation, other)

@@ -13,7 +13,9 @@ public enum DemoData {
     /// The demo's administrators (who must) and its emergency physician (who breaks the glass)
     /// sign in with two-factor codes from this published key: demo data only.
     static let authenticatorSecret = "LIAISONDEMOAUTHENTICATORKEY23456"
-    static let twoFactorEmails = [administratorEmail, "riverside.admin@demo.liaison.example", "dr.kim@demo.liaison.example"]
+    static let twoFactorEmails = [
+        administratorEmail, "riverside.admin@demo.liaison.example", "dr.kim@demo.liaison.example", "dr.brennan@demo.liaison.example",
+    ]
     /// The key to type into an authenticator app, as `serve --demo` prints it.
     public static var authenticatorKey: String { TwoFactorService.setup(secret: authenticatorSecret, for: administratorEmail).key }
 
@@ -23,6 +25,7 @@ public enum DemoData {
         ("riverside.admin@demo.liaison.example", "administrator, Riverside Community Mental Health"),
         ("dr.okafor@demo.liaison.example", "psychiatrist, Harbour Psychiatry (solo practice)"),
         ("m.lindqvist@demo.liaison.example", "psychologist, Riverside Community Mental Health"),
+        ("dr.brennan@demo.liaison.example", "psychiatrist and administrator, Riverside (Jamie Calloway's psychiatrist)"),
         ("dr.haddad@demo.liaison.example", "primary-care physician, Elm Street Family Medicine"),
         ("dr.kim@demo.liaison.example", "emergency physician, St. Brendan's (try emergency access)"),
         (DemoPatients.portalEmail, "patient portal (Jamie Calloway)"),

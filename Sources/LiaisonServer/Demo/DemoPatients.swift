@@ -52,7 +52,7 @@ enum DemoPatients {
         Team(
             patient: PatientDraft(givenName: "Elena", familyName: "Vasquez", dateOfBirth: "1966-01-30"),
             registrar: "dr.sato", registrarRole: .prescriber, organisation: 1,
-            members: [("dr.okafor", .consultant, false), ("r.delgado", .therapist, false)],
+            members: [("r.delgado", .therapist, false)],
             notes: [("dr.sato", .team, "Partial response to two antidepressant trials. Second opinion requested from Dr. Okafor.")],
             withheld: []),
     ]
@@ -102,5 +102,6 @@ enum DemoPatients {
         }
         try await DemoReferrals.load(database: database, clock: clock, caller: caller)
         try await DemoWaitlists.load(database: database, clock: clock, caller: caller)
+        try await DemoConsultations.load(database: database, clock: clock, caller: caller)
     }
 }

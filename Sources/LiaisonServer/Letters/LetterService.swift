@@ -104,7 +104,7 @@ struct LetterService: Sendable {
         let record = try await database.reader().transaction { db -> LetterRecord in
             guard let record = try await LetterQueries.letter(id, on: db),
                   record.$author.id == caller.userID || record.$recipient.id == caller.userID,
-                  try await CareTeamQueries.isCurrentMember(caller.userID, of: record.$patient.id, on: db)
+                  try await CareTeamQueries.isCurrentMember(caller.userID, of: record.$patient.id, at: clock.now(), on: db)
             else { throw AppError.notFound }
             return record
         }

@@ -39,6 +39,13 @@ struct LetterFormPage: Sendable {
         let required: Bool
         let value: String
         let error: String?
+
+        /// The template's sections of `kind`, filled with what was typed (or saved) and the errors.
+        static func all(_ kind: LetterKind, values: (String) -> String?, errors: [String: String]) -> [Field] {
+            Letter.template(kind).map { part in
+                Field(key: part.key, title: part.title, guidance: part.guidance, required: part.required, value: values(part.key) ?? "", error: errors[part.key])
+            }
+        }
     }
 
     let patient: String

@@ -65,9 +65,7 @@ struct LettersController: Sendable {
             kind: kind.rawValue, kindLabel: kind.label,
             recipients: composing.recipients.map { Choice(value: $0.id!.uuidString.lowercased(), label: $0.displayName, selected: values["recipientID"]?.lowercased() == $0.id!.uuidString.lowercased()) },
             hasRecipients: !composing.recipients.isEmpty,
-            fields: Letter.template(kind).map { part in
-                LetterFormPage.Field(key: part.key, title: part.title, guidance: part.guidance, required: part.required, value: values[part.key] ?? "", error: state.errors[part.key])
-            },
+            fields: LetterFormPage.Field.all(kind, values: { values[$0] }, errors: state.errors),
             form: state, action: SiteURL.patientLetters(patientID).path, backPath: SiteURL.patientLetters(patientID).path)
         return views.page("letters/letter-new", title: "Write a \(kind.label.lowercased())", page, request: request, context: context, status: status)
     }

@@ -92,6 +92,7 @@ struct PatientPage: Sendable {
     let waitlistPath: String
     let threadPath: String
     let lettersPath: String
+    let consultationsPath: String
     let form: FormState
 
     init(_ record: PatientRecord, now: Date, form: FormState = .empty) {
@@ -135,6 +136,7 @@ struct PatientPage: Sendable {
         waitlistPath = SiteURL.patientWaitlist(id).path
         threadPath = SiteURL.patientThread(id).path
         lettersPath = SiteURL.patientLetters(id).path
+        consultationsPath = SiteURL.patientConsultations(id).path
         self.form = form
     }
 }

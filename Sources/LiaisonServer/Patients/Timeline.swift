@@ -12,6 +12,7 @@ enum TimelineEventKind: String, Sendable {
     case portalInvited = "portal.invited"
     case emergencyAccess = "emergency.access"
     case letterSent = "letter.sent"
+    case consultation
 }
 
 /// Writes the patient's team timeline, in the transaction of the change it describes.

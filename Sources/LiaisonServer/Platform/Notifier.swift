@@ -21,6 +21,9 @@ enum NotificationKind: String, CaseIterable, Sendable {
     case waitlistAnswer = "waitlist.answer"
     case waitlistLapsed = "waitlist.lapsed"
     case letterReceived = "letter.received"
+    case consultationRequested = "consultation.requested"
+    case consultationUpdate = "consultation.update"
+    case consultationReport = "consultation.report"
 }
 
 /// In-app notifications, written in the transaction of the change that causes them.

@@ -61,6 +61,8 @@ func buildRouter(
     WaitlistAPI(waitlists: services.waitlists, matching: services.matching).register(on: routes)
     ConversationsController(views: views, conversations: services.conversations, patients: services.patients).register(on: routes)
     ConversationsAPI(conversations: services.conversations).register(on: routes)
+    ConsultationsController(views: views, consultations: services.consultations, patients: services.patients).register(on: routes)
+    ConsultationsAPI(consultations: services.consultations).register(on: routes)
     LettersController(views: views, letters: services.letters).register(on: routes)
     LettersAPI(letters: services.letters).register(on: routes)
     WebhookController(views: views, webhooks: services.webhookEndpoints).register(on: routes)

@@ -38,6 +38,7 @@ struct Services: Sendable {
     let webhookEndpoints: WebhookService
     let conversations: ConversationService
     let letters: LetterService
+    let consultations: ConsultationService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -85,6 +86,9 @@ struct Services: Sendable {
         letters = LetterService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline,
             patients: patients, baseURL: baseURL)
+        consultations = ConsultationService(
+            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline,
+            careTeams: careTeams, patients: patients, baseURL: baseURL)
         webhookEndpoints = WebhookService(database: database, clock: clock, auditor: auditor, webhooks: webhooks, allowLoopback: webhooksToLoopback)
         referrals = ReferralService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, webhooks: webhooks,

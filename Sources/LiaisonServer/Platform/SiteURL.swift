@@ -96,6 +96,12 @@ enum SiteURL: RoutePath {
     case patientThread(UUID)
     case patientLetters(UUID)
     case newLetter(UUID)
+    case patientConsultations(UUID)
+    case consultations
+    case consultation(UUID)
+    case consultationReport(UUID)
+    case consultationAction(UUID, ConsultationAction)
+    case portalSecondOpinion
     case letter(UUID)
     case messages
     case conversation(UUID)
@@ -161,6 +167,12 @@ enum SiteURL: RoutePath {
         case .patientThread(let id): ["patients", .id(id), "thread"]
         case .patientLetters(let id): ["patients", .id(id), "letters"]
         case .newLetter(let id): ["patients", .id(id), "letters", "new"]
+        case .patientConsultations(let id): ["patients", .id(id), "second-opinions"]
+        case .consultations: ["second-opinions"]
+        case .consultation(let id): ["second-opinions", .id(id)]
+        case .consultationReport(let id): ["second-opinions", .id(id), "report"]
+        case .consultationAction(let id, let action): ["second-opinions", .id(id), .parameter("action", value: action.rawValue)]
+        case .portalSecondOpinion: ["portal", "second-opinion"]
         case .letter(let id): ["letters", .id(id)]
         case .messages: ["messages"]
         case .conversation(let id): ["messages", .id(id)]
@@ -235,6 +247,10 @@ enum APIURL: RoutePath {
     case patientThread(UUID)
     case patientLetters(UUID)
     case letter(UUID)
+    case patientConsultations(UUID)
+    case consultations
+    case consultation(UUID)
+    case consultationAction(UUID, ConsultationAction)
     case conversations
     case conversation(UUID)
     case conversationMessages(UUID)
@@ -278,6 +294,10 @@ enum APIURL: RoutePath {
         case .patientThread(let id): ["patients", .id(id), "thread"]
         case .patientLetters(let id): ["patients", .id(id), "letters"]
         case .letter(let id): ["letters", .id(id)]
+        case .patientConsultations(let id): ["patients", .id(id), "second-opinions"]
+        case .consultations: ["second-opinions"]
+        case .consultation(let id): ["second-opinions", .id(id)]
+        case .consultationAction(let id, let action): ["second-opinions", .id(id), "actions", .parameter("action", value: action.rawValue)]
         case .conversations: ["conversations"]
         case .conversation(let id): ["conversations", .id(id)]
         case .conversationMessages(let id): ["conversations", .id(id), "messages"]

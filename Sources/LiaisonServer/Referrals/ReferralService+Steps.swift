@@ -153,7 +153,7 @@ extension ReferralService {
     ) async throws -> Referral {
         try await database.write { db in
             guard let referral = try await ReferralQueries.lockForChange(id, on: db) else { throw AppError.notFound }
-            let onTeam = try await CareTeamQueries.isCurrentMember(caller.userID, of: referral.$patient.id, on: db)
+            let onTeam = try await CareTeamQueries.isCurrentMember(caller.userID, of: referral.$patient.id, at: clock.now(), on: db)
             guard let side = Self.side(of: caller, in: referral, onCareTeam: onTeam) else { throw AppError.notFound }
             referral.state = try ReferralStateMachine.apply(action, to: referral.referralState, by: side).rawValue
             referral.updatedAt = clock.now()

@@ -152,7 +152,7 @@ struct ReferralService: Sendable {
         let loaded = try await database.reader().transaction { db -> Loaded in
             guard let referral = try await Referral.query(on: db).filter(\.$id == id).with(\.$patient).with(\.$referrer).with(\.$recipient).with(\.$recipientOrganisation).first()
             else { throw AppError.notFound }
-            let onTeam = try await CareTeamQueries.isCurrentMember(caller.userID, of: referral.$patient.id, on: db)
+            let onTeam = try await CareTeamQueries.isCurrentMember(caller.userID, of: referral.$patient.id, at: clock.now(), on: db)
             guard let side = Self.side(of: caller, in: referral, onCareTeam: onTeam) else { throw AppError.notFound }
             let notes = try await ReferralNoteRecord.query(on: db).filter(\.$referral.$id == id).with(\.$author).sort(\.$createdAt).all()
             return Loaded(referral: referral, side: side, notes: notes, organisation: referral.recipientOrganisation, callerOnTeam: onTeam)

@@ -169,8 +169,9 @@ struct ReferralSweepService: Service {
     let sweep: ReferralSweep
     /// Waiting lists are swept in the same minute: lapsed offers, then new ones.
     let waitlists: WaitlistService
-    /// Daily summaries go out from the same loop.
+    /// Daily summaries go out from the same loop, and unanswered second-opinion requests expire.
     let digests: NoticeDigest
+    let consultations: ConsultationService
     let interval: Duration
     let logger: Logger
 
@@ -186,6 +187,8 @@ struct ReferralSweepService: Service {
                     if lists != .init() {
                         logger.info("waiting-list sweep", metadata: ["offered": .stringConvertible(lists.offered), "lapsed": .stringConvertible(lists.lapsed)])
                     }
+                    let expired = try await consultations.sweep()
+                    if expired > 0 { logger.info("second-opinion requests expired", metadata: ["count": .stringConvertible(expired)]) }
                     let summaries = try await digests.sendDue()
                     if summaries > 0 { logger.info("daily summaries queued", metadata: ["count": .stringConvertible(summaries)]) }
                 } catch {

@@ -21,6 +21,7 @@ public struct Views: Sendable {
         "waitlists/patient-waitlists", "waitlists/my-waitlists", "waitlists/organisation-waitlists",
         "webhooks/webhooks",
         "conversations/messages", "conversations/conversation", "notifications/settings", "letters/letters", "letters/letter-new",
+        "consultations/request", "consultations/mine", "consultations/consultation",
         "referrals/referrals", "referrals/referral-new", "referrals/referral", "letters/letter", "referrals/referral-report",
     ]
 
@@ -101,6 +102,7 @@ struct LayoutModel: Sendable {
             links.append(Link(label: "My patients", href: SiteURL.patients.path))
             links.append(Link(label: "Referrals", href: SiteURL.referrals.path))
             links.append(Link(label: "Waiting lists", href: SiteURL.waitlist.path))
+            links.append(Link(label: "Second opinions", href: SiteURL.consultations.path))
             links.append(Link(label: identity.unreadMessages > 0 ? "Messages (\(identity.unreadMessages))" : "Messages", href: SiteURL.messages.path))
             links.append(Link(label: identity.unreadNotifications > 0 ? "Notifications (\(identity.unreadNotifications))" : "Notifications", href: SiteURL.notifications.path))
             links.append(Link(label: "Directory", href: SiteURL.directory.path))
