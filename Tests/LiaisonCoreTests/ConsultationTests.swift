@@ -69,3 +69,24 @@ import Testing
         #expect(!LetterKind.standalone.contains(.consultationReport), "only a consultation releases one")
     }
 }
+
+@Suite struct CallLoopTests {
+    @Test func askedThenOfferedThenDoneOnlyAfterTheReport() throws {
+        #expect(throws: CallTransitionError.self) { try CallLoop.apply(.ask, to: .none, reportReleased: false, consultant: false) }
+        #expect(try CallLoop.apply(.ask, to: .none, reportReleased: true, consultant: false) == .asked)
+        #expect(throws: CallTransitionError.self) { try CallLoop.apply(.ask, to: .none, reportReleased: true, consultant: true) }
+        #expect(throws: CallTransitionError.self) { try CallLoop.apply(.offer, to: .asked, reportReleased: true, consultant: false) }
+        #expect(try CallLoop.apply(.offer, to: .asked, reportReleased: true, consultant: true) == .offered)
+        #expect(try CallLoop.apply(.done, to: .offered, reportReleased: true, consultant: false) == .done)
+        #expect(try CallLoop.apply(.ask, to: .done, reportReleased: true, consultant: false) == .asked, "another call later")
+        for state in CallState.allCases {
+            for consultant in [true, false] {
+                for step in CallStep.allCases {
+                    let allowed = CallLoop.allowedSteps(in: state, reportReleased: true, consultant: consultant).contains(step)
+                    let applied = (try? CallLoop.apply(step, to: state, reportReleased: true, consultant: consultant)) != nil
+                    #expect(applied == allowed, "\(step) in \(state)")
+                }
+            }
+        }
+    }
+}

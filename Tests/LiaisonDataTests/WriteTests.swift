@@ -1,3 +1,4 @@
+import AsyncKit
 import FluentKit
 import Foundation
 import LiaisonData
@@ -73,5 +74,13 @@ import Testing
                 #expect(names.count == Set(names).count)
             }
         }
+    }
+}
+
+@Suite struct BusyErrorTests {
+    @Test func waitingTooLongForAConnectionIsBusyNotAFault() {
+        #expect(DatabaseBusy.matches(DatabaseBusy()))
+        #expect(DatabaseBusy.matches(ConnectionPoolTimeoutError.connectionRequestTimeout))
+        #expect(!DatabaseBusy.matches(ConcurrentChange()))
     }
 }

@@ -45,8 +45,12 @@ import Testing
                 let statuses = try await atOnce(clients) { client, _ in
                     try await APIClient(client: client, token: token).call(.post, path, json: body).status
                 }
-                #expect(statuses.filter { $0 == .ok }.count == 1)
-                #expect(statuses.filter { $0 == .conflict }.count == Self.tries - 1, "\(statuses)")
+                #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+                // The others are refused by the state machine (409); on a machine so loaded that a
+                // request cannot get a connection in time, it is told the database is busy (503,
+                // nothing changed) — never a 500, never a second winner.
+                #expect(statuses.filter { $0 == .conflict || $0 == .serviceUnavailable }.count == Self.tries - 1, "\(statuses)")
+                #expect(statuses.filter { $0 == .conflict }.count >= Self.tries / 2, "\(statuses)")
             }
             let notes = try await ReferralNoteRecord.query(on: world.database.db()).filter(\.$referral.$id == referral.id!).all()
             #expect(notes.filter { $0.kind == LetterKind.acknowledgement.rawValue }.count == 1)

@@ -178,4 +178,87 @@ import Testing
             #expect(try await Consultation.find(consultation.id!, on: world.database.db())?.state == "expired")
         }
     }
+
+    /// Release is one act: readers on both sides, through two servers, while the consultant
+    /// releases. Once any reader has seen the report, every read that starts later (on either
+    /// side) sees it too, and nobody ever sees a report with a state that is not released.
+    @Test func noReaderSeesTheReportOnOneSideOnly() async throws {
+        try await withApp { world in
+            let c = try await Self.setUp(world)
+            let service = world.services.consultations
+            let okafor = world.caller(c.okafor)
+            let id = try await service.request(
+                .init(consultantID: c.okafor.id!.uuidString, reasons: ["other"], concerns: "Stuck."), for: c.patient.id!, by: world.caller(c.sato)).id!
+            try await service.act(.accept, on: id, fields: [:], by: okafor)
+            try await service.act(.schedule, on: id, fields: ["appointment": "2027-01-20"], by: okafor)
+            try await service.act(.draft, on: id, fields: Dictionary(uniqueKeysWithValues: Self.report), by: okafor)
+            let tokens = [try await world.apiToken(for: c.portal).token!, try await world.apiToken(for: c.sato).token!]
+            let consultant = try await world.apiToken(for: c.okafor).token!
+            let path = "/api/v1/second-opinions/\(id.uuidString.lowercased())"
+            struct Read: Sendable {
+                let started: ContinuousClock.Instant
+                let ended: ContinuousClock.Instant
+                let saw: Bool
+            }
+            try await withTwoServers(world) { clients in
+                let reads = try await withThrowingTaskGroup(of: [Read].self) { group in
+                    for reader in 0..<6 {
+                        group.addTask {
+                            var reads: [Read] = []
+                            for round in 0..<15 {
+                                let started = ContinuousClock.now
+                                let answer = try await APIClient(client: clients[(reader + round) % clients.count], token: tokens[reader % 2]).call(.get, path)
+                                let body = try answer.json()
+                                let saw = body["report"] != nil
+                                #expect(answer.status == .ok)
+                                #expect(!saw || body["state"] as? String == "report-released", "a report is only ever seen released")
+                                reads.append(Read(started: started, ended: ContinuousClock.now, saw: saw))
+                            }
+                            return reads
+                        }
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: .milliseconds(40))
+                        let answer = try await APIClient(client: clients[1], token: consultant).call(.post, path + "/actions/release")
+                        #expect(answer.status == .ok)
+                        return []
+                    }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+                if let firstSeen = reads.filter(\.saw).map(\.ended).min() {
+                    #expect(reads.filter { $0.started > firstSeen && !$0.saw }.isEmpty, "a read after someone saw the report did not see it")
+                }
+            }
+            for token in tokens {
+                #expect(try await APIClient(client: world.client, token: token).call(.get, path).json()["report"] != nil)
+            }
+        }
+    }
+
+    @Test func theTreatingPsychiatristAsksForACallAndTheConsultantOffersTimes() async throws {
+        try await withApp { world in
+            let c = try await Self.setUp(world)
+            let service = world.services.consultations
+            let okafor = world.caller(c.okafor)
+            let id = try await service.request(
+                .init(consultantID: c.okafor.id!.uuidString, reasons: ["other"], concerns: "Stuck."), for: c.patient.id!, by: world.caller(c.sato)).id!
+            let path = "/api/v1/second-opinions/\(id.uuidString.lowercased())/call"
+            let sato = try await world.apiToken(for: c.sato), consultant = try await world.apiToken(for: c.okafor), sam = try await world.apiToken(for: c.portal)
+            #expect(try await sato.call(.post, path + "/ask-for-call").status == .conflict, "not before the report")
+            try await service.act(.accept, on: id, fields: [:], by: okafor)
+            try await service.act(.schedule, on: id, fields: ["appointment": "2027-01-20"], by: okafor)
+            try await service.act(.draft, on: id, fields: Dictionary(uniqueKeysWithValues: Self.report), by: okafor)
+            try await service.act(.release, on: id, fields: [:], by: okafor)
+            #expect(try await consultant.call(.post, path + "/ask-for-call").status == .conflict, "the treating side asks")
+            #expect(try await sam.call(.post, path + "/ask-for-call").status == .forbidden, "the patient follows, the clinicians arrange")
+            #expect(try await sato.call(.post, path + "/ask-for-call").json()["call"] as? String == "asked")
+            #expect(try await world.notifications(for: c.okafor).contains { $0.contains("asks to talk about your report") })
+            #expect(try await consultant.call(.post, path + "/offer-times", json: #"{"times":" "}"#).status == .unprocessableContent)
+            let offered = try await consultant.call(.post, path + "/offer-times", json: #"{"times":"Tuesday 12:30 or Thursday 17:00"}"#).json()
+            #expect(offered["call"] as? String == "offered")
+            #expect(try await world.notifications(for: c.sato).contains { $0.contains("Tuesday 12:30") })
+            #expect(try await sato.call(.post, path + "/call-done").json()["call"] as? String == "done")
+            #expect(try await sato.call(.post, path + "/teleport").status == .notFound)
+        }
+    }
 }

@@ -65,6 +65,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case consultationClose = "consultation.close"
     case consultationCancel = "consultation.cancel"
     case consultationExpire = "consultation.expire"
+    case consultationCall = "consultation.call"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -133,6 +134,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .consultationClose: "closed a second-opinion consultation"
         case .consultationCancel: "cancelled a second-opinion request"
         case .consultationExpire: "marked an unanswered second-opinion request expired"
+        case .consultationCall: "arranged a call about a second-opinion report"
         }
     }
 

@@ -161,3 +161,75 @@ public enum ConsultantStance {
         }
     }
 }
+
+/// After the report, the treating psychiatrist may ask the consultant for a call: a small loop of
+/// its own (asked → times offered → done), tracked so neither side has to remember it.
+public enum CallState: String, Sendable, Codable, CaseIterable, Labelled {
+    case none
+    case asked
+    case offered
+    case done
+
+    public var label: String {
+        switch self {
+        case .none: "No call asked for"
+        case .asked: "Call asked for"
+        case .offered: "Times offered"
+        case .done: "Call held"
+        }
+    }
+}
+
+public enum CallStep: String, Sendable, Codable, CaseIterable, Labelled {
+    case ask = "ask-for-call"
+    case offer = "offer-times"
+    case done = "call-done"
+
+    public var label: String {
+        switch self {
+        case .ask: "Ask the consultant for a call"
+        case .offer: "Offer times for the call"
+        case .done: "Mark the call held"
+        }
+    }
+}
+
+/// Why a call step was refused, with what is allowed instead.
+public struct CallTransitionError: Error, Sendable, Equatable, TransitionRefusal {
+    public let state: CallState
+    public let allowed: [CallStep]
+    public let reason: String
+
+    public var stateName: String { state.rawValue }
+    public var stateLabel: String { state.label }
+    public var allowedActions: [(name: String, label: String)] { allowed.map { ($0.rawValue, $0.label) } }
+}
+
+public enum CallLoop {
+    /// The treating side asks once the report is out (or again after a call); the consultant
+    /// offers times; either marks it held.
+    public static func apply(_ step: CallStep, to state: CallState, reportReleased: Bool, consultant: Bool) throws(CallTransitionError) -> CallState {
+        let allowed = allowedSteps(in: state, reportReleased: reportReleased, consultant: consultant)
+        guard allowed.contains(step) else {
+            throw CallTransitionError(
+                state: state, allowed: allowed,
+                reason: reportReleased ? "With the call \(state.label.lowercased()), this step is not yours to take now." : "A call can be asked for once the report is released.")
+        }
+        switch step {
+        case .ask: return .asked
+        case .offer: return .offered
+        case .done: return .done
+        }
+    }
+
+    public static func allowedSteps(in state: CallState, reportReleased: Bool, consultant: Bool) -> [CallStep] {
+        guard reportReleased else { return [] }
+        switch (state, consultant) {
+        case (.none, false), (.done, false): return [.ask]
+        case (.asked, true): return [.offer, .done]
+        case (.offered, _): return [.done]
+        case (.asked, false): return []
+        default: return []
+        }
+    }
+}

@@ -33,6 +33,10 @@ public final class Consultation: Model, @unchecked Sendable {
     @OptionalField(key: "ended_reason") public var endedReason: String?
     /// The consultant's care-team membership, ended at close (after the grace period).
     @OptionalField(key: "membership_id") public var membershipID: UUID?
+    /// The call the treating psychiatrist may ask for after the report (`CallLoop`).
+    @Field(key: "call_state") public var callState: String
+    /// The times the consultant offered, in their words.
+    @OptionalField(key: "call_times") public var callTimes: String?
 
     public init() {}
 
@@ -47,9 +51,11 @@ public final class Consultation: Model, @unchecked Sendable {
         concerns = request.concerns
         self.createdAt = createdAt
         updatedAt = createdAt
+        callState = CallState.none.rawValue
     }
 
     public var consultationState: ConsultationState { ConsultationState(rawValue: state) ?? .requested }
+    public var call: CallState { CallState(rawValue: callState) ?? .none }
     public var reasonList: [ConsultationReason] { reasons.split(separator: ",").compactMap { ConsultationReason(rawValue: String($0)) } }
     public var reportLetter: Letter? { report.flatMap(Letter.init(storedText:)) }
 }

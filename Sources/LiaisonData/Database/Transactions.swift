@@ -1,3 +1,4 @@
+import AsyncKit
 import FluentKit
 import Foundation
 import PostgresNIO
@@ -9,6 +10,12 @@ import SQLKit
 /// may be tried again (the server answers 503).
 public struct DatabaseBusy: Error, Sendable {
     public init() {}
+
+    /// Whether `error` means the database is too busy to serve now, as `DatabaseBusy` does: also
+    /// a request that waited too long for a free connection.
+    public static func matches(_ error: any Error) -> Bool {
+        error is DatabaseBusy || error is ConnectionPoolTimeoutError
+    }
 }
 
 /// Two requests wrote the same thing at the same moment and a unique constraint refused the

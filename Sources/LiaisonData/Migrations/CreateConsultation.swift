@@ -25,6 +25,8 @@ struct CreateConsultation: AsyncMigration {
             .field("closed_at", .datetime)
             .field("ended_reason", .string)
             .field("membership_id", .uuid)
+            .field("call_state", .string, .required, .sql(.default("none")))
+            .field("call_times", .string)
             .create()
         try await database.index("consultations_by_patient", on: Consultation.schema, columns: "patient_id", "created_at")
         try await database.index("consultations_by_consultant", on: Consultation.schema, columns: "consultant_id", "state")

@@ -210,6 +210,40 @@ struct ConsultationService: Sendable {
         }
     }
 
+    /// A step of the call loop after the report: the treating side asks, the consultant offers
+    /// times, either marks it held. The patient follows it but does not take these steps.
+    @discardableResult
+    func call(_ step: CallStep, on id: UUID, times rawTimes: String?, by caller: Caller) async throws -> Consultation {
+        var check = FieldChecker()
+        let times = step == .offer ? check.text(rawTimes, field: "times", label: "Times you offer", required: true, maxLength: 500) : ""
+        if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
+        return try await database.write { db in
+            guard let consultation = try await ConsultationQueries.lockForChange(id, on: db) else { throw AppError.notFound }
+            let viewed = try await viewed(consultation, caller, on: db)
+            guard !viewed.isPatient else { throw AppError.forbidden }
+            let isConsultant = viewed.side == .consultant
+            consultation.callState = try CallLoop.apply(
+                step, to: consultation.call, reportReleased: consultation.consultationState.reportReleased, consultant: isConsultant).rawValue
+            if step == .offer { consultation.callTimes = times }
+            consultation.updatedAt = clock.now()
+            try await consultation.save(on: db)
+            let patient = consultation.patient
+            let team = try await CareTeamQueries.team(of: patient.id!, on: db)
+            let about = "\(patient.givenName) \(patient.familyName)"
+            switch step {
+            case .ask:
+                try await tell([consultation.$consultant.id], kind: .consultationUpdate, "\(caller.identity.displayName) asks to talk about your report on \(about).", about: consultation, on: db)
+            case .offer:
+                try await tell(Self.treatingPsychiatrists(team, at: clock.now()) + [consultation.$requester.id], kind: .consultationUpdate,
+                               "\(consultation.consultant.displayName) offered times to talk about \(about): \(times)", about: consultation, on: db)
+            case .done:
+                break
+            }
+            try await auditor.record(.consultationCall, patient: patient.id!, subject: "consultation:\(id):\(step.rawValue)", by: caller, on: db)
+            return consultation
+        }
+    }
+
     /// A draft keeps what is written so far, each section within the length ceiling.
     static func draft(_ fields: [String: String]) throws -> Letter {
         var check = FieldChecker()

@@ -14,6 +14,22 @@ struct ConsultationsAPI: Sendable {
         routes.clinicians.get(APIURL.consultations, use: mine)
         routes.signedIn.get(APIURL.consultation(.placeholder), use: show)
         routes.signedIn.post(APIURL.consultationAction(.placeholder, .accept), use: act)
+        routes.signedIn.post(APIURL.consultationCall(.placeholder, .ask), use: call)
+    }
+
+    struct CallInput: Decodable {
+        var times: String?
+    }
+
+    @Sendable func call(_ request: Request, context: SignedInContext) async throws -> ConsultationDTO {
+        let id = try context.uuid("id")
+        guard let step = context.parameters.get("step").flatMap(CallStep.init(rawValue:)) else { throw AppError.notFound }
+        var request = request
+        let empty = try await request.collectBody(upTo: context.maxUploadSize).readableBytes == 0
+        let input = empty ? CallInput() : try await request.input(CallInput.self, context: context)
+        try await consultations.call(step, on: id, times: input.times, by: context.caller)
+        let viewed = try await consultations.view(id, by: context.caller)
+        return ConsultationDTO(viewed.consultation, report: viewed.report, allowed: viewed.allowed)
     }
 
     struct ConsultationDTO: ResponseEncodable, Codable {
@@ -37,6 +53,9 @@ struct ConsultationsAPI: Sendable {
         let releasedAt: Date?
         let closedAt: Date?
         let endedReason: String?
+        /// The call after the report: none, asked, offered or done, and the times offered.
+        let call: String
+        let callTimes: String?
         /// What the caller may do now.
         let allowedActions: [String]
         /// The released report (the consultant also sees their draft); absent otherwise.
@@ -57,6 +76,8 @@ struct ConsultationsAPI: Sendable {
             releasedAt = consultation.releasedAt
             closedAt = consultation.closedAt
             endedReason = consultation.endedReason
+            call = consultation.callState
+            callTimes = consultation.callTimes
             allowedActions = allowed.map(\.rawValue)
             self.report = report?.sections.map { Section(key: $0.key, title: $0.title, text: $0.text) }
         }

@@ -20,6 +20,7 @@ struct ConsultationsController: Sendable {
         routes.signedIn.get(SiteURL.consultation(.placeholder), use: show)
         routes.signedIn.get(SiteURL.consultationReport(.placeholder), use: report)
         routes.signedIn.post(SiteURL.consultationAction(.placeholder, .accept), use: act)
+        routes.signedIn.post(SiteURL.consultationCall(.placeholder, .ask), use: call)
     }
 
     struct Row: Sendable {
@@ -134,6 +135,7 @@ struct ConsultationsController: Sendable {
             let needsReason: Bool
             let needsDate: Bool
             let danger: Bool
+            var needsTimes = false
         }
 
         let heading: String
@@ -153,6 +155,10 @@ struct ConsultationsController: Sendable {
         let waitingForReport: Bool
         let form: FormState
         let suggestedWords = Letter.suggestedWords
+        /// The call after the report: where it stands, the times offered, and the steps open now.
+        let call: String?
+        let callTimes: String?
+        let callSteps: [Step]
     }
 
     private func render(_ viewed: ConsultationService.Viewed, form: FormState = .empty, status: HTTPResponse.Status = .ok, request: Request, context: SignedInContext) -> Response {
@@ -185,7 +191,12 @@ struct ConsultationsController: Sendable {
             draftPath: SiteURL.consultationAction(id, .draft).path, releasePath: SiteURL.consultationAction(id, .release).path,
             reportPath: viewed.report == nil ? nil : SiteURL.consultationReport(id).path,
             report: viewed.report?.sections ?? [], hasReport: viewed.report != nil && !isConsultant,
-            waitingForReport: !isConsultant && !state.reportReleased && !state.isFinished, form: form)
+            waitingForReport: !isConsultant && !state.reportReleased && !state.isFinished, form: form,
+            call: state.reportReleased ? consultation.call.label : nil, callTimes: consultation.callTimes,
+            callSteps: viewed.isPatient ? [] : CallLoop.allowedSteps(in: consultation.call, reportReleased: state.reportReleased, consultant: isConsultant).map {
+                .init(action: $0.rawValue, label: $0.label, path: SiteURL.consultationCall(id, $0).path, needsReason: false, needsDate: false, danger: false,
+                      needsTimes: $0 == .offer)
+            })
         return views.page("consultations/consultation", title: page.heading, page, request: request, context: context, status: status)
     }
 
@@ -206,6 +217,20 @@ struct ConsultationsController: Sendable {
             default: "Done: \(action.label.lowercased())."
             }
             return views.redirect(to: .consultation(id), flash: flash)
+        } catch AppError.invalid(let errors) {
+            return render(try await consultations.view(id, by: context.caller), form: FormState(values: form, errors: errors), status: .unprocessableContent,
+                          request: request, context: context)
+        }
+    }
+
+    @Sendable func call(_ request: Request, context: SignedInContext) async throws -> Response {
+        let id = try context.uuid("id")
+        guard let step = context.parameters.get("step").flatMap(CallStep.init(rawValue:)) else { throw AppError.notFound }
+        var request = request
+        let form = try await request.form(context: context).dictionary
+        do {
+            try await consultations.call(step, on: id, times: form["times"], by: context.caller)
+            return views.redirect(to: .consultation(id), flash: "Done: \(step.label.lowercased()).")
         } catch AppError.invalid(let errors) {
             return render(try await consultations.view(id, by: context.caller), form: FormState(values: form, errors: errors), status: .unprocessableContent,
                           request: request, context: context)

@@ -101,6 +101,7 @@ enum SiteURL: RoutePath {
     case consultation(UUID)
     case consultationReport(UUID)
     case consultationAction(UUID, ConsultationAction)
+    case consultationCall(UUID, CallStep)
     case portalSecondOpinion
     case letter(UUID)
     case messages
@@ -172,6 +173,7 @@ enum SiteURL: RoutePath {
         case .consultation(let id): ["second-opinions", .id(id)]
         case .consultationReport(let id): ["second-opinions", .id(id), "report"]
         case .consultationAction(let id, let action): ["second-opinions", .id(id), .parameter("action", value: action.rawValue)]
+        case .consultationCall(let id, let step): ["second-opinions", .id(id), "call", .parameter("step", value: step.rawValue)]
         case .portalSecondOpinion: ["portal", "second-opinion"]
         case .letter(let id): ["letters", .id(id)]
         case .messages: ["messages"]
@@ -251,6 +253,7 @@ enum APIURL: RoutePath {
     case consultations
     case consultation(UUID)
     case consultationAction(UUID, ConsultationAction)
+    case consultationCall(UUID, CallStep)
     case conversations
     case conversation(UUID)
     case conversationMessages(UUID)
@@ -298,6 +301,7 @@ enum APIURL: RoutePath {
         case .consultations: ["second-opinions"]
         case .consultation(let id): ["second-opinions", .id(id)]
         case .consultationAction(let id, let action): ["second-opinions", .id(id), "actions", .parameter("action", value: action.rawValue)]
+        case .consultationCall(let id, let step): ["second-opinions", .id(id), "call", .parameter("step", value: step.rawValue)]
         case .conversations: ["conversations"]
         case .conversation(let id): ["conversations", .id(id)]
         case .conversationMessages(let id): ["conversations", .id(id), "messages"]

@@ -154,6 +154,10 @@ struct ReferralsAPI: Sendable {
         } catch AppError.notFound {
             // The step ended the caller's part in the loop (a decline): they get its outcome, no more.
             return ReferralDTO(stepped, side: nil, notes: nil)
+        } catch let error where DatabaseBusy.matches(error) {
+            // The step is done; only reading it back again found the database too busy. Say what
+            // was done rather than "nothing changed".
+            return ReferralDTO(stepped, side: nil, notes: nil)
         }
     }
 }

@@ -42,7 +42,7 @@ struct ErrorMiddleware: RouterMiddleware {
             let allowed = refusal.allowedActions.map { $0.label.lowercased() }
             let next = allowed.isEmpty ? "Nothing more can be done with it." : "What can be done now: \(allowed.joined(separator: ", "))."
             return (.conflict, "\(refusal.reason) It is \(refusal.stateLabel.lowercased()). \(next)", [])
-        case is DatabaseBusy:
+        case let error where DatabaseBusy.matches(error):
             return (.serviceUnavailable, "Liaison is very busy with this record just now. Nothing was changed; try again in a moment.", [])
         case is ConcurrentChange:
             return (.conflict, "Someone changed this at the same moment. Nothing of yours was changed; reload the page and try again.", [])
