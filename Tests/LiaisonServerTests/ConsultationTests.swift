@@ -165,12 +165,19 @@ import Testing
         }
     }
 
-    @Test func anUnansweredRequestExpiresOnce() async throws {
+    @Test func theConsultantIsRemindedOnceAndAnUnansweredRequestExpiresOnce() async throws {
         try await withApp { world in
             let c = try await Self.setUp(world)
             let consultation = try await world.services.consultations.request(
                 .init(consultantID: c.okafor.id!.uuidString, reasons: ["other"], concerns: "Please."), for: c.patient.id!, by: world.caller(c.sato))
             #expect(try await world.services.consultations.sweep() == 0)
+            #expect(!(try await world.notifications(for: c.okafor).contains { $0.contains("is due soon") }))
+            // A day before the answer is due, the consultant is reminded, once.
+            let due = try #require(try await Consultation.find(consultation.id!, on: world.database.db())?.answerDueAt)
+            world.clock.advance(by: due.timeIntervalSince(world.clock.now()) - 3600)
+            _ = try await world.services.consultations.sweep()
+            _ = try await world.services.consultations.sweep()
+            #expect(try await world.notifications(for: c.okafor).filter { $0.contains("is due soon") }.count == 1)
             world.clock.advance(by: 31 * 86400)
             async let first = world.services.consultations.sweep()
             async let second = world.services.consultations.sweep()

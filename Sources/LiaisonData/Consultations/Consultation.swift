@@ -37,6 +37,8 @@ public final class Consultation: Model, @unchecked Sendable {
     @Field(key: "call_state") public var callState: String
     /// The times the consultant offered, in their words.
     @OptionalField(key: "call_times") public var callTimes: String?
+    /// When the consultant was reminded that an answer is due.
+    @OptionalField(key: "reminded_at") public var remindedAt: Date?
 
     public init() {}
 

@@ -47,6 +47,18 @@ public enum ConsultationQueries {
             .with(\.$patient).with(\.$consultant).sort(\.$expiresAt).limit(limit).all()
     }
 
+    /// Requests whose answer is due within `lead` and whose consultant was not yet reminded: each is
+    /// claimed in one statement, so two servers sweeping at once remind once. Returns those claimed.
+    public static func claimReminders(dueBefore limit: Date, at now: Date, on db: any Database) async throws -> [Consultation] {
+        let rows = try await db.sql.raw("""
+            UPDATE consultations SET reminded_at = \(bind: now)
+            WHERE state = \(bind: ConsultationState.requested.rawValue) AND reminded_at IS NULL AND answer_due_at <= \(bind: limit) RETURNING id
+            """).all()
+        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        guard !ids.isEmpty else { return [] }
+        return try await Consultation.query(on: db).filter(\.$id ~~ ids).with(\.$patient).with(\.$consultant).all()
+    }
+
     /// Moves those still requested to expired, in one statement: two servers sweeping at once
     /// expire each once. Returns the ids this call expired.
     public static func expire(_ ids: [UUID], reason: String, at now: Date, on db: any Database) async throws -> Set<UUID> {

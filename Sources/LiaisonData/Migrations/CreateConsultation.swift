@@ -27,6 +27,7 @@ struct CreateConsultation: AsyncMigration {
             .field("membership_id", .uuid)
             .field("call_state", .string, .required, .sql(.default("none")))
             .field("call_times", .string)
+            .field("reminded_at", .datetime)
             .create()
         try await database.index("consultations_by_patient", on: Consultation.schema, columns: "patient_id", "created_at")
         try await database.index("consultations_by_consultant", on: Consultation.schema, columns: "consultant_id", "state")

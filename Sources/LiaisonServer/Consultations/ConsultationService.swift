@@ -256,10 +256,20 @@ struct ConsultationService: Sendable {
         return Letter(kind: .consultationReport, sections: sections)
     }
 
-    /// Expires requests nobody answered in time (the referral sweep's minute).
+    /// Reminds consultants of answers due within a day, and expires requests nobody answered in
+    /// time (the referral sweep's minute, with the referral's reminder lead).
     @discardableResult
     func sweep() async throws -> Int {
         let now = clock.now()
+        try await database.write { db in
+            let due = try await ConsultationQueries.claimReminders(dueBefore: now.addingTimeInterval(ServiceLevelTargets.standard.reminderLead), at: now, on: db)
+            for consultation in due {
+                try await tell(
+                    [consultation.$consultant.id], kind: .consultationUpdate,
+                    "Your answer to the second-opinion request for \(consultation.patient.givenName) \(consultation.patient.familyName) is due soon.",
+                    about: consultation, on: db)
+            }
+        }
         return try await database.write { db in
             let found = try await ConsultationQueries.expiryCandidates(at: now, limit: 500, on: db)
             let expired = try await ConsultationQueries.expire(found.map { $0.id! }, reason: "No answer before the request expired.", at: now, on: db)
