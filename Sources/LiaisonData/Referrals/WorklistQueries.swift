@@ -40,19 +40,21 @@ public enum WorklistQueries {
         ReferralState.allCases.filter(include).map(\.rawValue)
     }
 
-    /// What a person owes: acknowledgements (theirs, or their organisations' unclaimed intake) and
-    /// closing summaries after discharge. Due is the acknowledgement's, or the closing note's in care.
+    /// What a person owes: acknowledgements (theirs, or their organisations' unclaimed intake), and
+    /// on every referral they accepted the rest of the loop up to its closing summary. Due is the
+    /// acknowledgement's, or the closing note's once discharge is recorded (none before).
     public static func owed(by userID: UUID, organisations: [UUID], at now: Date, limit: Int, on db: any Database) async throws -> WorklistPage {
         let awaiting = states(\.awaitsAcknowledgement)
+        let accepted = [ReferralState.accepted, .scheduled, .inCare].map(\.rawValue)
         var branches: [SQLQueryString] = [
             "r.recipient_id = \(bind: userID) AND r.state IN (\(binds: awaiting))",
-            "r.recipient_id = \(bind: userID) AND r.state = \(bind: ReferralState.inCare.rawValue) AND r.discharged_at IS NOT NULL",
+            "r.recipient_id = \(bind: userID) AND r.state IN (\(binds: accepted))",
         ]
         if !organisations.isEmpty {
             branches.append("r.recipient_organisation_id IN (\(binds: organisations)) AND r.state IN (\(binds: awaiting)) AND r.recipient_id IS NULL")
         }
         return try await page(
-            branches, due: "CASE WHEN r.state = \(bind: ReferralState.inCare.rawValue) THEN r.closing_due_at ELSE r.acknowledgement_due_at END",
+            branches, due: "CASE WHEN r.state IN (\(binds: accepted)) THEN r.closing_due_at ELSE r.acknowledgement_due_at END",
             at: now, limit: limit, on: db)
     }
 

@@ -7,6 +7,8 @@ struct HomeController: Sendable {
     let views: Views
     let directory: DirectoryService
     let patients: PatientService
+    let worklists: ReferralWorklists
+    let consultations: ConsultationService
     let openAPIDocument: ByteBuffer
 
     func register(on routes: RouteGroups) {
@@ -23,9 +25,24 @@ struct HomeController: Sendable {
             let href: String
         }
 
+        /// A second opinion the caller owes as consultant.
+        struct ConsultationRow: Sendable {
+            let patient: String
+            let owed: String
+            let due: String?
+            let href: String
+        }
+
         let name: String
         let needsProfile: Bool
         let organisations: [OrganisationRow]
+        /// What the caller owes, most pressing first: the same lines as the referrals page.
+        let owed: WorklistSection
+        let consultations: [ConsultationRow]
+        let hasConsultations: Bool
+        /// Referrals the caller sent whose answer is overdue.
+        let waitingOverdue: Int?
+        let referralsPath = SiteURL.referrals.path
         let profilePath = SiteURL.profile.path
         let directoryPath = SiteURL.directory.path
         let openingsPath = SiteURL.directory.path + "?openings=true"
@@ -38,9 +55,29 @@ struct HomeController: Sendable {
         let identity = context.identity
         if identity.isPatient { return views.redirect(to: .portal) }
         let hasProfile = try await directory.profile(of: identity.userID) != nil
+        let owed = try await worklists.owed(by: context.caller)
+        let waiting = try await worklists.waiting(by: context.caller)
+        let giving = try await consultations.mine(by: context.caller).filter { $0.$consultant.id == identity.userID && !$0.consultationState.isFinished }
         let page = HomePage(
             name: identity.displayName, needsProfile: !hasProfile,
-            organisations: identity.organisations.map { .init(name: $0.name, role: $0.role.label, href: SiteURL.organisation($0.id).path) })
+            organisations: identity.organisations.map { .init(name: $0.name, role: $0.role.label, href: SiteURL.organisation($0.id).path) },
+            owed: WorklistSection(owed),
+            consultations: giving.compactMap { consultation in
+                let owed: String
+                switch consultation.consultationState {
+                case .requested: owed = "Answer the request"
+                case .accepted: owed = "Record the appointment"
+                case .scheduled, .drafted: owed = "Write and release the report"
+                case .released: owed = "Close when done"
+                default: return nil
+                }
+                return .init(
+                    patient: "\(consultation.patient.givenName) \(consultation.patient.familyName)", owed: owed,
+                    due: consultation.consultationState == .requested ? consultation.answerDueAt.map { DisplayDate.dateTime($0) } : nil,
+                    href: SiteURL.consultation(consultation.id!).path)
+            },
+            hasConsultations: giving.contains { $0.consultationState != .closed },
+            waitingOverdue: waiting.overdue == 0 ? nil : waiting.overdue)
         return views.page("home/home", title: "Liaison", page, request: request, context: context)
     }
 

@@ -31,7 +31,10 @@ func buildRouter(
     let routes = RouteGroups(open: router, signedIn: router.group(context: SignedInContext.self), clinicians: router.group(context: ClinicianContext.self))
 
     OperationsController(database: services.database, metrics: metrics, metricsToken: configuration.metricsToken).register(on: routes)
-    HomeController(views: views, directory: services.directory, patients: services.patients, openAPIDocument: Resources.openAPI).register(on: routes)
+    HomeController(
+        views: views, directory: services.directory, patients: services.patients, worklists: services.worklists, consultations: services.consultations,
+        openAPIDocument: Resources.openAPI
+    ).register(on: routes)
     AccountsController(
         views: views, sessions: services.sessions, resets: services.passwordResets, invitations: services.invitations, secureCookies: secure
     ).register(on: routes)

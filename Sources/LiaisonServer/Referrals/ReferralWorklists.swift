@@ -37,12 +37,12 @@ struct ReferralWorklists: Sendable {
     /// Lines shown at most; the totals count the rest.
     static let limit = 50
 
-    /// What the caller owes: acknowledgements (theirs, or their organisations' unclaimed intake)
-    /// and closing summaries after discharge.
+    /// What the caller owes: acknowledgements (theirs, or their organisations' unclaimed intake),
+    /// and on referrals they accepted the next step up to the closing summary.
     func owed(by caller: Caller) async throws -> List {
         let page = try await WorklistQueries.owed(
             by: caller.userID, organisations: Array(caller.identity.actor.memberships.keys), at: clock.now(), limit: Self.limit, on: database.reader())
-        let list = lines(page, owed: { $0 == .inCare ? "Closing summary" : "Acknowledgement" }, counterpart: { row in row.referrerName })
+        let list = lines(page, owed: { state, due in Self.owedStep(state, discharged: due != nil) }, counterpart: { row in row.referrerName })
         try await auditor.recordRead(.worklistOwed, patient: nil, subject: "referrals:\(list.items.count)", by: caller, in: database)
         return list
     }
@@ -52,7 +52,7 @@ struct ReferralWorklists: Sendable {
         let page = try await WorklistQueries.waiting(by: caller.userID, at: clock.now(), limit: Self.limit, on: database.reader())
         let list = lines(
             page,
-            owed: { state in
+            owed: { state, _ in
                 switch state {
                 case .draft: "Not sent yet"
                 case .sent, .received: "Acknowledgement"
@@ -68,20 +68,31 @@ struct ReferralWorklists: Sendable {
     func overdue(for organisationID: UUID, by caller: Caller) async throws -> List {
         guard caller.identity.actor.mayAdminister(organisation: organisationID) else { throw AppError.forbidden }
         let page = try await WorklistQueries.overdue(for: organisationID, at: clock.now(), limit: Self.limit, on: database.reader())
-        let list = lines(page, named: false, owed: { _ in "Acknowledgement" }, counterpart: { row in row.recipientName ?? "Intake" })
+        let list = lines(page, named: false, owed: { _, _ in "Acknowledgement" }, counterpart: { row in row.recipientName ?? "Intake" })
         try await auditor.recordRead(.worklistOrganisationOverdue, patient: nil, subject: "referrals:\(list.items.count)", by: caller, in: database)
         return list
     }
 
+    /// What the recipient owes next, in the words of the worklist.
+    static func owedStep(_ state: ReferralState, discharged: Bool) -> String {
+        switch state {
+        case .sent, .received: "Acknowledgement"
+        case .accepted: "First appointment, then a closing summary"
+        case .scheduled: "First visit, then a closing summary"
+        case .inCare where !discharged: "Closing summary (due after discharge)"
+        default: "Closing summary"
+        }
+    }
+
     /// The page's rows as worklist lines, most pressing first.
-    private func lines(_ page: WorklistPage, named: Bool = true, owed: (ReferralState) -> String, counterpart: (WorklistRow) -> String) -> List {
+    private func lines(_ page: WorklistPage, named: Bool = true, owed: (ReferralState, Date?) -> String, counterpart: (WorklistRow) -> String) -> List {
         let now = clock.now()
         let lead = ServiceLevelTargets.standard.reminderLead
         let items = page.rows.map { row in
             let state = ReferralState(rawValue: row.state) ?? .draft
             return Item(
                 referralID: row.id, patient: named ? (row.givenName, row.familyName) : nil, counterpart: counterpart(row),
-                urgency: Urgency(rawValue: row.urgency) ?? .routine, state: state, owed: owed(state), due: row.due,
+                urgency: Urgency(rawValue: row.urgency) ?? .routine, state: state, owed: owed(state, row.due), due: row.due,
                 timeZone: row.timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt,
                 status: row.due.map { DueStatus.of(due: $0, now: now, lead: lead) })
         }

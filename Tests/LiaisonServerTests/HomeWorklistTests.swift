@@ -1,0 +1,50 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+import LiaisonData
+import Testing
+@testable import LiaisonServer
+
+/// The home page is the worklist: what the signed-in person owes, most pressing first.
+@Suite struct HomeWorklistTests {
+    @Test func afterAcceptingTheClosingSummaryStaysOwedOnTheHomePage() async throws {
+        try await withApp { world in
+            let (patient, haddad, lindqvist) = try await ReferralLoopTests().setUp(world)
+            let referral = try await world.referral(patient, from: haddad, to: lindqvist)
+            let recipient = world.browser()
+            try await recipient.signIn(lindqvist.email)
+            let before = try await recipient.get("/")
+            #expect(before.body.contains("What you owe"))
+            #expect(before.body.contains("Rivera, Sam") || before.body.contains("Sam Rivera"))
+            #expect(before.body.contains("Acknowledgement"))
+
+            try await world.referralService.accept(
+                referral.id!, note: Dictionary(uniqueKeysWithValues: ReferralLoopTests.acknowledgement), role: nil, by: world.caller(lindqvist))
+            let accepted = try await recipient.get("/")
+            #expect(accepted.body.contains("First appointment, then a closing summary"), "an accepted referral does not vanish")
+            try await world.referralService.schedule(referral.id!, firstAppointment: "2027-02-01", by: world.caller(lindqvist))
+            try await world.referralService.startCare(referral.id!, by: world.caller(lindqvist))
+            #expect(try await recipient.get("/").body.contains("Closing summary (due after discharge)"))
+            try await world.referralService.discharge(referral.id!, by: world.caller(lindqvist))
+            let discharged = try await recipient.get("/")
+            #expect(discharged.body.contains(">Closing summary<"))
+            try await world.referralService.close(
+                referral.id!, note: ["course": "Eight sessions.", "outcome": "Panic-free for a month.", "recommendations": "Refer again if attacks return."],
+                by: world.caller(lindqvist))
+            #expect(try await recipient.get("/").body.contains("No referral is waiting on you"))
+        }
+    }
+
+    @Test func aConsultantSeesTheSecondOpinionsTheyOwe() async throws {
+        try await withApp { world in
+            let c = try await ConsultationTests.setUp(world)
+            _ = try await world.services.consultations.request(
+                .init(consultantID: c.okafor.id!.uuidString, reasons: ["other"], concerns: "Stuck."), for: c.patient.id!, by: world.caller(c.sato))
+            let consultant = world.browser()
+            try await consultant.signIn(c.okafor.email)
+            let home = try await consultant.get("/")
+            #expect(home.body.contains("Second opinions you are giving"))
+            #expect(home.body.contains("Answer the request, due"))
+        }
+    }
+}
