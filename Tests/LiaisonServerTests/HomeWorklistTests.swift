@@ -48,3 +48,26 @@ import Testing
         }
     }
 }
+
+/// Destructive acts ask first.
+@Suite struct CancelConfirmationTests {
+    @Test func cancellingAReferralAsksOnceWithTheReasonThenCancels() async throws {
+        try await withApp { world in
+            let (patient, haddad, lindqvist) = try await ReferralLoopTests().setUp(world)
+            let referral = try await world.referral(patient, from: haddad, to: lindqvist)
+            let referrer = world.browser()
+            try await referrer.signIn(haddad.email)
+            let path = "/referrals/\(referral.id!.uuidString.lowercased())"
+            let missing = try await referrer.post(path + "/cancel", [("reason", " ")])
+            #expect(missing.status == .unprocessableContent, "no reason: the form says so, no question asked")
+            let asked = try await referrer.post(path + "/cancel", [("reason", "The patient moved away.")])
+            #expect(asked.status == .ok)
+            #expect(asked.body.contains("Cancel this referral?"))
+            #expect(asked.body.contains("The patient moved away."))
+            #expect(try await Referral.find(referral.id!, on: world.database.db())?.state == ReferralState.sent.rawValue, "nothing changed yet")
+            let done = try await referrer.post(path + "/cancel", [("reason", "The patient moved away."), ("confirmed", "yes")])
+            #expect(done.location == path)
+            #expect(try await Referral.find(referral.id!, on: world.database.db())?.state == ReferralState.cancelled.rawValue)
+        }
+    }
+}

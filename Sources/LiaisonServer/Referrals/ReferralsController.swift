@@ -108,6 +108,15 @@ struct ReferralsController: Sendable {
         guard let action = context.parameters.get("action").flatMap(ReferralAction.init(rawValue:)) else { throw AppError.notFound }
         var request = request
         let form = try await request.form(context: context)
+        // Cancelling ends the loop for both sides: with a reason given, ask once before doing it.
+        if action == .cancel, form["confirmed"] != "yes", !(form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let loaded = try await referrals.load(id, by: context.caller, audited: false)
+            let page = CancelPage(
+                recipient: loaded.referral.recipient?.displayName ?? "\(loaded.organisation?.name ?? "the organisation")'s intake",
+                patient: "\(loaded.referral.patient.givenName) \(loaded.referral.patient.familyName)", reason: form["reason"] ?? "",
+                action: SiteURL.referralAction(id, .cancel).path, backPath: SiteURL.referral(id).path)
+            return views.page("referrals/cancel-confirm", title: "Cancel this referral?", page, request: request, context: context)
+        }
         do {
             try await referrals.act(action, on: id, fields: form.dictionary, by: context.caller)
             // A decline ends the recipient's part in the loop: the referral is no longer theirs to open.
@@ -118,6 +127,14 @@ struct ReferralsController: Sendable {
             values["_action"] = action.rawValue
             return try await render(id, form: FormState(values: values, errors: errors), status: .unprocessableContent, request: request, context: context)
         }
+    }
+
+    struct CancelPage: Sendable {
+        let recipient: String
+        let patient: String
+        let reason: String
+        let action: String
+        let backPath: String
     }
 
     static func confirmation(_ action: ReferralAction) -> String {

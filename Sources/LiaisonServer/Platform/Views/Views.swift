@@ -22,7 +22,7 @@ public struct Views: Sendable {
         "webhooks/webhooks",
         "conversations/messages", "conversations/conversation", "notifications/settings", "letters/letters", "letters/letter-new",
         "consultations/request", "consultations/mine", "consultations/consultation",
-        "referrals/referrals", "referrals/owed-table", "referrals/referral-new", "referrals/referral", "letters/letter", "referrals/referral-report",
+        "referrals/referrals", "referrals/owed-table", "referrals/cancel-confirm", "referrals/referral-new", "referrals/referral", "letters/letter", "referrals/referral-report",
     ]
 
     init(secureCookies: Bool) async throws {
