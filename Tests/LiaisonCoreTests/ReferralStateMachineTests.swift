@@ -170,3 +170,16 @@ import Testing
         #expect { try ServiceLevelTargets.parse(values) } throws: { ($0 as? ValidationErrors)?.message(for: key) != nil }
     }
 }
+
+@Suite struct PatientReferralStatusTests {
+    @Test func everyStateIsOneSentenceForThePatient() {
+        for state in ReferralState.allCases {
+            let words = PatientReferralStatus.words(state, recipient: "Dr. Feld", firstAppointment: "Mon, 1 Feb 2027")
+            #expect(words.hasSuffix("."), "\(state)")
+            #expect(!words.lowercased().contains("acknowledg"), "no loop vocabulary: \(state)")
+        }
+        #expect(PatientReferralStatus.words(.scheduled, recipient: "Dr. Feld", firstAppointment: "Mon, 1 Feb 2027")
+            == "Dr. Feld has accepted; first appointment Mon, 1 Feb 2027.")
+        #expect(PatientReferralStatus.words(.sent, recipient: "Dr. Feld", firstAppointment: nil).contains("waiting for their answer"))
+    }
+}

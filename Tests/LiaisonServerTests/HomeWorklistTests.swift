@@ -71,3 +71,22 @@ import Testing
         }
     }
 }
+
+/// The patient sees their referrals in plain words.
+@Suite struct PortalReferralTests {
+    @Test func thePortalSaysWhoHasTheReferralAndWhenTheFirstAppointmentIs() async throws {
+        try await withApp { world in
+            let c = try await ConsultationTests.setUp(world)
+            let referral = try await world.referral(c.patient, from: c.sato, to: c.outsider)
+            let sam = world.browser()
+            try await sam.signIn("sam@example.org")
+            #expect(try await sam.get("/portal").body.contains("Sent to Dr. Feld; waiting for their answer."))
+            try await world.referralService.accept(
+                referral.id!, note: Dictionary(uniqueKeysWithValues: ReferralLoopTests.acknowledgement), role: nil, by: world.caller(c.outsider))
+            try await world.referralService.schedule(referral.id!, firstAppointment: "2027-02-01", by: world.caller(c.outsider))
+            let portal = try await sam.get("/portal")
+            #expect(portal.body.contains("Dr. Feld has accepted; first appointment Mon, 1 Feb 2027."))
+            #expect(!portal.body.contains("Panic"), "the portal shows the status, not the letter")
+        }
+    }
+}

@@ -53,6 +53,27 @@ public enum ReferralAction: String, Sendable, Codable, CaseIterable, Labelled {
     }
 }
 
+/// A referral's state as the patient reads it in their portal: who has it and what happens
+/// next, in a sentence, without the loop's vocabulary.
+public enum PatientReferralStatus {
+    /// - Parameters:
+    ///   - recipient: the clinician, or "the <organisation> intake team".
+    ///   - firstAppointment: the day of the first appointment, already written for people.
+    public static func words(_ state: ReferralState, recipient: String, firstAppointment: String?) -> String {
+        switch state {
+        case .draft: "Being written by your team."
+        case .sent, .received: "Sent to \(recipient); waiting for their answer."
+        case .accepted: "\(recipient) has accepted and will contact you about a first appointment."
+        case .scheduled: "\(recipient) has accepted; first appointment \(firstAppointment ?? "to be confirmed")."
+        case .inCare: "You are seeing \(recipient)."
+        case .closed: "Finished: \(recipient) has written to your clinician about how it went."
+        case .declined: "\(recipient) could not take this referral; your team has been told and will look for someone else."
+        case .cancelled: "Your team cancelled this referral."
+        case .expired: "No answer came from \(recipient); your team has been told and can refer you elsewhere."
+        }
+    }
+}
+
 /// Which side of the loop a person is on.
 public enum ReferralSide: String, Sendable, Equatable {
     case referrer, recipient, system

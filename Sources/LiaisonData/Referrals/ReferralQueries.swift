@@ -1,3 +1,4 @@
+import LiaisonCore
 import FluentKit
 import Foundation
 import SQLKit
@@ -11,6 +12,13 @@ public enum ReferralQueries {
         enum CodingKeys: String, CodingKey {
             case referralID = "referral_id", organisationID = "organisation_id"
         }
+    }
+
+    /// A patient's referrals once sent (drafts are the team's), newest first, with the recipient
+    /// and organisation loaded: what the patient's portal shows.
+    public static func sent(toPatient patientID: UUID, on db: any Database) async throws -> [Referral] {
+        try await Referral.query(on: db).filter(\.$patient.$id == patientID).filter(\.$state != ReferralState.draft.rawValue)
+            .with(\.$recipient).with(\.$recipientOrganisation).sort(\.$createdAt, .descending).limit(50).all()
     }
 
     /// The organisations each referral concerns: the one it was addressed to, and those of the

@@ -214,8 +214,16 @@ struct PortalPage: Sendable {
         let hours: String?
     }
 
+    /// One referral as the patient reads it.
+    struct ReferralLine: Sendable {
+        let sent: String
+        let status: String
+    }
+
     let name: String
     let team: [Member]
+    let referrals: [ReferralLine]
+    let hasReferrals: Bool
     let consent: ConsentPage
     let accessLog: [AccessLogPage.Line]
 }

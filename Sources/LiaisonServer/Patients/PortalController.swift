@@ -30,8 +30,16 @@ struct PortalController: Sendable {
                 discipline: profile?.discipline.label, contactMethod: profile?.contactMethod.label,
                 phone: profile?.contactPhone.nilIfEmpty, email: profile?.contactEmail.nilIfEmpty, hours: profile?.contactHours.nilIfEmpty)
         }
+        let referrals = overview.referrals.map { referral in
+            let zone = referral.recipientOrganisation?.calendar.timeZone ?? .gmt
+            let recipient = referral.recipient?.displayName ?? "the \(referral.recipientOrganisation?.name ?? "clinic's") intake team"
+            return PortalPage.ReferralLine(
+                sent: DisplayDate.day(referral.sentAt ?? referral.createdAt, in: zone),
+                status: PatientReferralStatus.words(
+                    referral.referralState, recipient: recipient, firstAppointment: referral.firstAppointmentAt.map { DisplayDate.day($0, in: zone) }))
+        }
         let page = PortalPage(
-            name: overview.patient.givenName, team: team,
+            name: overview.patient.givenName, team: team, referrals: referrals, hasReferrals: !referrals.isEmpty,
             consent: ConsentPage(name: overview.patient.givenName, consent: overview.consent, patientID: patientID, backPath: SiteURL.portal.path),
             accessLog: AccessLogPage(name: "", lines: lines, backPath: "").lines)
         return views.page("patients/portal", title: "My care", page, request: request, context: context)

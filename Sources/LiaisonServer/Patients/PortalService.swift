@@ -57,6 +57,8 @@ struct PortalService: Sendable {
         let patient: Patient
         let team: [(member: CareTeamMember, profile: ClinicianProfile?)]
         let consent: ConsentSettings
+        /// Their referrals once sent, newest first.
+        let referrals: [Referral]
     }
 
     /// The signed-in patient's own record summary.
@@ -74,7 +76,9 @@ struct PortalService: Sendable {
                 (member: member, profile: byUser[member.$user.id].map { $0.clinicianProfile(displayName: member.user.displayName, openings: $0.openings) })
             }
             try await auditor.record(.portalRead, patient: patientID, subject: "portal:\(patientID)", purpose: "patient access", by: caller, on: db)
-            return Overview(patient: patient, team: team, consent: try await patients.consentSettings(patientID, on: db))
+            return Overview(
+                patient: patient, team: team, consent: try await patients.consentSettings(patientID, on: db),
+                referrals: try await ReferralQueries.sent(toPatient: patientID, on: db))
         }
     }
 }

@@ -7,4 +7,11 @@ enum DisplayDate {
         style.timeZone = zone
         return date.formatted(style)
     }
+
+    /// A day, for dates that have no meaningful time ("Mon, 1 Feb 2027").
+    static func day(_ date: Date, in zone: TimeZone = .gmt) -> String {
+        var style = Date.FormatStyle().weekday(.abbreviated).day().month(.abbreviated).year()
+        style.timeZone = zone
+        return date.formatted(style)
+    }
 }
