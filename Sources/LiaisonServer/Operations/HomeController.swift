@@ -57,12 +57,9 @@ struct HomeController: Sendable {
         let hasProfile = try await directory.profile(of: identity.userID) != nil
         let owed = try await worklists.owed(by: context.caller)
         let waiting = try await worklists.waiting(by: context.caller)
-        let giving = try await consultations.mine(by: context.caller).filter { $0.$consultant.id == identity.userID && !$0.consultationState.isFinished }
-        let page = HomePage(
-            name: identity.displayName, needsProfile: !hasProfile,
-            organisations: identity.organisations.map { .init(name: $0.name, role: $0.role.label, href: SiteURL.organisation($0.id).path) },
-            owed: WorklistSection(owed),
-            consultations: giving.compactMap { consultation in
+        // The second opinions the caller gives and still owes a step on (finished ones drop out).
+        let giving: [HomePage.ConsultationRow] = try await consultations.mine(by: context.caller).filter { $0.$consultant.id == identity.userID }
+            .compactMap { consultation in
                 let owed: String
                 switch consultation.consultationState {
                 case .requested: owed = "Answer the request"
@@ -75,8 +72,12 @@ struct HomeController: Sendable {
                     patient: "\(consultation.patient.givenName) \(consultation.patient.familyName)", owed: owed,
                     due: consultation.consultationState == .requested ? consultation.answerDueAt.map { DisplayDate.dateTime($0) } : nil,
                     href: SiteURL.consultation(consultation.id!).path)
-            },
-            hasConsultations: giving.contains { $0.consultationState != .closed },
+            }
+        let page = HomePage(
+            name: identity.displayName, needsProfile: !hasProfile,
+            organisations: identity.organisations.map { .init(name: $0.name, role: $0.role.label, href: SiteURL.organisation($0.id).path) },
+            owed: WorklistSection(owed),
+            consultations: giving, hasConsultations: !giving.isEmpty,
             waitingOverdue: waiting.overdue == 0 ? nil : waiting.overdue)
         return views.page("home/home", title: "Liaison", page, request: request, context: context)
     }
