@@ -15,8 +15,8 @@ import Testing
     static let tries = 20
 
     /// Fires `tries` requests at once, alternating servers, and returns their statuses.
-    func atOnce(_ clients: [any TestClientProtocol], _ request: @escaping @Sendable (any TestClientProtocol, Int) async throws -> HTTPResponse.Status) async throws -> [HTTPResponse.Status] {
-        try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+    func atOnce<Answer: Sendable>(_ clients: [any TestClientProtocol], _ request: @escaping @Sendable (any TestClientProtocol, Int) async throws -> Answer) async throws -> [Answer] {
+        try await withThrowingTaskGroup(of: Answer.self) { group in
             for index in 0..<Self.tries {
                 group.addTask { try await request(clients[index % clients.count], index) }
             }
@@ -80,6 +80,46 @@ import Testing
             let responsible = try await CareTeamMember.query(on: world.database.db()).filter(\.$patient.$id == patient.id!)
                 .filter(\.$isResponsiblePrescriber == true).filter(\.$endedAt == nil).count()
             #expect(responsible == 1)
+            try await expectChainIntact(world)
+        }
+    }
+
+    /// A change of prescriber asked for many times at once through two servers runs once; its first
+    /// visit recorded many times at once passes responsibility once, leaving one responsible prescriber.
+    @Test func oneTransferPerRoleAndOneHandoverWhateverTwoServersDoAtOnce() async throws {
+        try await withApp { world in
+            let c = try await TransferTests.setUp(world)
+            let token = try await world.apiToken(for: c.delgado).token!
+            let path = APIURL.patientTransfers(c.patient.id!).path
+            try await withTwoServers(world) { clients in
+                let answers = try await atOnce(clients) { client, _ in
+                    try await APIClient(client: client, token: token).call(
+                        .post, path, json: #"{"role":"prescriber","incomingID":"\#(c.feld.id!.uuidString)","reason":"Evenings."}"#)
+                }
+                let statuses = answers.map(\.status)
+                #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses)")
+                #expect(statuses.allSatisfy { [.created, .conflict, .serviceUnavailable].contains($0) }, "\(statuses)")
+            }
+            let stored = try await Transfer.query(on: world.database.db()).all()
+            #expect(stored.count == 1)
+            let transfer = APIURL.transfer(try #require(stored.first?.id)).path
+            let feld = try await world.apiToken(for: c.feld).token!
+            let visit = DateOnly.of(world.clock.now(), in: TimeZone(identifier: "America/New_York")!).description
+            try await withTwoServers(world) { clients in
+                let accepted = try await atOnce(clients) { client, _ in
+                    try await APIClient(client: client, token: feld).call(.post, transfer + "/actions/accept").status
+                }
+                #expect(accepted.filter { $0 == .ok }.count == 1, "\(accepted)")
+                let visited = try await atOnce(clients) { client, _ in
+                    try await APIClient(client: client, token: feld).call(.post, transfer + "/actions/record-first-visit", json: #"{"visit":"\#(visit)"}"#).status
+                }
+                #expect(visited.filter { $0 == .ok }.count == 1, "\(visited)")
+                #expect(visited.allSatisfy { [.ok, .conflict, .serviceUnavailable].contains($0) }, "\(visited)")
+            }
+            let team = try await CareTeamQueries.team(of: c.patient.id!, on: world.database.db())
+            let now = world.clock.now()
+            #expect(team.filter { $0.membership.isActive(at: now) && $0.isResponsiblePrescriber }.map(\.$user.id) == [c.feld.id!])
+            #expect(team.filter { $0.$user.id == c.feld.id }.count == 2, "joined on accepting, responsible from the first visit")
             try await expectChainIntact(world)
         }
     }

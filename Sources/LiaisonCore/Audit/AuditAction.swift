@@ -66,6 +66,14 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case consultationCancel = "consultation.cancel"
     case consultationExpire = "consultation.expire"
     case consultationCall = "consultation.call"
+    case transferRequest = "transfer.request"
+    case transferRead = "transfer.read"
+    case transferAccept = "transfer.accept"
+    case transferDecline = "transfer.decline"
+    case transferHandoff = "transfer.write-handoff"
+    case transferFirstVisit = "transfer.record-first-visit"
+    case transferCancel = "transfer.cancel"
+    case transferExpire = "transfer.expire"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -135,6 +143,14 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .consultationCancel: "cancelled a second-opinion request"
         case .consultationExpire: "marked an unanswered second-opinion request expired"
         case .consultationCall: "arranged a call about a second-opinion report"
+        case .transferRequest: "asked for a change of clinician"
+        case .transferRead: "viewed a change of clinician"
+        case .transferAccept: "accepted taking over the patient's care"
+        case .transferDecline: "declined taking over the patient's care"
+        case .transferHandoff: "wrote a handoff summary for the next clinician"
+        case .transferFirstVisit: "recorded the first visit, and took over the patient's care"
+        case .transferCancel: "cancelled a change of clinician"
+        case .transferExpire: "marked an unanswered change of clinician expired"
         }
     }
 
@@ -166,6 +182,18 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .close: .consultationClose
         case .cancel: .consultationCancel
         case .expire: .consultationExpire
+        }
+    }
+
+    /// The entry a transfer step writes.
+    public static func transfer(_ action: TransferAction) -> AuditAction {
+        switch action {
+        case .accept: .transferAccept
+        case .decline: .transferDecline
+        case .handoff: .transferHandoff
+        case .firstVisit: .transferFirstVisit
+        case .cancel: .transferCancel
+        case .expire: .transferExpire
         }
     }
 

@@ -12,6 +12,8 @@ public enum LetterKind: String, Sendable, Codable, CaseIterable, Labelled {
     case clinicalUpdate = "clinical-update"
     /// A second-opinion consultant's report, for the patient and the treating psychiatrist.
     case consultationReport = "consultation-report"
+    /// From the clinician handing over care to the one taking it over.
+    case handoff = "handoff-summary"
 
     public var label: String {
         switch self {
@@ -21,6 +23,7 @@ public enum LetterKind: String, Sendable, Codable, CaseIterable, Labelled {
         case .closing: "Closing summary"
         case .clinicalUpdate: "Clinical update"
         case .consultationReport: "Second-opinion report"
+        case .handoff: "Handoff summary"
         }
     }
 
@@ -84,6 +87,13 @@ public struct Letter: Sendable, Equatable, Codable {
              ("relationship", "The treatment relationship and communication", "What would help the patient and the treating clinician work together.", false),
              ("practice", "Suggestions for the treating clinician", "Concrete and respectful, e.g. returning calls sooner.", false),
              ("availability", "Available to discuss", "Whether and how the treating clinician can reach you about this report.", true)]
+        case .handoff:
+            [("diagnoses", "Diagnoses", "Working diagnoses, and what is uncertain.", true),
+             ("medications", "Current medications", "Names, doses, and anything recently changed or stopped.", true),
+             ("risks", "Risks", "Current risks and the safety plan, if any.", true),
+             ("helped", "What has helped", "Treatments and approaches that worked.", true),
+             ("notHelped", "What has not helped", "Tried without benefit, or not tolerated.", true),
+             ("other", "Anything else the next clinician should know", "Family, work, preferences, pending results.", false)]
         }
     }
 

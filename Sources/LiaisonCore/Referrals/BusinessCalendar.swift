@@ -55,7 +55,7 @@ public struct ServiceLevelTargets: Sendable, Equatable {
     public var reminderLead: TimeInterval
     /// Business days a waiting-list offer is held before it lapses and passes on.
     public var offerHoldDays: Int
-    /// Days a second-opinion consultant keeps reading the record after the consultation closes.
+    /// Days a second-opinion consultant, or a clinician who handed over care, keeps reading the record afterwards.
     public var consultationGraceDays: Int
 
     public init(
@@ -85,9 +85,10 @@ public struct ServiceLevelTargets: Sendable, Equatable {
         sentAt.addingTimeInterval(TimeInterval(expiryDays) * 24 * 3600)
     }
 
-    /// When a consultant closed out at `closedAt` stops reading the record.
-    public func consultantAccessEnds(closedAt: Date) -> Date {
-        closedAt.addingTimeInterval(TimeInterval(consultationGraceDays) * 24 * 3600)
+    /// When someone whose part ended at `endedAt` stops reading the record: a consultant after
+    /// the consultation closes, a clinician after handing over care.
+    public func readAccessEnds(after endedAt: Date) -> Date {
+        endedAt.addingTimeInterval(TimeInterval(consultationGraceDays) * 24 * 3600)
     }
 
     public func closingNoteDue(dischargedAt: Date) -> Date {
@@ -105,7 +106,7 @@ extension ServiceLevelTargets {
         ("escalationDays", "Business days overdue before administrators are told", 0...30),
         ("expiryDays", "Days without an answer before a referral expires", 1...365),
         ("offerHoldDays", "Business days a waiting-list offer is held before it passes on", 1...10),
-        ("consultationGraceDays", "Days a second-opinion consultant keeps reading the record after the consultation closes", 0...90),
+        ("consultationGraceDays", "Days a second-opinion consultant, or a clinician who handed over care, keeps reading the record afterwards", 0...90),
     ]
 
     /// Reads the targets from form fields, naming each bad one.

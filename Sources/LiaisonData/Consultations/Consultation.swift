@@ -39,6 +39,10 @@ public final class Consultation: Model, @unchecked Sendable {
     @OptionalField(key: "call_times") public var callTimes: String?
     /// When the consultant was reminded that an answer is due.
     @OptionalField(key: "reminded_at") public var remindedAt: Date?
+    /// When an answer still missing goes to the consultant's organisation's administrators, and
+    /// when it went.
+    @OptionalField(key: "escalate_at") public var escalateAt: Date?
+    @OptionalField(key: "escalated_at") public var escalatedAt: Date?
 
     public init() {}
 

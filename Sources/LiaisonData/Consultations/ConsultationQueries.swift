@@ -59,6 +59,18 @@ public enum ConsultationQueries {
         return try await Consultation.query(on: db).filter(\.$id ~~ ids).with(\.$patient).with(\.$consultant).all()
     }
 
+    /// Requests still unanswered past their escalation time, not yet escalated: each claimed in one
+    /// statement, so two servers sweeping at once escalate once. Returns those claimed.
+    public static func claimEscalations(at now: Date, on db: any Database) async throws -> [Consultation] {
+        let rows = try await db.sql.raw("""
+            UPDATE consultations SET escalated_at = \(bind: now)
+            WHERE state = \(bind: ConsultationState.requested.rawValue) AND escalated_at IS NULL AND escalate_at <= \(bind: now) RETURNING id
+            """).all()
+        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        guard !ids.isEmpty else { return [] }
+        return try await Consultation.query(on: db).filter(\.$id ~~ ids).with(\.$consultant).all()
+    }
+
     /// Moves those still requested to expired, in one statement: two servers sweeping at once
     /// expire each once. Returns the ids this call expired.
     public static func expire(_ ids: [UUID], reason: String, at now: Date, on db: any Database) async throws -> Set<UUID> {

@@ -36,5 +36,6 @@ enum LiaisonMigrations {
         CreateNoticePreferences(),
         CreateLetters(),
         CreateConsultation(),
+        CreateTransfer(),
     ]
 }

@@ -57,4 +57,59 @@ struct CareTeamService: Sendable {
         try await auditor.record(.careTeamEnd, patient: patientID, subject: "care-team-member:\(member.id!)", by: caller, on: db)
         try await WaitlistQueries.returnOpenings(patient: patientID, clinician: member.$user.id, at: clock.now(), on: db)
     }
+
+    /// A role changing hands (a transfer of care).
+    struct Handover: Sendable {
+        let role: CareTeamRole
+        /// The outgoing clinician's membership in the role.
+        let outgoingMembershipID: UUID
+        let incomingUserID: UUID
+        /// The end of the outgoing clinician's read-only place after the handover.
+        let outgoingReadsUntil: Date
+        /// What the audit entries name.
+        let subject: String
+    }
+
+    /// Passes `handover.role` from one clinician to another at this moment, with the patient's team
+    /// locked. Each membership keeps its own history: the outgoing clinician's place in the role
+    /// ends now and a read-only place (never responsible) follows until `outgoingReadsUntil`; the
+    /// incoming clinician's place in the role, responsible when the outgoing one was (or nobody
+    /// else is), starts now. Before this moment the outgoing clinician holds the role, from it the
+    /// incoming one: no gap and no overlap. Returns whether the incoming clinician is now the
+    /// responsible prescriber.
+    @discardableResult
+    func handOver(_ handover: Handover, patient patientID: UUID, by caller: Caller, on db: any Database) async throws -> Bool {
+        let now = clock.now()
+        try await PatientQueries.lockTeam(of: patientID, on: db)
+        let team = try await CareTeamQueries.team(of: patientID, on: db)
+        var outgoingWasResponsible = false
+        if let held = team.first(where: { $0.id == handover.outgoingMembershipID }), held.membership.isActive(at: now) {
+            outgoingWasResponsible = held.isResponsiblePrescriber
+            held.endedAt = now
+            held.endedBy = caller.userID
+            try await held.save(on: db)
+            try await auditor.record(.careTeamEnd, patient: patientID, subject: handover.subject, by: caller, on: db)
+            let reader = CareTeamMember(patientID: patientID, userID: held.$user.id, role: handover.role, responsible: false, startedAt: now, addedBy: caller.userID)
+            reader.endedAt = handover.outgoingReadsUntil
+            try await reader.create(on: db)
+        }
+        let current = team.first { $0.$user.id == handover.incomingUserID && $0.membership.isActive(at: now) }
+        let someoneElseResponsible = team.contains {
+            $0.membership.isActive(at: now) && $0.isResponsiblePrescriber && $0.id != handover.outgoingMembershipID && $0.$user.id != handover.incomingUserID
+        }
+        let responsible = handover.role == .prescriber && (outgoingWasResponsible || !someoneElseResponsible)
+        let alreadyHeld = current.map { $0.membership.role == handover.role && $0.isResponsiblePrescriber == responsible } ?? false
+        if !alreadyHeld {
+            if let current {
+                current.endedAt = now
+                current.endedBy = caller.userID
+                try await current.save(on: db)
+            }
+            try await CareTeamMember(
+                patientID: patientID, userID: handover.incomingUserID, role: handover.role, responsible: responsible, startedAt: now, addedBy: caller.userID
+            ).create(on: db)
+            try await auditor.record(.careTeamAdd, patient: patientID, subject: handover.subject, by: caller, on: db)
+        }
+        return responsible
+    }
 }

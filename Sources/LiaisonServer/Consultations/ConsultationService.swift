@@ -56,7 +56,7 @@ struct ConsultationService: Sendable {
     /// second-opinion consultation), for the patient or someone treating them.
     func choices(for patientID: UUID, by caller: Caller) async throws -> (Patient, [Choice]) {
         try await database.reader().transaction { db in
-            let authorized = try await requesterAccess(patientID, caller, on: db)
+            let authorized = try await access.authorize(patientID, for: caller, need: .askOnBehalf, on: db)
             let candidates = try await MatchingQueries.candidates(offering: .secondOpinion, except: caller.userID, on: db)
             let onTeam = Set(authorized.team.filter { $0.membership.isActive(at: clock.now()) }.map(\.$user.id))
             let ranked = Matching.rank(MatchRequest(service: .secondOpinion), candidates.filter { !onTeam.contains($0.userID) })
@@ -81,7 +81,7 @@ struct ConsultationService: Sendable {
             throw AppError.invalid(ValidationErrors("consultantID", "Choose one of the consultants offered: they offer second opinions and have an opening."))
         }
         return try await database.write { db in
-            let authorized = try await requesterAccess(patientID, caller, on: db)
+            let authorized = try await access.authorize(patientID, for: caller, need: .askOnBehalf, on: db)
             let now = clock.now()
             let organisation = try await OrganisationQueries.firstOrganisation(of: consultantID, on: db)
             let consultation = Consultation(
@@ -89,7 +89,9 @@ struct ConsultationService: Sendable {
                 byPatient: caller.identity.isPatient, request: request, createdAt: now)
             let targets = organisation?.targets ?? .standard
             let calendar = organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
-            consultation.answerDueAt = targets.acknowledgementDue(sentAt: now, urgency: .routine, calendar: calendar)
+            let due = targets.acknowledgementDue(sentAt: now, urgency: .routine, calendar: calendar)
+            consultation.answerDueAt = due
+            consultation.escalateAt = targets.escalationAt(due: due, calendar: calendar)
             consultation.expiresAt = targets.expiresAt(sentAt: now)
             try await consultation.create(on: db)
             let patient = authorized.patient, id = consultation.id!
@@ -125,7 +127,7 @@ struct ConsultationService: Sendable {
     /// The patient's consultations, for the patient or their team.
     func consultations(of patientID: UUID, by caller: Caller) async throws -> [Consultation] {
         try await database.reader().transaction { db in
-            _ = try await requesterAccess(patientID, caller, on: db)
+            _ = try await access.authorize(patientID, for: caller, need: .askOnBehalf, on: db)
             return try await ConsultationQueries.consultations(ofPatient: patientID, on: db)
         }
     }
@@ -194,7 +196,7 @@ struct ConsultationService: Sendable {
                                "\(consultant.displayName)'s second-opinion report for \(patientName) is ready.", about: consultation, on: db)
             case .close:
                 consultation.closedAt = now
-                try await endAccess(consultation, team, at: (consultation.organisation?.targets ?? .standard).consultantAccessEnds(closedAt: now), by: caller, on: db)
+                try await endAccess(consultation, team, at: (consultation.organisation?.targets ?? .standard).readAccessEnds(after: now), by: caller, on: db)
             case .cancel:
                 consultation.endedReason = reason
                 try await endAccess(consultation, team, at: nil, by: caller, on: db)
@@ -256,8 +258,9 @@ struct ConsultationService: Sendable {
         return Letter(kind: .consultationReport, sections: sections)
     }
 
-    /// Reminds consultants of answers due within a day, and expires requests nobody answered in
-    /// time (the referral sweep's minute, with the referral's reminder lead).
+    /// Reminds consultants of answers due within a day, tells their organisation's administrators
+    /// of answers well overdue (a reference, never the patient's name), and expires requests
+    /// nobody answered in time (the referral sweep's minute, with the referral's reminder lead).
     @discardableResult
     func sweep() async throws -> Int {
         let now = clock.now()
@@ -268,6 +271,15 @@ struct ConsultationService: Sendable {
                     [consultation.$consultant.id], kind: .consultationUpdate,
                     "Your answer to the second-opinion request for \(consultation.patient.givenName) \(consultation.patient.familyName) is due soon.",
                     about: consultation, on: db)
+            }
+            let overdue = try await ConsultationQueries.claimEscalations(at: now, on: db)
+            let administrators = try await OrganisationQueries.administrators(of: overdue.compactMap(\.$organisation.id), on: db)
+            for consultation in overdue {
+                guard let organisation = consultation.$organisation.id, let people = administrators[organisation], !people.isEmpty else { continue }
+                let words = "Second-opinion request \(ReferralReference.short(consultation.id!)) to \(consultation.consultant.displayName) is still unanswered well past its due time."
+                let link = SiteURL.organisation(organisation).path
+                try await notifier.notify(people.map { $0.id! }, patient: nil, kind: .consultationEscalated, message: words, link: link, on: db)
+                try await outbox.notices(people.map { $0.id! }, subject: "Liaison: a second-opinion request needs an answer", words: words, url: baseURL + link, on: db)
             }
         }
         return try await database.write { db in
@@ -287,16 +299,6 @@ struct ConsultationService: Sendable {
     }
 
     // MARK: Who is who
-
-    /// The patient themselves, or someone on their team now (emergency readers may look, not ask).
-    private func requesterAccess(_ patientID: UUID, _ caller: Caller, on db: any Database) async throws -> PatientAccessService.Authorized {
-        let authorized = try await access.authorize(patientID, for: caller, need: .anyAccess, on: db)
-        switch authorized.access {
-        case .careTeam, .patientSelf: return authorized
-        case .emergency: throw AppError.forbidden
-        case .none: throw AppError.notFound
-        }
-    }
 
     /// The side the caller is on and what they may see; not found for anyone outside the case.
     private func viewed(_ consultation: Consultation, _ caller: Caller, on db: any Database) async throws -> Viewed {
@@ -347,9 +349,6 @@ struct ConsultationService: Sendable {
         guard !unique.isEmpty else { return }
         let link = SiteURL.consultation(consultation.id!).path
         try await notifier.notify(unique, patient: consultation.$patient.id, kind: kind, message: message, link: link, on: db)
-        let users = try await AccountQueries.users(unique, on: db)
-        try await outbox.notices(
-            users.values.map { .init(userID: $0.id!, address: $0.email, subject: "A second opinion in Liaison", body: "There is news about a second opinion in Liaison: \(baseURL)\(link)") },
-            urgent: false, on: db)
+        try await outbox.notices(unique, subject: "A second opinion in Liaison", words: "There is news about a second opinion in Liaison:", url: baseURL + link, on: db)
     }
 }

@@ -6,16 +6,13 @@ import LiaisonData
 /// Second-opinion pages: asking (for the team, and for the patient in the portal), the
 /// clinician's consultations, one consultation with the steps its viewer may take, and the
 /// printable report.
-struct ConsultationsController: Sendable {
+struct ConsultationsController: PatientOrTeamForm {
     let views: Views
     let consultations: ConsultationService
     let patients: PatientService
 
     func register(on routes: RouteGroups) {
-        routes.clinicians.get(SiteURL.patientConsultations(.placeholder), use: teamPage)
-        routes.clinicians.post(SiteURL.patientConsultations(.placeholder), use: teamRequest)
-        routes.signedIn.get(SiteURL.portalSecondOpinion, use: portalPage)
-        routes.signedIn.post(SiteURL.portalSecondOpinion, use: portalRequest)
+        registerForm(team: .patientConsultations(.placeholder), portal: .portalSecondOpinion, on: routes)
         routes.clinicians.get(SiteURL.consultations, use: mine)
         routes.signedIn.get(SiteURL.consultation(.placeholder), use: show)
         routes.signedIn.get(SiteURL.consultationReport(.placeholder), use: report)
@@ -82,7 +79,11 @@ struct ConsultationsController: Sendable {
         return views.page("consultations/request", title: page.heading, page, request: request, context: context, status: status)
     }
 
-    private func ask(_ patientID: UUID, portal: Bool, request: Request, context: some LiaisonRequestContext, caller: Caller) async throws -> Response {
+    func form(_ patientID: UUID, portal: Bool, request: Request, context: some LiaisonRequestContext, caller: Caller) async throws -> Response {
+        try await requestPage(patientID, portal: portal, request: request, context: context, caller: caller)
+    }
+
+    func submit(_ patientID: UUID, portal: Bool, request: Request, context: some LiaisonRequestContext, caller: Caller) async throws -> Response {
         var request = request
         let form = try await request.form(context: context)
         let input = ConsultationService.Request(consultantID: form["consultantID"], reasons: form.all("reasons"), concerns: form["concerns"])
@@ -94,27 +95,6 @@ struct ConsultationsController: Sendable {
                 patientID, portal: portal, form: FormState(values: form.dictionary, errors: errors), chosenReasons: form.all("reasons"),
                 status: .unprocessableContent, request: request, context: context, caller: caller)
         }
-    }
-
-    @Sendable func teamPage(_ request: Request, context: ClinicianContext) async throws -> Response {
-        try await requestPage(try context.uuid("id"), portal: false, request: request, context: context, caller: context.caller)
-    }
-
-    @Sendable func teamRequest(_ request: Request, context: ClinicianContext) async throws -> Response {
-        try await ask(try context.uuid("id"), portal: false, request: request, context: context, caller: context.caller)
-    }
-
-    private func ownPatient(_ context: SignedInContext) async throws -> UUID {
-        guard let patient = try await patients.ownRecord(of: context.caller) else { throw AppError.notFound }
-        return patient.id!
-    }
-
-    @Sendable func portalPage(_ request: Request, context: SignedInContext) async throws -> Response {
-        try await requestPage(try await ownPatient(context), portal: true, request: request, context: context, caller: context.caller)
-    }
-
-    @Sendable func portalRequest(_ request: Request, context: SignedInContext) async throws -> Response {
-        try await ask(try await ownPatient(context), portal: true, request: request, context: context, caller: context.caller)
     }
 
     struct MinePage: Sendable {
@@ -176,7 +156,7 @@ struct ConsultationsController: Sendable {
             Choice(value: "What is not working", label: consultation.reasonList.map(\.label).joined(separator: ", "), selected: false),
         ]
         if let due = consultation.answerDueAt, state == .requested { facts.append(Choice(value: "Answer due", label: DisplayDate.dateTime(due), selected: false)) }
-        if let appointment = consultation.appointmentAt { facts.append(Choice(value: "Appointment", label: DisplayDate.dateTime(appointment), selected: false)) }
+        if let appointment = consultation.appointmentAt { facts.append(Choice(value: "Appointment", label: DisplayDate.day(appointment, in: consultation.organisation?.calendar.timeZone ?? .gmt), selected: false)) }
         if let reason = consultation.endedReason { facts.append(Choice(value: "Reason given", label: reason, selected: false)) }
         let steps = viewed.allowed.filter { ![.draft, .release].contains($0) }.map { action in
             ConsultationPage.Step(

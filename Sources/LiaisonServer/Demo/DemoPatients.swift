@@ -103,5 +103,6 @@ enum DemoPatients {
         try await DemoReferrals.load(database: database, clock: clock, caller: caller)
         try await DemoWaitlists.load(database: database, clock: clock, caller: caller)
         try await DemoConsultations.load(database: database, clock: clock, caller: caller)
+        try await DemoTransfers.load(database: database, clock: clock, caller: caller)
     }
 }

@@ -21,6 +21,9 @@ struct PatientAccessService: Sendable {
         case write
         case accessLog
         case anyAccess
+        /// Asking for something on the patient's behalf (a second opinion, a change of clinician):
+        /// the patient or someone on their team now; emergency readers may look, not ask.
+        case askOnBehalf
     }
 
     func authorize(_ patientID: UUID, for caller: Caller, need: Need, on db: any Database) async throws -> Authorized {
@@ -35,6 +38,10 @@ struct PatientAccessService: Sendable {
         case .write: access.mayWrite
         case .accessLog: access.mayReadAccessLog
         case .anyAccess: access != .none
+        case .askOnBehalf: switch access {
+            case .careTeam, .patientSelf: true
+            case .emergency, .none: false
+            }
         }
         guard allowed else {
             // Someone who can see the record but not do this (e.g. emergency access is read-only) is told so;

@@ -93,6 +93,7 @@ struct PatientPage: Sendable {
     let threadPath: String
     let lettersPath: String
     let consultationsPath: String
+    let transfersPath: String
     let form: FormState
 
     init(_ record: PatientRecord, now: Date, form: FormState = .empty) {
@@ -137,6 +138,7 @@ struct PatientPage: Sendable {
         threadPath = SiteURL.patientThread(id).path
         lettersPath = SiteURL.patientLetters(id).path
         consultationsPath = SiteURL.patientConsultations(id).path
+        transfersPath = SiteURL.patientTransfers(id).path
         self.form = form
     }
 }

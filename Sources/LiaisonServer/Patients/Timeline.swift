@@ -13,6 +13,7 @@ enum TimelineEventKind: String, Sendable {
     case emergencyAccess = "emergency.access"
     case letterSent = "letter.sent"
     case consultation
+    case transfer
 }
 
 /// Writes the patient's team timeline, in the transaction of the change it describes.

@@ -39,7 +39,8 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
     app.addServices(dependencies.database.databases)
     if dependencies.runBackgroundJobs {
         app.addServices(ReferralSweepService(
-            sweep: services.sweep, waitlists: services.waitlists, digests: services.digests, consultations: services.consultations, interval: .seconds(60), logger: dependencies.logger))
+            sweep: services.sweep, waitlists: services.waitlists, digests: services.digests, consultations: services.consultations,
+            transfers: services.transfers, interval: .seconds(60), logger: dependencies.logger))
         app.addServices(DeliveryService(deliveries: OutboxDelivery.configured(dependencies), interval: .seconds(5), logger: dependencies.logger))
         if dependencies.configuration.smtp == nil {
             dependencies.logger.notice("no LIAISON_SMTP_URL: emails wait in the outbox (liaison outbox list)")

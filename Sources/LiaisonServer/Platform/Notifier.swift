@@ -24,6 +24,11 @@ enum NotificationKind: String, CaseIterable, Sendable {
     case consultationRequested = "consultation.requested"
     case consultationUpdate = "consultation.update"
     case consultationReport = "consultation.report"
+    case consultationEscalated = "consultation.escalated"
+    case transferRequested = "transfer.requested"
+    case transferUpdate = "transfer.update"
+    case handoffRequested = "transfer.handoff-requested"
+    case handoffEscalated = "transfer.handoff-escalated"
 }
 
 /// In-app notifications, written in the transaction of the change that causes them.

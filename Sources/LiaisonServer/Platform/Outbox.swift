@@ -41,6 +41,13 @@ struct Outbox: Sendable {
         }
     }
 
+    /// Emails about one notice to each of `people`, as each chose: `words` and the full `url`,
+    /// never a name (email leaves Liaison).
+    func notices(_ people: [UUID], subject: String, words: String, url: String, urgent: Bool = false, on db: any Database) async throws {
+        let users = try await AccountQueries.users(people, on: db)
+        try await notices(users.values.map { .init(userID: $0.id!, address: $0.email, subject: subject, body: "\(words) \(url)") }, urgent: urgent, on: db)
+    }
+
     /// Queues many emails with a few statements.
     func email(_ emails: [Email], on db: any Database) async throws {
         try await OutboxQueries.enqueue(emails, at: clock.now(), on: db)

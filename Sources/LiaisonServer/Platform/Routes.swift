@@ -66,6 +66,8 @@ func buildRouter(
     ConversationsAPI(conversations: services.conversations).register(on: routes)
     ConsultationsController(views: views, consultations: services.consultations, patients: services.patients).register(on: routes)
     ConsultationsAPI(consultations: services.consultations).register(on: routes)
+    TransfersController(views: views, transfers: services.transfers, patients: services.patients).register(on: routes)
+    TransfersAPI(transfers: services.transfers).register(on: routes)
     LettersController(views: views, letters: services.letters).register(on: routes)
     LettersAPI(letters: services.letters).register(on: routes)
     WebhookController(views: views, webhooks: services.webhookEndpoints).register(on: routes)

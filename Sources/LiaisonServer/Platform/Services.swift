@@ -39,6 +39,7 @@ struct Services: Sendable {
     let conversations: ConversationService
     let letters: LetterService
     let consultations: ConsultationService
+    let transfers: TransferService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -89,6 +90,9 @@ struct Services: Sendable {
         consultations = ConsultationService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline,
             careTeams: careTeams, patients: patients, baseURL: baseURL)
+        transfers = TransferService(
+            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline,
+            careTeams: careTeams, baseURL: baseURL)
         webhookEndpoints = WebhookService(database: database, clock: clock, auditor: auditor, webhooks: webhooks, allowLoopback: webhooksToLoopback)
         referrals = ReferralService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, webhooks: webhooks,

@@ -103,6 +103,12 @@ enum SiteURL: RoutePath {
     case consultationAction(UUID, ConsultationAction)
     case consultationCall(UUID, CallStep)
     case portalSecondOpinion
+    case patientTransfers(UUID)
+    case transfers
+    case transfer(UUID)
+    case transferHandoff(UUID)
+    case transferAction(UUID, TransferAction)
+    case portalTransfer
     case letter(UUID)
     case messages
     case conversation(UUID)
@@ -175,6 +181,12 @@ enum SiteURL: RoutePath {
         case .consultationAction(let id, let action): ["second-opinions", .id(id), .parameter("action", value: action.rawValue)]
         case .consultationCall(let id, let step): ["second-opinions", .id(id), "call", .parameter("step", value: step.rawValue)]
         case .portalSecondOpinion: ["portal", "second-opinion"]
+        case .patientTransfers(let id): ["patients", .id(id), "transfers"]
+        case .transfers: ["transfers"]
+        case .transfer(let id): ["transfers", .id(id)]
+        case .transferHandoff(let id): ["transfers", .id(id), "handoff"]
+        case .transferAction(let id, let action): ["transfers", .id(id), .parameter("action", value: action.rawValue)]
+        case .portalTransfer: ["portal", "change-clinician"]
         case .letter(let id): ["letters", .id(id)]
         case .messages: ["messages"]
         case .conversation(let id): ["messages", .id(id)]
@@ -254,6 +266,10 @@ enum APIURL: RoutePath {
     case consultation(UUID)
     case consultationAction(UUID, ConsultationAction)
     case consultationCall(UUID, CallStep)
+    case patientTransfers(UUID)
+    case transfers
+    case transfer(UUID)
+    case transferAction(UUID, TransferAction)
     case conversations
     case conversation(UUID)
     case conversationMessages(UUID)
@@ -302,6 +318,10 @@ enum APIURL: RoutePath {
         case .consultation(let id): ["second-opinions", .id(id)]
         case .consultationAction(let id, let action): ["second-opinions", .id(id), "actions", .parameter("action", value: action.rawValue)]
         case .consultationCall(let id, let step): ["second-opinions", .id(id), "call", .parameter("step", value: step.rawValue)]
+        case .patientTransfers(let id): ["patients", .id(id), "transfers"]
+        case .transfers: ["transfers"]
+        case .transfer(let id): ["transfers", .id(id)]
+        case .transferAction(let id, let action): ["transfers", .id(id), "actions", .parameter("action", value: action.rawValue)]
         case .conversations: ["conversations"]
         case .conversation(let id): ["conversations", .id(id)]
         case .conversationMessages(let id): ["conversations", .id(id), "messages"]

@@ -169,9 +169,10 @@ struct ReferralSweepService: Service {
     let sweep: ReferralSweep
     /// Waiting lists are swept in the same minute: lapsed offers, then new ones.
     let waitlists: WaitlistService
-    /// Daily summaries go out from the same loop, and unanswered second-opinion requests expire.
+    /// Daily summaries go out from the same loop; second opinions and transfers of care are chased.
     let digests: NoticeDigest
     let consultations: ConsultationService
+    let transfers: TransferService
     let interval: Duration
     let logger: Logger
 
@@ -189,6 +190,8 @@ struct ReferralSweepService: Service {
                     }
                     let expired = try await consultations.sweep()
                     if expired > 0 { logger.info("second-opinion requests expired", metadata: ["count": .stringConvertible(expired)]) }
+                    let lapsed = try await transfers.sweep()
+                    if lapsed > 0 { logger.info("transfer requests expired", metadata: ["count": .stringConvertible(lapsed)]) }
                     let summaries = try await digests.sendDue()
                     if summaries > 0 { logger.info("daily summaries queued", metadata: ["count": .stringConvertible(summaries)]) }
                 } catch {

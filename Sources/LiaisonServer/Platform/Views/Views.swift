@@ -22,6 +22,7 @@ public struct Views: Sendable {
         "webhooks/webhooks",
         "conversations/messages", "conversations/conversation", "notifications/settings", "letters/letters", "letters/letter-new",
         "consultations/request", "consultations/mine", "consultations/consultation",
+        "transfers/request", "transfers/mine", "transfers/transfer",
         "referrals/referrals", "referrals/owed-table", "referrals/cancel-confirm", "referrals/referral-new", "referrals/referral", "letters/letter", "referrals/referral-report",
     ]
 
@@ -103,6 +104,7 @@ struct LayoutModel: Sendable {
             links.append(Link(label: "Referrals", href: SiteURL.referrals.path))
             links.append(Link(label: "Waiting lists", href: SiteURL.waitlist.path))
             links.append(Link(label: "Second opinions", href: SiteURL.consultations.path))
+            links.append(Link(label: "Transfers", href: SiteURL.transfers.path))
             links.append(Link(label: identity.unreadMessages > 0 ? "Messages (\(identity.unreadMessages))" : "Messages", href: SiteURL.messages.path))
             links.append(Link(label: identity.unreadNotifications > 0 ? "Notifications (\(identity.unreadNotifications))" : "Notifications", href: SiteURL.notifications.path))
             links.append(Link(label: "Directory", href: SiteURL.directory.path))
