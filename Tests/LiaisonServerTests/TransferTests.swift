@@ -104,6 +104,7 @@ import Testing
             world.clock.advance(by: 2 * 86400)
             let sato = world.browser()
             try await sato.signIn("sato@clinic.example")
+            #expect(try await sato.get("/").body.contains("Write the handoff summary for Dr. Feld"), "the home page lists what is owed")
             #expect(try await sato.get(path).body.contains("Your handoff summary"))
             #expect(try await sato.post(path + "/write-handoff", Array(Self.handoff.prefix(2))).status == .unprocessableContent)
             #expect(try await sato.post(path + "/write-handoff", Self.handoff).status == .seeOther)
@@ -120,6 +121,12 @@ import Testing
             let handed = try await feld.call(.post, api + "/actions/record-first-visit", json: #"{"visit":"\#(visitDay)"}"#)
             #expect(try handed.json()["state"] as? String == "completed")
             let passedAt = world.clock.now()
+            let feldPages = world.browser()
+            try await feldPages.signIn("feld@harbour.example")
+            let record = try await feldPages.get("/patients/\(c.patient.id!.uuidString.lowercased())").body
+            #expect(record.contains("Dr. Feld</a></td><td>Prescriber (responsible prescriber)"))
+            #expect(record.contains("(reads the record until"), "the outgoing clinician's time-limited place shows its end")
+            #expect(record.contains("Formerly: Dr. Sato, Prescriber (responsible prescriber)"))
 
             // Walk the clock from the request to well past the grace period: at every moment exactly
             // one responsible prescriber; Dr. Sato before the first visit, Dr. Feld from it.

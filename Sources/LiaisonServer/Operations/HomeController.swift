@@ -9,6 +9,7 @@ struct HomeController: Sendable {
     let patients: PatientService
     let worklists: ReferralWorklists
     let consultations: ConsultationService
+    let transfers: TransferService
     let openAPIDocument: ByteBuffer
 
     func register(on routes: RouteGroups) {
@@ -25,7 +26,7 @@ struct HomeController: Sendable {
             let href: String
         }
 
-        /// A second opinion the caller owes as consultant.
+        /// A second opinion the caller owes as consultant, or a transfer of care they owe a step on.
         struct ConsultationRow: Sendable {
             let patient: String
             let owed: String
@@ -40,6 +41,9 @@ struct HomeController: Sendable {
         let owed: WorklistSection
         let consultations: [ConsultationRow]
         let hasConsultations: Bool
+        /// Transfers of care the caller owes a step on, taking over or handing over.
+        let transfers: [ConsultationRow]
+        let hasTransfers: Bool
         /// Referrals the caller sent whose answer is overdue.
         let waitingOverdue: Int?
         let referralsPath = SiteURL.referrals.path
@@ -73,11 +77,28 @@ struct HomeController: Sendable {
                     due: consultation.consultationState == .requested ? consultation.answerDueAt.map { DisplayDate.dateTime($0) } : nil,
                     href: SiteURL.consultation(consultation.id!).path)
             }
+        // The transfers of care the caller owes a step on: an answer, the first visit, a handoff summary.
+        let handing: [HomePage.ConsultationRow] = try await transfers.mine(by: context.caller).compactMap { transfer in
+            let role = transfer.transferRole.noun
+            let step: (String, Date?)
+            if transfer.$outgoing.id == identity.userID, transfer.handoffOwed {
+                step = ("Write the handoff summary for \(transfer.incoming.displayName)", transfer.handoffDueAt)
+            } else if transfer.$incoming.id == identity.userID, transfer.transferState == .requested {
+                step = ("Answer the request to take over as \(role)", transfer.answerDueAt)
+            } else if transfer.$incoming.id == identity.userID, transfer.transferState == .accepted {
+                step = ("Record the first visit, when you take over as \(role)", nil)
+            } else {
+                return nil
+            }
+            return .init(
+                patient: "\(transfer.patient.givenName) \(transfer.patient.familyName)", owed: step.0, due: step.1.map { DisplayDate.dateTime($0) },
+                href: SiteURL.transfer(transfer.id!).path)
+        }
         let page = HomePage(
             name: identity.displayName, needsProfile: !hasProfile,
             organisations: identity.organisations.map { .init(name: $0.name, role: $0.role.label, href: SiteURL.organisation($0.id).path) },
             owed: WorklistSection(owed),
-            consultations: giving, hasConsultations: !giving.isEmpty,
+            consultations: giving, hasConsultations: !giving.isEmpty, transfers: handing, hasTransfers: !handing.isEmpty,
             waitingOverdue: waiting.overdue == 0 ? nil : waiting.overdue)
         return views.page("home/home", title: "Liaison", page, request: request, context: context)
     }

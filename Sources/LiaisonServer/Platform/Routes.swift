@@ -32,7 +32,7 @@ func buildRouter(
 
     OperationsController(database: services.database, metrics: metrics, metricsToken: configuration.metricsToken).register(on: routes)
     HomeController(
-        views: views, directory: services.directory, patients: services.patients, worklists: services.worklists, consultations: services.consultations,
+        views: views, directory: services.directory, patients: services.patients, worklists: services.worklists, consultations: services.consultations, transfers: services.transfers,
         openAPIDocument: Resources.openAPI
     ).register(on: routes)
     AccountsController(
