@@ -124,6 +124,38 @@ import Testing
         }
     }
 
+    /// One questionnaire sent many times at once through two servers is stored and scored once,
+    /// raises its alert once; the alert acknowledged by many at once is acknowledged once.
+    @Test func oneResponseOneAlertOneAcknowledgementWhateverTwoServersDoAtOnce() async throws {
+        try await withApp { world in
+            let c = try await MeasurementTests.setUp(world)
+            let asked = try await world.services.measurement.request(.init(instrument: "phq-9"), for: c.patient.id!, by: world.caller(c.sato))
+            let sam = try await world.apiToken(for: c.portal).token!
+            let answers = MeasurementTests.phq9(total: 9, item9: 1).map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
+            let path = APIURL.questionnaireResponse(asked.id!).path
+            try await withTwoServers(world) { clients in
+                let statuses = try await atOnce(clients) { client, _ in
+                    try await APIClient(client: client, token: sam).call(.post, path, json: #"{"answers":{\#(answers)}}"#).status
+                }
+                #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses)")
+                #expect(statuses.allSatisfy { [.created, .conflict, .serviceUnavailable].contains($0) }, "\(statuses)")
+            }
+            #expect(try await QuestionnaireResponse.query(on: world.database.db()).count() == 1)
+            let flags = try await MeasurementFlag.query(on: world.database.db()).all()
+            #expect(flags.count == 1)
+            let tokens = [try await world.apiToken(for: c.sato).token!, try await world.apiToken(for: c.delgado).token!]
+            let acknowledge = APIURL.alertAcknowledge(try #require(flags.first?.id)).path
+            try await withTwoServers(world) { clients in
+                let statuses = try await atOnce(clients) { client, index in
+                    try await APIClient(client: client, token: tokens[index % 2]).call(.post, acknowledge).status
+                }
+                #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+                #expect(statuses.allSatisfy { [.ok, .conflict, .serviceUnavailable].contains($0) }, "\(statuses)")
+            }
+            try await expectChainIntact(world)
+        }
+    }
+
     @Test func wrongPasswordsAtOnceGetNoMoreTriesThanTheLimit() async throws {
         try await withApp { world in
             let ana = try await world.person("ana@clinic.example")

@@ -10,7 +10,7 @@ import Testing
     }
 
     static let targets: [(String, String)] = [
-        ("ackRoutineDays", "5"), ("ackUrgentDays", "1"), ("ackEmergentDays", "0"), ("closingNoteDays", "10"), ("escalationDays", "2"), ("expiryDays", "45"), ("offerHoldDays", "3"), ("consultationGraceDays", "7"),
+        ("ackRoutineDays", "5"), ("ackUrgentDays", "1"), ("ackEmergentDays", "0"), ("closingNoteDays", "10"), ("escalationDays", "2"), ("expiryDays", "45"), ("offerHoldDays", "3"), ("consultationGraceDays", "7"), ("reviewWeeks", "12"),
     ]
     static let settings: [(String, String)] = [("name", "Renamed"), ("kind", "hospital"), ("timeZone", "Europe/London"), ("businessDays", "2"), ("businessDays", "3")] + targets
 
@@ -71,6 +71,11 @@ import Testing
             #expect(stored.targets.expiryDays == 45)
             #expect(stored.targets.offerHoldDays == 3)
             #expect(stored.targets.consultationGraceDays == 7)
+            #expect(stored.targets.reviewWeeks == 12)
+            #expect(stored.crisisText == nil, "the standard crisis text unless the organisation writes its own")
+            let own = try await admin.post(path(riverside, "/settings"), Self.settings + [("crisisText", "Call the Riverside crisis line, 555 0100, day or night.")])
+            #expect(own.status == .seeOther)
+            #expect(try await Organisation.find(riverside.id, on: world.database.db())?.crisisText == "Call the Riverside crisis line, 555 0100, day or night.")
         }
     }
 

@@ -74,6 +74,12 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case transferFirstVisit = "transfer.record-first-visit"
     case transferCancel = "transfer.cancel"
     case transferExpire = "transfer.expire"
+    case questionnaireRequest = "questionnaire.request"
+    case questionnaireRespond = "questionnaire.respond"
+    case measuresRead = "measures.read"
+    case flagRaise = "flag.raise"
+    case flagAcknowledge = "flag.acknowledge"
+    case flagEscalate = "flag.escalate"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -151,6 +157,12 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .transferFirstVisit: "recorded the first visit, and took over the patient's care"
         case .transferCancel: "cancelled a change of clinician"
         case .transferExpire: "marked an unanswered change of clinician expired"
+        case .questionnaireRequest: "asked the patient to complete a questionnaire"
+        case .questionnaireRespond: "recorded a completed questionnaire"
+        case .measuresRead: "viewed questionnaire scores"
+        case .flagRaise: "raised an alert from a questionnaire"
+        case .flagAcknowledge: "acknowledged an alert from a questionnaire"
+        case .flagEscalate: "escalated an unacknowledged alert"
         }
     }
 

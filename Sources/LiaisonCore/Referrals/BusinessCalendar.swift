@@ -57,10 +57,13 @@ public struct ServiceLevelTargets: Sendable, Equatable {
     public var offerHoldDays: Int
     /// Days a second-opinion consultant, or a clinician who handed over care, keeps reading the record afterwards.
     public var consultationGraceDays: Int
+    /// Weeks in measurement-based care after which less than a 50% improvement calls for a case review.
+    public var reviewWeeks: Int
 
     public init(
         acknowledgementDays: [Urgency: Int] = [.routine: 3, .urgent: 1, .emergent: 0], closingNoteDays: Int = 14,
-        escalationDays: Int = 2, expiryDays: Int = 30, reminderLead: TimeInterval = 24 * 3600, offerHoldDays: Int = 2, consultationGraceDays: Int = 14
+        escalationDays: Int = 2, expiryDays: Int = 30, reminderLead: TimeInterval = 24 * 3600, offerHoldDays: Int = 2, consultationGraceDays: Int = 14,
+        reviewWeeks: Int = FlagRules.defaultReviewWeeks
     ) {
         self.acknowledgementDays = acknowledgementDays
         self.closingNoteDays = closingNoteDays
@@ -69,6 +72,7 @@ public struct ServiceLevelTargets: Sendable, Equatable {
         self.reminderLead = reminderLead
         self.offerHoldDays = offerHoldDays
         self.consultationGraceDays = consultationGraceDays
+        self.reviewWeeks = reviewWeeks
     }
 
     public static let standard = ServiceLevelTargets()
@@ -107,6 +111,7 @@ extension ServiceLevelTargets {
         ("expiryDays", "Days without an answer before a referral expires", 1...365),
         ("offerHoldDays", "Business days a waiting-list offer is held before it passes on", 1...10),
         ("consultationGraceDays", "Days a second-opinion consultant, or a clinician who handed over care, keeps reading the record afterwards", 0...90),
+        ("reviewWeeks", "Weeks in treatment after which less than a 50% improvement puts the patient on the case-review list", FlagRules.reviewWeeksRange),
     ]
 
     /// Reads the targets from form fields, naming each bad one.
@@ -125,7 +130,8 @@ extension ServiceLevelTargets {
         return ServiceLevelTargets(
             acknowledgementDays: [.routine: numbers["ackRoutineDays"]!, .urgent: numbers["ackUrgentDays"]!, .emergent: numbers["ackEmergentDays"]!],
             closingNoteDays: numbers["closingNoteDays"]!, escalationDays: numbers["escalationDays"]!, expiryDays: numbers["expiryDays"]!,
-            offerHoldDays: numbers["offerHoldDays"]!, consultationGraceDays: numbers["consultationGraceDays"]!)
+            offerHoldDays: numbers["offerHoldDays"]!, consultationGraceDays: numbers["consultationGraceDays"]!,
+            reviewWeeks: numbers["reviewWeeks"]!)
     }
 
     /// The targets as form values.
@@ -134,7 +140,7 @@ extension ServiceLevelTargets {
             "ackRoutineDays": String(acknowledgementDays[.routine] ?? 3), "ackUrgentDays": String(acknowledgementDays[.urgent] ?? 1),
             "ackEmergentDays": String(acknowledgementDays[.emergent] ?? 0), "closingNoteDays": String(closingNoteDays),
             "escalationDays": String(escalationDays), "expiryDays": String(expiryDays), "offerHoldDays": String(offerHoldDays),
-            "consultationGraceDays": String(consultationGraceDays),
+            "consultationGraceDays": String(consultationGraceDays), "reviewWeeks": String(reviewWeeks),
         ]
     }
 }

@@ -50,11 +50,10 @@ public enum ConsultationQueries {
     /// Requests whose answer is due within `lead` and whose consultant was not yet reminded: each is
     /// claimed in one statement, so two servers sweeping at once remind once. Returns those claimed.
     public static func claimReminders(dueBefore limit: Date, at now: Date, on db: any Database) async throws -> [Consultation] {
-        let rows = try await db.sql.raw("""
+        let ids = try await db.sql.ids("""
             UPDATE consultations SET reminded_at = \(bind: now)
             WHERE state = \(bind: ConsultationState.requested.rawValue) AND reminded_at IS NULL AND answer_due_at <= \(bind: limit) RETURNING id
-            """).all()
-        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+            """)
         guard !ids.isEmpty else { return [] }
         return try await Consultation.query(on: db).filter(\.$id ~~ ids).with(\.$patient).with(\.$consultant).all()
     }
@@ -62,11 +61,10 @@ public enum ConsultationQueries {
     /// Requests still unanswered past their escalation time, not yet escalated: each claimed in one
     /// statement, so two servers sweeping at once escalate once. Returns those claimed.
     public static func claimEscalations(at now: Date, on db: any Database) async throws -> [Consultation] {
-        let rows = try await db.sql.raw("""
+        let ids = try await db.sql.ids("""
             UPDATE consultations SET escalated_at = \(bind: now)
             WHERE state = \(bind: ConsultationState.requested.rawValue) AND escalated_at IS NULL AND escalate_at <= \(bind: now) RETURNING id
-            """).all()
-        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+            """)
         guard !ids.isEmpty else { return [] }
         return try await Consultation.query(on: db).filter(\.$id ~~ ids).with(\.$consultant).all()
     }
@@ -75,10 +73,9 @@ public enum ConsultationQueries {
     /// expire each once. Returns the ids this call expired.
     public static func expire(_ ids: [UUID], reason: String, at now: Date, on db: any Database) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
-        let rows = try await db.sql.raw("""
+        return Set(try await db.sql.ids("""
             UPDATE consultations SET state = \(bind: ConsultationState.expired.rawValue), ended_reason = \(bind: reason), updated_at = \(bind: now)
             WHERE id IN (\(SQLList(ids.map { SQLBind($0) }))) AND state = \(bind: ConsultationState.requested.rawValue) RETURNING id
-            """).all()
-        return Set(try rows.map { try $0.decode(column: "id", as: UUID.self) })
+            """))
     }
 }

@@ -12,6 +12,11 @@ extension SQLDatabase {
         try await raw(query).all(decodingFluent: M.self)
     }
 
+    /// The `id` column of each row a statement returns (`SELECT id …`, `UPDATE … RETURNING id`).
+    func ids(_ statement: SQLQueryString) async throws -> [UUID] {
+        try await raw(statement).all().map { try $0.decode(column: "id", as: UUID.self) }
+    }
+
     /// The people with these ids, by id.
     func users(_ ids: some Sequence<UUID>) async throws -> [UUID: UserAccount] {
         let unique = Array(Set(ids))

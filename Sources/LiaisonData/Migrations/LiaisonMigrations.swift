@@ -37,5 +37,6 @@ enum LiaisonMigrations {
         CreateLetters(),
         CreateConsultation(),
         CreateTransfer(),
+        CreateMeasurement(),
     ]
 }

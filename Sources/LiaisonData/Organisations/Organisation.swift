@@ -24,6 +24,9 @@ public final class Organisation: Model, @unchecked Sendable {
     @Field(key: "expiry_days") public var expiryDays: Int
     @Field(key: "offer_hold_days") public var offerHoldDays: Int
     @Field(key: "consultation_grace_days") public var consultationGraceDays: Int
+    @Field(key: "review_weeks") public var reviewWeeks: Int
+    /// What a patient in crisis reads (`CrisisResources.standard` when nil).
+    @OptionalField(key: "crisis_text") public var crisisText: String?
 
     public init() {}
 
@@ -48,7 +51,7 @@ public final class Organisation: Model, @unchecked Sendable {
         ServiceLevelTargets(
             acknowledgementDays: [.routine: acknowledgeRoutineDays, .urgent: acknowledgeUrgentDays, .emergent: acknowledgeEmergentDays],
             closingNoteDays: closingNoteDays, escalationDays: escalationDays, expiryDays: expiryDays, offerHoldDays: offerHoldDays,
-            consultationGraceDays: consultationGraceDays)
+            consultationGraceDays: consultationGraceDays, reviewWeeks: reviewWeeks)
     }
 
     public func apply(_ targets: ServiceLevelTargets) {
@@ -60,6 +63,7 @@ public final class Organisation: Model, @unchecked Sendable {
         expiryDays = targets.expiryDays
         offerHoldDays = targets.offerHoldDays
         consultationGraceDays = targets.consultationGraceDays
+        reviewWeeks = targets.reviewWeeks
     }
 
     public var calendar: BusinessCalendar {

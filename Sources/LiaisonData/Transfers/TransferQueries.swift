@@ -55,10 +55,10 @@ public enum TransferQueries {
     /// expire each once. Returns the ids this call expired.
     public static func expire(_ ids: [UUID], reason: String, at now: Date, on db: any Database) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
-        return Set(try await returningIDs("""
+        return Set(try await db.sql.ids("""
             UPDATE transfers SET state = \(bind: TransferState.expired.rawValue), ended_reason = \(bind: reason), updated_at = \(bind: now)
             WHERE id IN (\(binds: ids)) AND state = \(bind: TransferState.requested.rawValue) RETURNING id
-            """, on: db))
+            """))
     }
 
     /// What the sweep chases, each claimed in one statement so that two servers sweeping at once
@@ -85,15 +85,11 @@ public enum TransferQueries {
         case .handoffEscalated:
             "UPDATE transfers SET handoff_escalated_at = \(bind: now) WHERE \(owed) AND handoff_escalated_at IS NULL AND handoff_escalate_at <= \(bind: now) RETURNING id"
         }
-        let ids = try await returningIDs(statement, on: db)
+        let ids = try await db.sql.ids(statement)
         guard !ids.isEmpty else { return [] }
         let found = try await Transfer.query(on: db).filter(\.$id ~~ ids).all()
         try await load(found, on: db)
         return found
-    }
-
-    private static func returningIDs(_ statement: SQLQueryString, on db: any Database) async throws -> [UUID] {
-        try await db.sql.raw(statement).all().map { try $0.decode(column: "id", as: UUID.self) }
     }
 
     /// Patients, people and organisations for `transfers`, a query each.

@@ -104,5 +104,6 @@ enum DemoPatients {
         try await DemoWaitlists.load(database: database, clock: clock, caller: caller)
         try await DemoConsultations.load(database: database, clock: clock, caller: caller)
         try await DemoTransfers.load(database: database, clock: clock, caller: caller)
+        try await DemoMeasurement.load(database: database, clock: clock, caller: caller)
     }
 }

@@ -10,6 +10,7 @@ struct HomeController: Sendable {
     let worklists: ReferralWorklists
     let consultations: ConsultationService
     let transfers: TransferService
+    let measurement: MeasurementService
     let openAPIDocument: ByteBuffer
 
     func register(on routes: RouteGroups) {
@@ -44,6 +45,9 @@ struct HomeController: Sendable {
         /// Transfers of care the caller owes a step on, taking over or handing over.
         let transfers: [ConsultationRow]
         let hasTransfers: Bool
+        /// Questionnaire alerts on the caller's patients that nobody has acknowledged.
+        let alerts: [ConsultationRow]
+        let hasAlerts: Bool
         /// Referrals the caller sent whose answer is overdue.
         let waitingOverdue: Int?
         let referralsPath = SiteURL.referrals.path
@@ -94,11 +98,16 @@ struct HomeController: Sendable {
                 patient: "\(transfer.patient.givenName) \(transfer.patient.familyName)", owed: step.0, due: step.1.map { DisplayDate.dateTime($0) },
                 href: SiteURL.transfer(transfer.id!).path)
         }
+        let alerts: [HomePage.ConsultationRow] = try await measurement.openFlags(by: context.caller).map {
+            .init(patient: "\($0.patient.givenName) \($0.patient.familyName)", owed: $0.flagKind.label, due: $0.escalateAt.map { DisplayDate.dateTime($0) },
+                  href: SiteURL.patientMeasures($0.$patient.id).path)
+        }
         let page = HomePage(
             name: identity.displayName, needsProfile: !hasProfile,
             organisations: identity.organisations.map { .init(name: $0.name, role: $0.role.label, href: SiteURL.organisation($0.id).path) },
             owed: WorklistSection(owed),
             consultations: giving, hasConsultations: !giving.isEmpty, transfers: handing, hasTransfers: !handing.isEmpty,
+            alerts: alerts, hasAlerts: !alerts.isEmpty,
             waitingOverdue: waiting.overdue == 0 ? nil : waiting.overdue)
         return views.page("home/home", title: "Liaison", page, request: request, context: context)
     }

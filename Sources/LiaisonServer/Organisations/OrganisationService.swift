@@ -61,10 +61,13 @@ struct OrganisationService: Sendable {
     }
 
     func updateSettings(
-        _ id: UUID, _ draft: OrganisationSettingsDraft, targets rawTargets: [String: String], safeguards: OrganisationSafeguards, by actor: Actor
+        _ id: UUID, _ draft: OrganisationSettingsDraft, targets rawTargets: [String: String], safeguards: OrganisationSafeguards,
+        crisisText rawCrisis: String? = nil, by actor: Actor
     ) async throws -> Organisation {
         let organisation = try await organisationForAdministration(id, by: actor)
-        var errors = ValidationErrors()
+        var check = FieldChecker()
+        let crisis = check.text(rawCrisis, field: "crisisText", label: "What a patient in crisis reads", maxLength: 1000)
+        var errors = check.errors
         var settings: OrganisationSettings?
         var targets: ServiceLevelTargets?
         do { settings = try draft.validated() } catch { errors = error }
@@ -75,6 +78,7 @@ struct OrganisationService: Sendable {
         organisation.apply(settings!)
         organisation.apply(targets!)
         organisation.safeguards = safeguards
+        organisation.crisisText = crisis.isEmpty || crisis == CrisisResources.standard ? nil : crisis
         try await organisation.save(on: database.db())
         return organisation
     }

@@ -83,10 +83,16 @@ struct OrganisationSettingsForm: Sendable {
     let targets: [TargetField]?
     /// Shown only with the targets (an existing organisation's settings).
     let safeguards: OrganisationSafeguards
+    /// What the organisation's patients read when in crisis (in the portal, and after a worrying answer).
+    let crisisText: String
+    let crisisError: String?
     let action: String
 
     /// `targets` is nil where the form creates an organisation (the standard targets apply).
-    init(draft: OrganisationSettingsDraft, targets: [String: String]?, safeguards: OrganisationSafeguards = .init(), errors: ValidationErrors = .init(), action: String) {
+    init(
+        draft: OrganisationSettingsDraft, targets: [String: String]?, safeguards: OrganisationSafeguards = .init(), crisisText: String = CrisisResources.standard,
+        errors: ValidationErrors = .init(), action: String
+    ) {
         form = FormState(values: ["name": draft.name ?? "", "timeZone": draft.timeZone ?? ""], errors: errors)
         self.targets = targets.map { values in
             ServiceLevelTargets.fields.map {
@@ -96,6 +102,8 @@ struct OrganisationSettingsForm: Sendable {
         kinds = Choice.all(OrganisationKind.self, selected: draft.kind)
         days = Weekday.allCases.map { Choice(value: String($0.rawValue), label: $0.label, selected: draft.businessDays.contains(String($0.rawValue))) }
         self.safeguards = safeguards
+        self.crisisText = crisisText
+        crisisError = errors.message(for: "crisisText")
         self.action = action
     }
 
@@ -105,7 +113,8 @@ struct OrganisationSettingsForm: Sendable {
             draft: OrganisationSettingsDraft(
                 name: settings.name, kind: settings.kind.rawValue, timeZone: settings.timeZone.identifier,
                 businessDays: settings.businessDays.map { String($0.rawValue) }),
-            targets: organisation.targets.formValues, safeguards: organisation.safeguards, action: action)
+            targets: organisation.targets.formValues, safeguards: organisation.safeguards, crisisText: organisation.crisisText ?? CrisisResources.standard,
+            action: action)
     }
 
     static func safeguards(from form: FormData) -> OrganisationSafeguards {

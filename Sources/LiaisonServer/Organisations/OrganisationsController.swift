@@ -60,11 +60,12 @@ struct OrganisationsController: Sendable {
         let draft = OrganisationSettingsForm.draft(from: form)
         let targets = form.dictionary.filter { key, _ in ServiceLevelTargets.fields.contains { $0.key == key } }
         do {
-            _ = try await organisations.updateSettings(id, draft, targets: targets, safeguards: OrganisationSettingsForm.safeguards(from: form), by: actor)
+            _ = try await organisations.updateSettings(
+                id, draft, targets: targets, safeguards: OrganisationSettingsForm.safeguards(from: form), crisisText: form["crisisText"], by: actor)
             return views.redirect(to: .organisation(id), flash: "Settings saved.")
         } catch AppError.invalid(let errors) {
             let page = OrganisationSettingsForm(
-                draft: draft, targets: targets, safeguards: OrganisationSettingsForm.safeguards(from: form), errors: errors,
+                draft: draft, targets: targets, safeguards: OrganisationSettingsForm.safeguards(from: form), crisisText: form["crisisText"] ?? "", errors: errors,
                 action: SiteURL.organisationSettings(id).path)
             return views.page("organisations/organisation-settings", title: "Settings", page, request: request, context: context, status: .unprocessableContent)
         }

@@ -134,7 +134,8 @@ struct PatientService: Sendable {
             let identifiers = try await PatientQueries.identifiers(of: patientID, on: db)
             return PatientRecord(
                 patient: authorized.patient, access: authorized.access, team: authorized.team, consent: consent,
-                notes: visible, events: events, identifiers: identifiers)
+                notes: visible, events: events, identifiers: identifiers, responses: try await MeasurementQueries.responses(of: patientID, on: db),
+                openAlerts: try await MeasurementQueries.flags(of: patientID, on: db).filter { $0.acknowledgedAt == nil }.count)
         }
         let purpose = if case .emergency = record.access { "emergency" } else { "treatment" }
         try await auditor.recordRead(.patientRead, patient: patientID, subject: "patient:\(patientID)", purpose: purpose, by: caller, in: database)
@@ -251,4 +252,7 @@ struct PatientRecord: Sendable {
     let notes: [Note]
     let events: [PatientEvent]
     let identifiers: [PatientIdentifier]
+    /// Questionnaire scores, oldest first, for the charts.
+    let responses: [QuestionnaireResponse]
+    let openAlerts: Int
 }

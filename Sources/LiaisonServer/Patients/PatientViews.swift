@@ -94,6 +94,12 @@ struct PatientPage: Sendable {
     let lettersPath: String
     let consultationsPath: String
     let transfersPath: String
+    let measuresPath: String
+    /// Each instrument's scores over time.
+    let charts: [ScoreChart]
+    let hasCharts: Bool
+    /// "2 alerts need acknowledging", when any do.
+    let alerts: String?
     let form: FormState
 
     init(_ record: PatientRecord, now: Date, form: FormState = .empty) {
@@ -139,6 +145,13 @@ struct PatientPage: Sendable {
         lettersPath = SiteURL.patientLetters(id).path
         consultationsPath = SiteURL.patientConsultations(id).path
         transfersPath = SiteURL.patientTransfers(id).path
+        measuresPath = SiteURL.patientMeasures(id).path
+        charts = InstrumentKind.allCases.compactMap { kind in
+            let responses = record.responses.filter { $0.kind == kind }
+            return responses.isEmpty ? nil : ScoreChart(kind, responses: responses)
+        }
+        hasCharts = !charts.isEmpty
+        alerts = record.openAlerts == 0 ? nil : "\(record.openAlerts) alert\(record.openAlerts == 1 ? " needs" : "s need") acknowledging"
         self.form = form
     }
 }
@@ -222,10 +235,21 @@ struct PortalPage: Sendable {
         let status: String
     }
 
+    /// A questionnaire the team asked for.
+    struct QuestionnaireLine: Sendable {
+        let title: String
+        let due: String
+        let href: String
+    }
+
     let name: String
     let team: [Member]
     let referrals: [ReferralLine]
     let hasReferrals: Bool
+    let questionnaires: [QuestionnaireLine]
+    let hasQuestionnaires: Bool
+    /// The organisation's crisis text, or the standard one.
+    let crisis: String
     let consent: ConsentPage
     let accessLog: [AccessLogPage.Line]
 }

@@ -11,6 +11,7 @@ struct PortalController: Sendable {
     let accessLog: AccessLogService
     let emergency: EmergencyAccessService
     let organisations: OrganisationService
+    let measurement: MeasurementService
 
     func register(on routes: RouteGroups) {
         routes.signedIn.get(SiteURL.portal, use: portalPage)
@@ -38,8 +39,13 @@ struct PortalController: Sendable {
                 status: PatientReferralStatus.words(
                     referral.referralState, recipient: recipient, firstAppointment: referral.firstAppointmentAt.map { DisplayDate.day($0, in: zone) }))
         }
+        let questionnaires = try await measurement.ownRequests(of: overview.patient).map {
+            PortalPage.QuestionnaireLine(title: $0.kind.instrument.title, due: DisplayDate.day($0.dueAt), href: SiteURL.portalQuestionnaire($0.id!).path)
+        }
         let page = PortalPage(
             name: overview.patient.givenName, team: team, referrals: referrals, hasReferrals: !referrals.isEmpty,
+            questionnaires: questionnaires, hasQuestionnaires: !questionnaires.isEmpty,
+            crisis: try await measurement.crisisText(for: patientID),
             consent: ConsentPage(name: overview.patient.givenName, consent: overview.consent, patientID: patientID, backPath: SiteURL.portal.path),
             accessLog: AccessLogPage(name: "", lines: lines, backPath: "").lines)
         return views.page("patients/portal", title: "My care", page, request: request, context: context)

@@ -14,6 +14,7 @@ enum TimelineEventKind: String, Sendable {
     case letterSent = "letter.sent"
     case consultation
     case transfer
+    case measurement
 }
 
 /// Writes the patient's team timeline, in the transaction of the change it describes.

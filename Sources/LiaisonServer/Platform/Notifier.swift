@@ -29,6 +29,9 @@ enum NotificationKind: String, CaseIterable, Sendable {
     case transferUpdate = "transfer.update"
     case handoffRequested = "transfer.handoff-requested"
     case handoffEscalated = "transfer.handoff-escalated"
+    case questionnaireRequested = "questionnaire.requested"
+    case measurementFlag = "measurement.flag"
+    case measurementFlagEscalated = "measurement.flag-escalated"
 }
 
 /// In-app notifications, written in the transaction of the change that causes them.

@@ -32,7 +32,7 @@ func buildRouter(
 
     OperationsController(database: services.database, metrics: metrics, metricsToken: configuration.metricsToken).register(on: routes)
     HomeController(
-        views: views, directory: services.directory, patients: services.patients, worklists: services.worklists, consultations: services.consultations, transfers: services.transfers,
+        views: views, directory: services.directory, patients: services.patients, worklists: services.worklists, consultations: services.consultations, transfers: services.transfers, measurement: services.measurement,
         openAPIDocument: Resources.openAPI
     ).register(on: routes)
     AccountsController(
@@ -51,7 +51,8 @@ func buildRouter(
     ).register(on: routes)
     PatientsAPI(patients: services.patients, emergency: services.emergency, accessLog: services.accessLog, clock: services.clock).register(on: routes)
     PortalController(
-        views: views, portal: services.portal, accessLog: services.accessLog, emergency: services.emergency, organisations: services.organisations
+        views: views, portal: services.portal, accessLog: services.accessLog, emergency: services.emergency, organisations: services.organisations,
+        measurement: services.measurement
     ).register(on: routes)
     ReferralsController(
         views: views, referrals: services.referrals, worklists: services.worklists, patients: services.patients, directory: services.directory,
@@ -68,6 +69,8 @@ func buildRouter(
     ConsultationsAPI(consultations: services.consultations).register(on: routes)
     TransfersController(views: views, transfers: services.transfers, patients: services.patients).register(on: routes)
     TransfersAPI(transfers: services.transfers).register(on: routes)
+    MeasurementController(views: views, measurement: services.measurement, patients: services.patients).register(on: routes)
+    MeasurementAPI(measurement: services.measurement, patients: services.patients).register(on: routes)
     LettersController(views: views, letters: services.letters).register(on: routes)
     LettersAPI(letters: services.letters).register(on: routes)
     WebhookController(views: views, webhooks: services.webhookEndpoints).register(on: routes)

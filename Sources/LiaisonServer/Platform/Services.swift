@@ -40,6 +40,7 @@ struct Services: Sendable {
     let letters: LetterService
     let consultations: ConsultationService
     let transfers: TransferService
+    let measurement: MeasurementService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -93,6 +94,8 @@ struct Services: Sendable {
         transfers = TransferService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline,
             careTeams: careTeams, baseURL: baseURL)
+        measurement = MeasurementService(
+            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline, baseURL: baseURL)
         webhookEndpoints = WebhookService(database: database, clock: clock, auditor: auditor, webhooks: webhooks, allowLoopback: webhooksToLoopback)
         referrals = ReferralService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, webhooks: webhooks,

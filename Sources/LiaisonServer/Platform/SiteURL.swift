@@ -109,6 +109,10 @@ enum SiteURL: RoutePath {
     case transferHandoff(UUID)
     case transferAction(UUID, TransferAction)
     case portalTransfer
+    case patientMeasures(UUID)
+    case newMeasure(UUID)
+    case portalQuestionnaire(UUID)
+    case flagAcknowledge(UUID)
     case letter(UUID)
     case messages
     case conversation(UUID)
@@ -187,6 +191,10 @@ enum SiteURL: RoutePath {
         case .transferHandoff(let id): ["transfers", .id(id), "handoff"]
         case .transferAction(let id, let action): ["transfers", .id(id), .parameter("action", value: action.rawValue)]
         case .portalTransfer: ["portal", "change-clinician"]
+        case .patientMeasures(let id): ["patients", .id(id), "measures"]
+        case .newMeasure(let id): ["patients", .id(id), "measures", "new"]
+        case .portalQuestionnaire(let id): ["portal", "questionnaires", .id(id)]
+        case .flagAcknowledge(let id): ["alerts", .id(id), "acknowledge"]
         case .letter(let id): ["letters", .id(id)]
         case .messages: ["messages"]
         case .conversation(let id): ["messages", .id(id)]
@@ -270,6 +278,13 @@ enum APIURL: RoutePath {
     case transfers
     case transfer(UUID)
     case transferAction(UUID, TransferAction)
+    case patientMeasures(UUID)
+    case patientQuestionnaireRequests(UUID)
+    case patientResponses(UUID)
+    case myQuestionnaires
+    case questionnaireResponse(UUID)
+    case alerts
+    case alertAcknowledge(UUID)
     case conversations
     case conversation(UUID)
     case conversationMessages(UUID)
@@ -322,6 +337,13 @@ enum APIURL: RoutePath {
         case .transfers: ["transfers"]
         case .transfer(let id): ["transfers", .id(id)]
         case .transferAction(let id, let action): ["transfers", .id(id), "actions", .parameter("action", value: action.rawValue)]
+        case .patientMeasures(let id): ["patients", .id(id), "measures"]
+        case .patientQuestionnaireRequests(let id): ["patients", .id(id), "questionnaire-requests"]
+        case .patientResponses(let id): ["patients", .id(id), "questionnaire-responses"]
+        case .myQuestionnaires: ["me", "questionnaires"]
+        case .questionnaireResponse(let id): ["questionnaires", .id(id), "response"]
+        case .alerts: ["alerts"]
+        case .alertAcknowledge(let id): ["alerts", .id(id), "acknowledge"]
         case .conversations: ["conversations"]
         case .conversation(let id): ["conversations", .id(id)]
         case .conversationMessages(let id): ["conversations", .id(id), "messages"]

@@ -173,6 +173,8 @@ struct ReferralSweepService: Service {
     let digests: NoticeDigest
     let consultations: ConsultationService
     let transfers: TransferService
+    /// Alerts from questionnaires nobody acknowledged in time are escalated in the same minute.
+    let measurement: MeasurementService
     let interval: Duration
     let logger: Logger
 
@@ -192,6 +194,8 @@ struct ReferralSweepService: Service {
                     if expired > 0 { logger.info("second-opinion requests expired", metadata: ["count": .stringConvertible(expired)]) }
                     let lapsed = try await transfers.sweep()
                     if lapsed > 0 { logger.info("transfer requests expired", metadata: ["count": .stringConvertible(lapsed)]) }
+                    let escalated = try await measurement.sweep()
+                    if escalated > 0 { logger.warning("unacknowledged alerts escalated", metadata: ["count": .stringConvertible(escalated)]) }
                     let summaries = try await digests.sendDue()
                     if summaries > 0 { logger.info("daily summaries queued", metadata: ["count": .stringConvertible(summaries)]) }
                 } catch {

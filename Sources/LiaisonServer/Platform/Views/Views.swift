@@ -23,6 +23,7 @@ public struct Views: Sendable {
         "conversations/messages", "conversations/conversation", "notifications/settings", "letters/letters", "letters/letter-new",
         "consultations/request", "consultations/mine", "consultations/consultation",
         "transfers/request", "transfers/mine", "transfers/transfer",
+        "measurement/measures", "measurement/questionnaire", "measurement/done",
         "referrals/referrals", "referrals/owed-table", "referrals/cancel-confirm", "referrals/referral-new", "referrals/referral", "letters/letter", "referrals/referral-report",
     ]
 

@@ -1,0 +1,113 @@
+import FluentKit
+import Foundation
+import LiaisonCore
+
+/// A questionnaire the team asked the patient to complete, by a due date, perhaps again every
+/// `repeatDays` while in treatment.
+public final class QuestionnaireRequest: Model, @unchecked Sendable {
+    public static let schema = "questionnaire_requests"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "patient_id") public var patient: Patient
+    /// `InstrumentKind`.
+    @Field(key: "instrument") public var instrument: String
+    @Parent(key: "requested_by") public var requester: UserAccount
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "due_at") public var dueAt: Date
+    /// Asked again this many days after each completion; nil for once.
+    @OptionalField(key: "repeat_days") public var repeatDays: Int?
+    @OptionalField(key: "completed_at") public var completedAt: Date?
+    @OptionalField(key: "response_id") public var responseID: UUID?
+    @OptionalField(key: "cancelled_at") public var cancelledAt: Date?
+
+    public init() {}
+
+    public init(patientID: UUID, instrument: InstrumentKind, requesterID: UUID, createdAt: Date, dueAt: Date, repeatDays: Int?) {
+        self.$patient.id = patientID
+        self.instrument = instrument.rawValue
+        self.$requester.id = requesterID
+        self.createdAt = createdAt
+        self.dueAt = dueAt
+        self.repeatDays = repeatDays
+    }
+
+    public var kind: InstrumentKind { InstrumentKind(rawValue: instrument) ?? .phq9 }
+    public var isOpen: Bool { completedAt == nil && cancelledAt == nil }
+}
+
+/// A completed questionnaire with its score, by the patient or entered on their behalf.
+public final class QuestionnaireResponse: Model, @unchecked Sendable {
+    public static let schema = "questionnaire_responses"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "patient_id") public var patient: Patient
+    @Field(key: "instrument") public var instrument: String
+    /// Item key → answer value, as JSON.
+    @Field(key: "answers") public var answers: String
+    @Field(key: "total") public var total: Int
+    @Field(key: "band") public var band: String
+    /// The MDQ's result; nil for the others.
+    @OptionalField(key: "positive") public var positive: Bool?
+    @Parent(key: "entered_by") public var enteredBy: UserAccount
+    /// Entered by a clinician for the patient (asked in a visit or on the phone).
+    @Field(key: "on_behalf") public var onBehalf: Bool
+    @Field(key: "completed_at") public var completedAt: Date
+    @OptionalField(key: "request_id") public var requestID: UUID?
+
+    public init() {}
+
+    public init(patientID: UUID, score: InstrumentScore, enteredBy: UUID, onBehalf: Bool, completedAt: Date, requestID: UUID?) throws {
+        self.$patient.id = patientID
+        instrument = score.kind.rawValue
+        answers = String(decoding: try JSONEncoder.sorted.encode(score.answers), as: UTF8.self)
+        total = score.total
+        band = score.band
+        positive = score.positive
+        self.$enteredBy.id = enteredBy
+        self.onBehalf = onBehalf
+        self.completedAt = completedAt
+        self.requestID = requestID
+    }
+
+    public var kind: InstrumentKind { InstrumentKind(rawValue: instrument) ?? .phq9 }
+    public var answerValues: [String: Int] { (try? JSONDecoder().decode([String: Int].self, from: Data(answers.utf8))) ?? [:] }
+}
+
+/// Something in a response the team must hear about, once: raised in the transaction that stored
+/// the response, acknowledged by a clinician on the team, escalated if nobody does in time.
+public final class MeasurementFlag: Model, @unchecked Sendable {
+    public static let schema = "measurement_flags"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "patient_id") public var patient: Patient
+    @Field(key: "response_id") public var responseID: UUID
+    /// `FlagKind`.
+    @Field(key: "kind") public var kind: String
+    @Field(key: "created_at") public var createdAt: Date
+    @OptionalField(key: "escalate_at") public var escalateAt: Date?
+    @OptionalField(key: "escalated_at") public var escalatedAt: Date?
+    @OptionalField(key: "acknowledged_at") public var acknowledgedAt: Date?
+    @OptionalParent(key: "acknowledged_by") public var acknowledgedBy: UserAccount?
+    @OptionalField(key: "note") public var note: String?
+
+    public init() {}
+
+    public init(patientID: UUID, responseID: UUID, kind: FlagKind, createdAt: Date, escalateAt: Date?) {
+        self.$patient.id = patientID
+        self.responseID = responseID
+        self.kind = kind.rawValue
+        self.createdAt = createdAt
+        self.escalateAt = escalateAt
+    }
+
+    public var flagKind: FlagKind { FlagKind(rawValue: kind) ?? .selfHarmItem }
+}
+
+extension JSONEncoder {
+    /// Keys in order, so equal answers are stored as equal text.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+}
