@@ -80,6 +80,13 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case flagRaise = "flag.raise"
     case flagAcknowledge = "flag.acknowledge"
     case flagEscalate = "flag.escalate"
+    case carePlanRead = "care-plan.read"
+    case carePlanUpdate = "care-plan.update"
+    case medicationAdd = "medication.add"
+    case medicationChange = "medication.change"
+    case medicationStop = "medication.stop"
+    case cadenceSet = "cadence.set"
+    case visitRecord = "visit.record"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -163,6 +170,13 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .flagRaise: "raised an alert from a questionnaire"
         case .flagAcknowledge: "acknowledged an alert from a questionnaire"
         case .flagEscalate: "escalated an unacknowledged alert"
+        case .carePlanRead: "viewed the treatment plan and medications"
+        case .carePlanUpdate: "updated the treatment plan"
+        case .medicationAdd: "added a medication"
+        case .medicationChange: "changed a medication"
+        case .medicationStop: "stopped a medication"
+        case .cadenceSet: "set how often follow-up visits are due"
+        case .visitRecord: "recorded a visit"
         }
     }
 

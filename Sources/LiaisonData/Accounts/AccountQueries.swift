@@ -12,6 +12,8 @@ public struct PersonRow: Decodable, Sendable, Equatable {
     public let unread: Int
     /// Messages to them not yet read.
     public let unreadMessages: Int
+    /// Follow-ups overdue in a role they hold on a patient's team.
+    public let overdueFollowUps: Int
     /// The session or token that proved it; nil when the person is looked up by id.
     public let credentialID: UUID?
     /// When an API token was last used; nil for sessions.
@@ -23,7 +25,7 @@ public struct PersonRow: Decodable, Sendable, Equatable {
 
     /// The columns, named once here rather than converted at every row.
     private enum CodingKeys: String, CodingKey {
-        case userID = "user_id", email, displayName = "display_name", isSystemAdmin = "is_system_admin", kind, unread, unreadMessages = "unread_messages", credentialID = "credential_id", lastUsedAt = "last_used_at"
+        case userID = "user_id", email, displayName = "display_name", isSystemAdmin = "is_system_admin", kind, unread, unreadMessages = "unread_messages", overdueFollowUps = "overdue_follow_ups", credentialID = "credential_id", lastUsedAt = "last_used_at"
         case twoFactorEnabled = "two_factor_enabled", inOrganisationRequiringTwoFactor = "organisation_requires_two_factor"
     }
 }
@@ -42,37 +44,42 @@ public struct OrganisationLinkRow: Decodable, Sendable, Equatable {
 
 /// Every hand-written statement about accounts and credentials.
 public enum AccountQueries {
-    /// What a request needs of the person (alias `u`).
-    private static let personColumns: SQLQueryString = """
+    /// What a request needs of the person (alias `u`) at `now`.
+    private static func personColumns(at now: Date) -> SQLQueryString {
+        """
         u.id AS user_id, u.email, u.display_name, u.is_system_admin, u.kind,
         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread,
         (SELECT COUNT(*) FROM message_receipts r WHERE r.user_id = u.id AND r.read_at IS NULL) AS unread_messages,
+        (SELECT COUNT(*) FROM care_team_members tm JOIN follow_up_cadences f ON f.patient_id = tm.patient_id AND f.role = tm.role
+          WHERE tm.user_id = u.id AND tm.started_at <= \(bind: now) AND (tm.ended_at IS NULL OR tm.ended_at > \(bind: now))
+            AND f.next_due_at < \(bind: now)) AS overdue_follow_ups,
         EXISTS (SELECT 1 FROM two_factor_credentials t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS two_factor_enabled,
         EXISTS (SELECT 1 FROM memberships m JOIN organisations o ON o.id = m.organisation_id
                 WHERE m.user_id = u.id AND o.require_two_factor = \(bind: true)) AS organisation_requires_two_factor
         """
+    }
 
     /// The person an unexpired session token (by digest) belongs to; a sign-in still waiting for
     /// its second factor belongs to nobody yet.
     public static func person(sessionDigest digest: String, at moment: Date, on db: any Database) async throws -> PersonRow? {
         try await db.sql.row(PersonRow.self, """
-            SELECT c.id AS credential_id, NULL AS last_used_at, \(personColumns) FROM sessions c JOIN users u ON u.id = c.user_id
+            SELECT c.id AS credential_id, NULL AS last_used_at, \(personColumns(at: moment)) FROM sessions c JOIN users u ON u.id = c.user_id
             WHERE c.token_hash = \(bind: digest) AND c.expires_at > \(bind: moment) AND c.awaiting_code = \(bind: false)
             """)
     }
 
     /// The person an unrevoked API token (by digest) acts for.
-    public static func person(apiTokenDigest digest: String, on db: any Database) async throws -> PersonRow? {
+    public static func person(apiTokenDigest digest: String, at moment: Date = Date(), on db: any Database) async throws -> PersonRow? {
         try await db.sql.row(PersonRow.self, """
-            SELECT c.id AS credential_id, c.last_used_at, \(personColumns) FROM api_tokens c JOIN users u ON u.id = c.user_id
+            SELECT c.id AS credential_id, c.last_used_at, \(personColumns(at: moment)) FROM api_tokens c JOIN users u ON u.id = c.user_id
             WHERE c.token_hash = \(bind: digest) AND c.revoked_at IS NULL
             """)
     }
 
     /// A person by id, without a credential.
-    public static func person(id: UUID, on db: any Database) async throws -> PersonRow? {
+    public static func person(id: UUID, at moment: Date = Date(), on db: any Database) async throws -> PersonRow? {
         try await db.sql.row(PersonRow.self, """
-            SELECT NULL AS credential_id, NULL AS last_used_at, \(personColumns) FROM users u WHERE u.id = \(bind: id)
+            SELECT NULL AS credential_id, NULL AS last_used_at, \(personColumns(at: moment)) FROM users u WHERE u.id = \(bind: id)
             """)
     }
 

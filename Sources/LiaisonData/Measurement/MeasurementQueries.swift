@@ -16,6 +16,12 @@ public enum MeasurementQueries {
             .sort(\.$completedAt).first()
     }
 
+    /// When the patient last screened positive on the MDQ, if ever.
+    public static func latestPositiveMDQ(of patientID: UUID, on db: any Database) async throws -> Date? {
+        try await QuestionnaireResponse.query(on: db).filter(\.$patient.$id == patientID).filter(\.$instrument == InstrumentKind.mdq.rawValue)
+            .filter(\.$positive == true).sort(\.$completedAt, .descending).first()?.completedAt
+    }
+
     /// The patient's requests still waiting for an answer, soonest due first.
     public static func openRequests(of patientID: UUID, on db: any Database) async throws -> [QuestionnaireRequest] {
         try await QuestionnaireRequest.query(on: db).filter(\.$patient.$id == patientID).filter(\.$completedAt == nil).filter(\.$cancelledAt == nil)

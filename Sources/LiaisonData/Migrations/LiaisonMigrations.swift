@@ -38,5 +38,6 @@ enum LiaisonMigrations {
         CreateConsultation(),
         CreateTransfer(),
         CreateMeasurement(),
+        CreateCarePlans(),
     ]
 }

@@ -118,7 +118,7 @@ struct SessionService: Sendable {
     /// The person an API token acts for, if the token has not been revoked.
     func identity(apiToken: String) async throws -> Identity? {
         let db = database.reader()
-        guard let row = try await AccountQueries.person(apiTokenDigest: SecretToken.digest(apiToken), on: db),
+        guard let row = try await AccountQueries.person(apiTokenDigest: SecretToken.digest(apiToken), at: clock.now(), on: db),
               let tokenID = row.credentialID
         else { return nil }
         let now = clock.now()
@@ -145,7 +145,7 @@ struct SessionService: Sendable {
                 userID: row.userID, isSystemAdministrator: row.isSystemAdmin,
                 memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
             credential: credential, organisations: links, isPatient: row.kind == UserAccount.patientKind,
-            unreadNotifications: row.unread, unreadMessages: row.unreadMessages, twoFactorEnabled: row.twoFactorEnabled,
+            unreadNotifications: row.unread, unreadMessages: row.unreadMessages, overdueFollowUps: row.overdueFollowUps, twoFactorEnabled: row.twoFactorEnabled,
             twoFactorRequired: TwoFactor.isRequired(
                 isSystemAdministrator: row.isSystemAdmin, roles: links.map(\.role), anOrganisationRequiresIt: row.inOrganisationRequiringTwoFactor))
     }

@@ -105,5 +105,6 @@ enum DemoPatients {
         try await DemoConsultations.load(database: database, clock: clock, caller: caller)
         try await DemoTransfers.load(database: database, clock: clock, caller: caller)
         try await DemoMeasurement.load(database: database, clock: clock, caller: caller)
+        try await DemoCarePlans.load(database: database, clock: clock, caller: caller)
     }
 }

@@ -179,6 +179,7 @@ struct MeasurementService: Sendable {
             try await timeline.record(.measurement, "\(who) the \(kind.instrument.title): \(score.total) (\(score.band)).", patient: patientID, by: caller, on: db)
             try await auditor.record(.questionnaireRespond, patient: patientID, subject: "questionnaire-response:\(response.id!)", by: caller, on: db)
             let flags = try await raiseFlags(for: score, response: response, team: authorized.team, patient: authorized.patient, by: caller, on: db)
+            try await tightenIfWorse(score, response: response, team: authorized.team, patient: authorized.patient, by: caller, on: db)
             return Submitted(response: response, flags: flags)
         }
     }
@@ -209,6 +210,26 @@ struct MeasurementService: Sendable {
             try await auditor.record(.flagRaise, patient: patient.id!, subject: "flag:\(flag.id!):\(kind.rawValue)", by: caller, on: db)
         }
         return kinds
+    }
+
+    /// A meaningfully worse score than the previous one (`FollowUp.worsened`) tightens the
+    /// prescriber's follow-up to four weeks, if it was longer, and the prescribers are told.
+    private func tightenIfWorse(
+        _ score: InstrumentScore, response: QuestionnaireResponse, team: [CareTeamMember], patient: Patient, by caller: Caller, on db: any Database
+    ) async throws {
+        guard let previous = try await QuestionnaireResponse.query(on: db).filter(\.$patient.$id == patient.id!).filter(\.$instrument == score.kind.rawValue)
+            .filter(\.$id != response.id!).sort(\.$completedAt, .descending).first(),
+            FollowUp.worsened(score.kind, previous: previous.total, latest: score.total)
+        else { return }
+        let now = clock.now()
+        let days = CadenceLevel.worsening.usualDays!
+        let current = try await FollowUpCadence.query(on: db).filter(\.$patient.$id == patient.id!).filter(\.$role == CareTeamRole.prescriber.rawValue).first()
+        guard current.map({ $0.intervalDays > days }) ?? true else { return }
+        let cadence = try await CarePlanService.set(.prescriber, level: .worsening, days: days, patient: patient.id!, by: caller.userID, at: now, on: db)
+        let words = "\(score.kind.instrument.title) for \(patient.givenName) \(patient.familyName) rose from \(previous.total) to \(score.total): the prescriber's follow-up is now every \(days) days; next visit due \(DisplayDate.day(cadence.nextDueAt))."
+        try await timeline.record(.carePlan, words, patient: patient.id!, by: caller, on: db)
+        let prescribers = team.filter { $0.membership.isActive(at: now) && $0.membership.role == .prescriber }.map(\.$user.id)
+        try await notifier.notify(prescribers, patient: patient.id!, kind: .cadenceTightened, message: words, link: SiteURL.patientPlan(patient.id!).path, on: db)
     }
 
     /// The organisation whose settings apply: the responsible prescriber's, else the longest-serving member's.

@@ -95,6 +95,7 @@ struct PatientPage: Sendable {
     let consultationsPath: String
     let transfersPath: String
     let measuresPath: String
+    let planPath: String
     /// Each instrument's scores over time.
     let charts: [ScoreChart]
     let hasCharts: Bool
@@ -146,6 +147,7 @@ struct PatientPage: Sendable {
         consultationsPath = SiteURL.patientConsultations(id).path
         transfersPath = SiteURL.patientTransfers(id).path
         measuresPath = SiteURL.patientMeasures(id).path
+        planPath = SiteURL.patientPlan(id).path
         charts = InstrumentKind.allCases.compactMap { kind in
             let responses = record.responses.filter { $0.kind == kind }
             return responses.isEmpty ? nil : ScoreChart(kind, responses: responses)

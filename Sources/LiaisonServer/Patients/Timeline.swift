@@ -15,6 +15,9 @@ enum TimelineEventKind: String, Sendable {
     case consultation
     case transfer
     case measurement
+    case carePlan = "care-plan"
+    case medication
+    case visit
 }
 
 /// Writes the patient's team timeline, in the transaction of the change it describes.

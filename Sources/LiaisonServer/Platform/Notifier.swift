@@ -32,6 +32,9 @@ enum NotificationKind: String, CaseIterable, Sendable {
     case questionnaireRequested = "questionnaire.requested"
     case measurementFlag = "measurement.flag"
     case measurementFlagEscalated = "measurement.flag-escalated"
+    case carePlanChanged = "care-plan.changed"
+    case followUpDue = "follow-up.due"
+    case cadenceTightened = "follow-up.tightened"
 }
 
 /// In-app notifications, written in the transaction of the change that causes them.

@@ -71,6 +71,8 @@ func buildRouter(
     TransfersAPI(transfers: services.transfers).register(on: routes)
     MeasurementController(views: views, measurement: services.measurement, patients: services.patients).register(on: routes)
     MeasurementAPI(measurement: services.measurement, patients: services.patients).register(on: routes)
+    CarePlanController(views: views, plans: services.carePlans).register(on: routes)
+    CarePlanAPI(plans: services.carePlans).register(on: routes)
     LettersController(views: views, letters: services.letters).register(on: routes)
     LettersAPI(letters: services.letters).register(on: routes)
     WebhookController(views: views, webhooks: services.webhookEndpoints).register(on: routes)

@@ -41,6 +41,7 @@ struct Services: Sendable {
     let consultations: ConsultationService
     let transfers: TransferService
     let measurement: MeasurementService
+    let carePlans: CarePlanService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -96,6 +97,8 @@ struct Services: Sendable {
             careTeams: careTeams, baseURL: baseURL)
         measurement = MeasurementService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline, baseURL: baseURL)
+        carePlans = CarePlanService(
+            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, timeline: timeline, patients: patients)
         webhookEndpoints = WebhookService(database: database, clock: clock, auditor: auditor, webhooks: webhooks, allowLoopback: webhooksToLoopback)
         referrals = ReferralService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, webhooks: webhooks,

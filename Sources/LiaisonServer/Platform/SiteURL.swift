@@ -113,6 +113,10 @@ enum SiteURL: RoutePath {
     case newMeasure(UUID)
     case portalQuestionnaire(UUID)
     case flagAcknowledge(UUID)
+    case patientPlan(UUID)
+    case patientPlanPart(UUID, String)
+    case medicationStep(patient: UUID, medication: UUID, step: String)
+    case followUps
     case letter(UUID)
     case messages
     case conversation(UUID)
@@ -195,6 +199,10 @@ enum SiteURL: RoutePath {
         case .newMeasure(let id): ["patients", .id(id), "measures", "new"]
         case .portalQuestionnaire(let id): ["portal", "questionnaires", .id(id)]
         case .flagAcknowledge(let id): ["alerts", .id(id), "acknowledge"]
+        case .patientPlan(let id): ["patients", .id(id), "plan"]
+        case .patientPlanPart(let id, let part): ["patients", .id(id), "plan", .parameter("part", value: part)]
+        case .medicationStep(let patient, let medication, let step): ["patients", .id(patient), "medications", .id(medication, "medication"), .parameter("step", value: step)]
+        case .followUps: ["follow-ups"]
         case .letter(let id): ["letters", .id(id)]
         case .messages: ["messages"]
         case .conversation(let id): ["messages", .id(id)]
@@ -285,6 +293,12 @@ enum APIURL: RoutePath {
     case questionnaireResponse(UUID)
     case alerts
     case alertAcknowledge(UUID)
+    case patientPlan(UUID)
+    case patientMedications(UUID)
+    case medicationStep(patient: UUID, medication: UUID, step: String)
+    case patientCadence(UUID, String)
+    case patientVisits(UUID)
+    case followUps
     case conversations
     case conversation(UUID)
     case conversationMessages(UUID)
@@ -344,6 +358,12 @@ enum APIURL: RoutePath {
         case .questionnaireResponse(let id): ["questionnaires", .id(id), "response"]
         case .alerts: ["alerts"]
         case .alertAcknowledge(let id): ["alerts", .id(id), "acknowledge"]
+        case .patientPlan(let id): ["patients", .id(id), "plan"]
+        case .patientMedications(let id): ["patients", .id(id), "medications"]
+        case .medicationStep(let patient, let medication, let step): ["patients", .id(patient), "medications", .id(medication, "medication"), .parameter("step", value: step)]
+        case .patientCadence(let id, let role): ["patients", .id(id), "cadences", .parameter("role", value: role)]
+        case .patientVisits(let id): ["patients", .id(id), "visits"]
+        case .followUps: ["follow-ups"]
         case .conversations: ["conversations"]
         case .conversation(let id): ["conversations", .id(id)]
         case .conversationMessages(let id): ["conversations", .id(id), "messages"]

@@ -175,6 +175,8 @@ struct ReferralSweepService: Service {
     let transfers: TransferService
     /// Alerts from questionnaires nobody acknowledged in time are escalated in the same minute.
     let measurement: MeasurementService
+    /// Follow-ups due within a day are reminded in the same minute.
+    let carePlans: CarePlanService
     let interval: Duration
     let logger: Logger
 
@@ -196,6 +198,8 @@ struct ReferralSweepService: Service {
                     if lapsed > 0 { logger.info("transfer requests expired", metadata: ["count": .stringConvertible(lapsed)]) }
                     let escalated = try await measurement.sweep()
                     if escalated > 0 { logger.warning("unacknowledged alerts escalated", metadata: ["count": .stringConvertible(escalated)]) }
+                    let followUps = try await carePlans.sweep()
+                    if followUps > 0 { logger.info("follow-ups reminded", metadata: ["count": .stringConvertible(followUps)]) }
                     let summaries = try await digests.sendDue()
                     if summaries > 0 { logger.info("daily summaries queued", metadata: ["count": .stringConvertible(summaries)]) }
                 } catch {
