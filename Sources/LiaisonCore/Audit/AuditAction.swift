@@ -87,6 +87,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case medicationStop = "medication.stop"
     case cadenceSet = "cadence.set"
     case visitRecord = "visit.record"
+    case registryRead = "registry.read"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -177,6 +178,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .medicationStop: "stopped a medication"
         case .cadenceSet: "set how often follow-up visits are due"
         case .visitRecord: "recorded a visit"
+        case .registryRead: "viewed the measurement-based-care registry"
         }
     }
 

@@ -111,3 +111,41 @@ extension JSONEncoder {
         return encoder
     }
 }
+
+/// Each patient's course on one instrument, kept as responses arrive, so the registry reads one
+/// row per patient: the baseline (first response), the latest, and the change between them.
+public final class MeasurementSummary: Model, @unchecked Sendable {
+    public static let schema = "measurement_summaries"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "patient_id") public var patient: Patient
+    @Field(key: "instrument") public var instrument: String
+    @Field(key: "baseline_total") public var baselineTotal: Int
+    @Field(key: "baseline_at") public var baselineAt: Date
+    @Field(key: "latest_total") public var latestTotal: Int
+    @Field(key: "latest_band") public var latestBand: String
+    @Field(key: "latest_at") public var latestAt: Date
+    /// (latest − baseline) / baseline; 0 without a baseline above 0. Negative is better.
+    @Field(key: "change") public var change: Double
+    @Field(key: "responses") public var responses: Int
+
+    public init() {}
+
+    public init(patientID: UUID, response: QuestionnaireResponse) {
+        self.$patient.id = patientID
+        instrument = response.instrument
+        baselineTotal = response.total
+        baselineAt = response.completedAt
+        responses = 0
+        record(response)
+    }
+
+    /// Takes in a newer response.
+    public func record(_ response: QuestionnaireResponse) {
+        latestTotal = response.total
+        latestBand = response.band
+        latestAt = response.completedAt
+        change = Outcome.change(baseline: baselineTotal, latest: response.total) ?? 0
+        responses += 1
+    }
+}

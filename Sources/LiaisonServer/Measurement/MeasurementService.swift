@@ -175,6 +175,12 @@ struct MeasurementService: Sendable {
                     ).create(on: db)
                 }
             }
+            if let summary = try await MeasurementSummary.query(on: db).filter(\.$patient.$id == patientID).filter(\.$instrument == kind.rawValue).first() {
+                summary.record(response)
+                try await summary.save(on: db)
+            } else {
+                try await MeasurementSummary(patientID: patientID, response: response).create(on: db)
+            }
             let who = onBehalf ? "\(caller.identity.displayName) entered" : "The patient completed"
             try await timeline.record(.measurement, "\(who) the \(kind.instrument.title): \(score.total) (\(score.band)).", patient: patientID, by: caller, on: db)
             try await auditor.record(.questionnaireRespond, patient: patientID, subject: "questionnaire-response:\(response.id!)", by: caller, on: db)

@@ -73,6 +73,7 @@ func buildRouter(
     MeasurementAPI(measurement: services.measurement, patients: services.patients).register(on: routes)
     CarePlanController(views: views, plans: services.carePlans).register(on: routes)
     CarePlanAPI(plans: services.carePlans).register(on: routes)
+    RegistryController(views: views, registry: services.registry).register(on: routes)
     LettersController(views: views, letters: services.letters).register(on: routes)
     LettersAPI(letters: services.letters).register(on: routes)
     WebhookController(views: views, webhooks: services.webhookEndpoints).register(on: routes)

@@ -42,6 +42,7 @@ struct Services: Sendable {
     let transfers: TransferService
     let measurement: MeasurementService
     let carePlans: CarePlanService
+    let registry: RegistryService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -97,6 +98,7 @@ struct Services: Sendable {
             careTeams: careTeams, baseURL: baseURL)
         measurement = MeasurementService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline, baseURL: baseURL)
+        registry = RegistryService(database: database, clock: clock, auditor: auditor, organisations: organisations)
         carePlans = CarePlanService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, timeline: timeline, patients: patients)
         webhookEndpoints = WebhookService(database: database, clock: clock, auditor: auditor, webhooks: webhooks, allowLoopback: webhooksToLoopback)

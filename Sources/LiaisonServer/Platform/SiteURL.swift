@@ -117,6 +117,8 @@ enum SiteURL: RoutePath {
     case patientPlanPart(UUID, String)
     case medicationStep(patient: UUID, medication: UUID, step: String)
     case followUps
+    case registry
+    case organisationRegistry(UUID)
     case letter(UUID)
     case messages
     case conversation(UUID)
@@ -203,6 +205,8 @@ enum SiteURL: RoutePath {
         case .patientPlanPart(let id, let part): ["patients", .id(id), "plan", .parameter("part", value: part)]
         case .medicationStep(let patient, let medication, let step): ["patients", .id(patient), "medications", .id(medication, "medication"), .parameter("step", value: step)]
         case .followUps: ["follow-ups"]
+        case .registry: ["registry"]
+        case .organisationRegistry(let id): ["organisations", .id(id), "registry"]
         case .letter(let id): ["letters", .id(id)]
         case .messages: ["messages"]
         case .conversation(let id): ["messages", .id(id)]
@@ -299,6 +303,8 @@ enum APIURL: RoutePath {
     case patientCadence(UUID, String)
     case patientVisits(UUID)
     case followUps
+    case registry
+    case organisationRegistry(UUID)
     case conversations
     case conversation(UUID)
     case conversationMessages(UUID)
@@ -364,6 +370,8 @@ enum APIURL: RoutePath {
         case .patientCadence(let id, let role): ["patients", .id(id), "cadences", .parameter("role", value: role)]
         case .patientVisits(let id): ["patients", .id(id), "visits"]
         case .followUps: ["follow-ups"]
+        case .registry: ["registry"]
+        case .organisationRegistry(let id): ["organisations", .id(id), "registry"]
         case .conversations: ["conversations"]
         case .conversation(let id): ["conversations", .id(id)]
         case .conversationMessages(let id): ["conversations", .id(id), "messages"]

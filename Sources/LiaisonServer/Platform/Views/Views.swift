@@ -23,7 +23,7 @@ public struct Views: Sendable {
         "conversations/messages", "conversations/conversation", "notifications/settings", "letters/letters", "letters/letter-new",
         "consultations/request", "consultations/mine", "consultations/consultation",
         "transfers/request", "transfers/mine", "transfers/transfer",
-        "measurement/measures", "measurement/questionnaire", "measurement/done", "careplans/plan", "careplans/follow-ups",
+        "measurement/measures", "measurement/questionnaire", "measurement/done", "careplans/plan", "careplans/follow-ups", "measurement/registry",
         "referrals/referrals", "referrals/owed-table", "referrals/cancel-confirm", "referrals/referral-new", "referrals/referral", "letters/letter", "referrals/referral-report",
     ]
 
@@ -104,6 +104,7 @@ struct LayoutModel: Sendable {
             links.append(Link(label: "My patients", href: SiteURL.patients.path))
             links.append(Link(label: "Referrals", href: SiteURL.referrals.path))
             links.append(Link(label: identity.overdueFollowUps > 0 ? "Follow-ups (\(identity.overdueFollowUps) overdue)" : "Follow-ups", href: SiteURL.followUps.path))
+            links.append(Link(label: "Registry", href: SiteURL.registry.path))
             links.append(Link(label: "Waiting lists", href: SiteURL.waitlist.path))
             links.append(Link(label: "Second opinions", href: SiteURL.consultations.path))
             links.append(Link(label: "Transfers", href: SiteURL.transfers.path))
