@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LiaisonCore
 import LiaisonData
 import LiaisonServer
 
@@ -10,9 +11,11 @@ struct BenchDataCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(help: "1 = 2,000 clinicians, 200,000 patients, 1,000,000 referrals, 5,000,000 audit entries.") var scale: Double = 1
     @Option(help: "Seed for the generator; the same seed gives the same data.") var seed: UInt64 = 42
+    @Option(help: "Patients in measurement-based care at the first organisation (not scaled).") var measurementPatients: Int = 20_000
 
     func run() async throws {
         guard scale > 0, scale <= 10 else { throw ValidationError("--scale must be above 0 and at most 10") }
+        guard (0...1_000_000).contains(measurementPatients) else { throw ValidationError("--measurement-patients must be from 0 to 1,000,000") }
         let configuration = try common.configuration()
         let logger = Logs.bootstrap(level: .warning)
         let summary = try await withDatabase(configuration, logger: logger) { database in
@@ -20,7 +23,7 @@ struct BenchDataCommand: AsyncParsableCommand {
                 throw OperatorError("the database is not empty; bench-data needs an empty one")
             }
             let hash = try await PasswordHasher(cost: 4).hash(BenchData.password)
-            return try await BenchData(scale: scale, seed: seed).generate(into: database, passwordHash: hash)
+            return try await BenchData(scale: scale, seed: seed, measurementPatients: measurementPatients).generate(into: database, passwordHash: hash)
         }
         print("Generated \(summary)")
     }
@@ -120,5 +123,32 @@ struct BenchOutboxCommand: AsyncParsableCommand {
             print(String(format: "delivered\t%d\nwaiting\t%d\nthroughput\t%.0f\nlag_p50\t%.2f\nlag_p99\t%.2f",
                          delivered.count, messages.count - delivered.count, rate, percentile(0.5), percentile(0.99)))
         }
+    }
+}
+
+struct BenchScoringCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-scoring", abstract: "Time scoring a PHQ-9 and evaluating its alerts, as a submission does (microseconds per response).")
+    @Option(help: "Responses to score.") var iterations: Int = 100_000
+
+    func run() async throws {
+        guard iterations > 0 else { throw ValidationError("--iterations must be at least 1") }
+        let instrument = InstrumentKind.phq9.instrument
+        let baseline = (total: 20, at: Date(timeIntervalSince1970: 1_800_000_000))
+        let now = baseline.at.addingTimeInterval(12 * 7 * 86400)
+        var timings: [Double] = []
+        timings.reserveCapacity(iterations)
+        var raised = 0
+        for index in 0..<iterations {
+            let answers = Dictionary(uniqueKeysWithValues: (1...9).map { (String($0), String(($0 + index) % 4)) } + [("difficulty", "1")])
+            let start = DispatchTime.now().uptimeNanoseconds
+            let score = try instrument.score(answers)
+            raised += FlagRules.flags(for: score, baseline: baseline, at: now, reviewWeeks: 10, notImprovingOpen: false).count
+            timings.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
+        }
+        timings.sort()
+        let mean = timings.reduce(0, +) / Double(timings.count)
+        print(String(format: "scoring and alert evaluation: %d responses, mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.1f µs (%d alerts raised)",
+                     iterations, mean, timings[timings.count / 2], timings[Int(Double(timings.count - 1) * 0.99)], timings.last!, raised))
     }
 }

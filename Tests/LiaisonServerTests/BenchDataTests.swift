@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import LiaisonCore
 import LiaisonTestSupport
 @testable import LiaisonData
 import Testing
@@ -9,11 +10,18 @@ import Testing
     @Test func generatedDatasetIsConsistentAndItsAuditChainVerifies() async throws {
         let clock = TestClock()
         try await withApp(clock: clock) { world in
-            let summary = try await BenchData(scale: 0.002, seed: 7).generate(
+            let summary = try await BenchData(scale: 0.002, seed: 7, measurementPatients: 300).generate(
                 into: world.database, passwordHash: try await PasswordHasher(cost: 4).hash(BenchData.password), now: clock.now())
             #expect(summary.counts.first { $0.0 == "referrals" }?.1 == 2000)
             #expect(try await Referral.query(on: world.database.db()).count() == 2000)
-            #expect(try await Patient.query(on: world.database.db()).count() == 400)
+            #expect(try await Patient.query(on: world.database.db()).count() == 400 + 300)
+            // The patients in measurement-based care are all in the first organisation's registry.
+            #expect(try await MeasurementSummary.query(on: world.database.db()).count() == 300)
+            let first = try #require(try await world.database.db().query(Organisation.self).filter(\.$name == "Bench Organisation 0").first())
+            let registry = try await RegistryQueries.page(.organisation(first.id!), RegistryFilter(), at: clock.now(), on: world.database.db())
+            #expect(registry.total == 300)
+            #expect(registry.rows.count == 100)
+            #expect(registry.hasMore)
             #expect(try await AuditLog.verify(on: world.database.db()) == .intact(entries: 10000))
             // The benchmark's requests find what they need.
             let targets = try await BenchProbe.targets(database: world.database)

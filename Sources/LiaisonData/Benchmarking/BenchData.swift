@@ -10,10 +10,14 @@ import SQLKit
 public struct BenchData: Sendable {
     public let scale: Double
     public let seed: UInt64
+    /// Patients in measurement-based care at the first organisation (not scaled: the registry's
+    /// benchmark wants them whatever the rest).
+    public let measurementPatients: Int
 
-    public init(scale: Double, seed: UInt64) {
+    public init(scale: Double, seed: UInt64, measurementPatients: Int = 20_000) {
         self.scale = scale
         self.seed = seed
+        self.measurementPatients = measurementPatients
     }
 
     public static let password = "bench-password"
@@ -165,13 +169,65 @@ public struct BenchData: Sendable {
             try await insertRows(database, AuditEntry.schema, ["id", "sequence", "occurred_at_ms", "actor_id", "action", "patient_id", "subject", "purpose", "request_id", "previous_hash", "hash"], rows)
         }
         try await sql.update("audit_chain_head").set("sequence", to: Int64(audit)).set("hash", to: previous).where("id", .equal, 1).run()
+        try await generateMeasurement(into: database, clinicianIDs: clinicianIDs, organisations: organisations, now: now, random: &random)
         // Fresh statistics, so the query planner sees the real table sizes.
         try await sql.raw("ANALYZE").run()
 
         var summary = Summary()
-        summary.counts = [("organisations", organisations), ("clinicians", clinicians), ("patients", patients), ("referrals", referrals), ("referral notes", noteCount), ("reminders already sent", reminderCount), ("audit entries", audit)]
+        summary.counts = [("organisations", organisations), ("clinicians", clinicians), ("patients", patients), ("referrals", referrals), ("referral notes", noteCount), ("reminders already sent", reminderCount), ("audit entries", audit),
+                          ("patients in measurement-based care", measurementPatients)]
         summary.seconds = Date().timeIntervalSince(start)
         return summary
+    }
+
+    /// Patients in measurement-based care, all treated by clinicians of the first organisation:
+    /// each with a two-person team, a PHQ-9 baseline and latest response (and their summary), a
+    /// prescriber follow-up cadence, and open alerts on some.
+    private func generateMeasurement(into database: LiaisonDatabase, clinicianIDs: [UUID], organisations: Int, now: Date, random: inout SplitMix64) async throws {
+        let first = stride(from: 0, to: clinicianIDs.count, by: organisations).map { clinicianIDs[$0] }
+        guard first.count >= 2, measurementPatients > 0 else { return }
+        let bands = InstrumentKind.phq9.instrument
+        var localRandom = random
+        try await inBatches(measurementPatients) { range in
+            var patients: [[any SQLExpression]] = [], team: [[any SQLExpression]] = [], responses: [[any SQLExpression]] = []
+            var summaries: [[any SQLExpression]] = [], flags: [[any SQLExpression]] = [], cadences: [[any SQLExpression]] = []
+            for index in range {
+                let id = localRandom.uuid()
+                let since = now.addingTimeInterval(-Double(56 + Int(localRandom.next() % 112)) * 86400)
+                patients.append([SQLBind(id), SQLBind("Measured\(index)"), SQLBind("Patient\(index)"), SQLBind("1980-01-01"), SQLBind("measured\(index)|patient\(index)|1980-01-01"),
+                                 SQLBind(""), SQLBind(""), SQLBind(""), SQLBind(""), SQLBind(first[index % first.count]), SQLBind(Optional<UUID>.none), SQLBind(since)])
+                let therapist = first[index % first.count], prescriber = first[(index * 3 + 1) % first.count] == therapist ? first[(index + 1) % first.count] : first[(index * 3 + 1) % first.count]
+                for (member, role, responsible) in [(therapist, "therapist", false), (prescriber, "prescriber", true)] {
+                    team.append([SQLBind(localRandom.uuid()), SQLBind(id), SQLBind(member), SQLBind(role), SQLBind(responsible), SQLBind(since), SQLBind(member)])
+                }
+                let baseline = 10 + Int(localRandom.next() % 18), latest = Int(localRandom.next() % 28)
+                let latestAt = now.addingTimeInterval(-Double(localRandom.next() % 14) * 86400)
+                var responseIDs: [UUID] = []
+                for (total, at) in [(baseline, since), (latest, latestAt)] {
+                    let responseID = localRandom.uuid()
+                    responseIDs.append(responseID)
+                    responses.append([SQLBind(responseID), SQLBind(id), SQLBind("phq-9"), SQLBind("{}"), SQLBind(total), SQLBind(bands.band(for: total)?.label ?? ""),
+                                      SQLBind(Optional<Bool>.none), SQLBind(therapist), SQLBind(true), SQLBind(at), SQLBind(Optional<UUID>.none)])
+                }
+                summaries.append([SQLBind(localRandom.uuid()), SQLBind(id), SQLBind("phq-9"), SQLBind(baseline), SQLBind(since), SQLBind(latest), SQLBind(bands.band(for: latest)?.label ?? ""),
+                                  SQLBind(latestAt), SQLBind(Outcome.change(baseline: baseline, latest: latest) ?? 0), SQLBind(2)])
+                if index % 25 == 0 {
+                    flags.append([SQLBind(localRandom.uuid()), SQLBind(id), SQLBind(responseIDs[1]), SQLBind("self-harm-item"), SQLBind(latestAt), SQLBind(latestAt.addingTimeInterval(4 * 3600)), SQLBind(latestAt.addingTimeInterval(4 * 3600))])
+                } else if index % 7 == 0 {
+                    flags.append([SQLBind(localRandom.uuid()), SQLBind(id), SQLBind(responseIDs[1]), SQLBind("not-improving"), SQLBind(latestAt), SQLBind(Optional<Date>.none), SQLBind(Optional<Date>.none)])
+                }
+                let interval = index % 3 == 0 ? 28 : 90
+                cadences.append([SQLBind(localRandom.uuid()), SQLBind(id), SQLBind("prescriber"), SQLBind(interval == 28 ? "worsening" : "stable"), SQLBind(interval), SQLBind(prescriber), SQLBind(since),
+                                 SQLBind(now.addingTimeInterval(Double(Int(localRandom.next() % 60) - 30) * 86400))])
+            }
+            try await insertRows(database, Patient.schema, ["id", "given_name", "family_name", "date_of_birth", "match_key", "pronouns", "phone", "email", "address", "registered_by", "registered_organisation_id", "created_at"], patients)
+            try await insertRows(database, CareTeamMember.schema, ["id", "patient_id", "user_id", "role", "responsible", "started_at", "added_by"], team)
+            try await insertRows(database, QuestionnaireResponse.schema, ["id", "patient_id", "instrument", "answers", "total", "band", "positive", "entered_by", "on_behalf", "completed_at", "request_id"], responses)
+            try await insertRows(database, MeasurementSummary.schema, ["id", "patient_id", "instrument", "baseline_total", "baseline_at", "latest_total", "latest_band", "latest_at", "change", "responses"], summaries)
+            try await insertRows(database, MeasurementFlag.schema, ["id", "patient_id", "response_id", "kind", "created_at", "escalate_at", "escalated_at"], flags)
+            try await insertRows(database, FollowUpCadence.schema, ["id", "patient_id", "role", "level", "interval_days", "set_by", "set_at", "next_due_at"], cadences)
+        }
+        random = localRandom
     }
 
     /// Rows per transaction.

@@ -53,11 +53,10 @@ public enum MeasurementQueries {
 
     /// Open flags on the patients whose care team the person is on now, newest first.
     public static func openFlags(forMember userID: UUID, at now: Date, on db: any Database) async throws -> [MeasurementFlag] {
+        // From the person's memberships to their patients' open flags: the cost follows their caseload.
         let ids = try await db.sql.ids("""
-            SELECT f.id FROM measurement_flags f
-            WHERE f.acknowledged_at IS NULL AND EXISTS (
-              SELECT 1 FROM care_team_members m WHERE m.patient_id = f.patient_id AND m.user_id = \(bind: userID)
-                AND m.started_at <= \(bind: now) AND (m.ended_at IS NULL OR m.ended_at > \(bind: now)))
+            SELECT DISTINCT f.id, f.created_at FROM care_team_members m JOIN measurement_flags f ON f.patient_id = m.patient_id AND f.acknowledged_at IS NULL
+            WHERE m.user_id = \(bind: userID) AND m.started_at <= \(bind: now) AND (m.ended_at IS NULL OR m.ended_at > \(bind: now))
             ORDER BY f.created_at DESC LIMIT 200
             """)
         guard !ids.isEmpty else { return [] }

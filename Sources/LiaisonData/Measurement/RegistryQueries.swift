@@ -71,7 +71,8 @@ public enum RegistryQueries {
         var parts: [SQLQueryString] = ["s.instrument = \(bind: filter.instrument.rawValue)"]
         switch scope {
         case .caseload(let userID):
-            parts.append("EXISTS (SELECT 1 FROM care_team_members m WHERE m.patient_id = s.patient_id AND m.user_id = \(bind: userID) AND \(active("m", at: now)))")
+            // The caseload as a set, built once from the person's memberships.
+            parts.append("s.patient_id IN (SELECT m.patient_id FROM care_team_members m WHERE m.user_id = \(bind: userID) AND \(active("m", at: now)))")
         case .organisation(let organisationID):
             parts.append("""
                 EXISTS (SELECT 1 FROM care_team_members m JOIN memberships o ON o.user_id = m.user_id
@@ -93,8 +94,9 @@ public enum RegistryQueries {
 
     private static func order(_ sort: RegistryFilter.Sort, _ scope: Scope) -> SQLQueryString {
         switch sort {
-        case .change: "s.change DESC, s.latest_total DESC, s.patient_id"
-        case .latest: "s.latest_total DESC, s.patient_id"
+        // Each order is one of the summary's indexes read forwards or backwards.
+        case .change: "s.change DESC, s.latest_total DESC, s.patient_id DESC"
+        case .latest: "s.latest_total DESC, s.patient_id DESC"
         case .weeks: "s.baseline_at, s.patient_id"
         case .contact: "s.latest_at, s.patient_id"
         case .due: "(SELECT MIN(c.next_due_at) FROM follow_up_cadences c WHERE c.patient_id = s.patient_id), s.patient_id"
@@ -103,8 +105,23 @@ public enum RegistryQueries {
         }
     }
 
-    /// One page of the registry, and how many rows there are in all.
-    public static func page(_ scope: Scope, _ filter: RegistryFilter, at now: Date, limit: Int = RegistryFilter.pageSize, on db: any Database) async throws -> (rows: [Row], total: Int) {
+    /// Rows are counted up to this many: past it the registry says "1,000 or more" rather than
+    /// scan every row again for an exact number.
+    public static let countCap = 1000
+
+    /// One page of the registry.
+    public struct Page: Sendable {
+        public let rows: [Row]
+        /// How many rows match, counted up to `countCap`.
+        public let total: Int
+        /// `total` stopped at the cap: there are at least that many.
+        public let totalIsCapped: Bool
+        /// Another page follows this one.
+        public let hasMore: Bool
+    }
+
+    /// One page of the registry, and how many rows match (up to `countCap`).
+    public static func page(_ scope: Scope, _ filter: RegistryFilter, at now: Date, limit: Int = RegistryFilter.pageSize, on db: any Database) async throws -> Page {
         let whereClause = conditions(scope, filter, at: now)
         let offset = (filter.page - 1) * limit
         let rows = try await db.sql.rows(Row.self, """
@@ -115,20 +132,23 @@ public enum RegistryQueries {
                    EXISTS (SELECT 1 FROM measurement_flags f WHERE f.patient_id = s.patient_id AND f.acknowledged_at IS NULL AND f.kind = 'not-improving') AS not_improving,
                    EXISTS (SELECT 1 FROM measurement_flags f WHERE f.patient_id = s.patient_id AND f.acknowledged_at IS NULL AND f.kind = 'mdq-positive') AS mdq_positive
             FROM (SELECT s.* FROM measurement_summaries s JOIN patients p ON p.id = s.patient_id WHERE \(whereClause)
-                  ORDER BY \(order(filter.sort, scope)) LIMIT \(bind: limit) OFFSET \(bind: offset)) s
+                  ORDER BY \(order(filter.sort, scope)) LIMIT \(bind: limit + 1) OFFSET \(bind: offset)) s
             JOIN patients p ON p.id = s.patient_id
             """)
         // The inner query's order survives the join on neither database by rule: sort again, the same way.
         let sorted = sortLike(rows, filter.sort, scope)
-        let total = try await db.sql.raw("SELECT COUNT(*) AS n FROM measurement_summaries s WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
-        return (sorted, total)
+        let counted = try await db.sql.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM measurement_summaries s WHERE \(whereClause) LIMIT \(bind: countCap + 1)) c
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        return Page(rows: Array(sorted.prefix(limit)), total: min(counted, countCap), totalIsCapped: counted > countCap, hasMore: sorted.count > limit)
     }
 
     private static func sortLike(_ rows: [Row], _ sort: RegistryFilter.Sort, _ scope: Scope) -> [Row] {
         let tie: (Row, Row) -> Bool = { $0.patientID.uuidString < $1.patientID.uuidString }
+        let tieDown: (Row, Row) -> Bool = { $0.patientID.uuidString > $1.patientID.uuidString }
         switch sort {
-        case .change: return rows.sorted { $0.change != $1.change ? $0.change > $1.change : $0.latestTotal != $1.latestTotal ? $0.latestTotal > $1.latestTotal : tie($0, $1) }
-        case .latest: return rows.sorted { $0.latestTotal != $1.latestTotal ? $0.latestTotal > $1.latestTotal : tie($0, $1) }
+        case .change: return rows.sorted { $0.change != $1.change ? $0.change > $1.change : $0.latestTotal != $1.latestTotal ? $0.latestTotal > $1.latestTotal : tieDown($0, $1) }
+        case .latest: return rows.sorted { $0.latestTotal != $1.latestTotal ? $0.latestTotal > $1.latestTotal : tieDown($0, $1) }
         case .weeks: return rows.sorted { $0.baselineAt != $1.baselineAt ? $0.baselineAt < $1.baselineAt : tie($0, $1) }
         case .contact: return rows.sorted { $0.latestAt != $1.latestAt ? $0.latestAt < $1.latestAt : tie($0, $1) }
         case .due: return rows.sorted { ($0.nextDue ?? .distantFuture) != ($1.nextDue ?? .distantFuture) ? ($0.nextDue ?? .distantFuture) < ($1.nextDue ?? .distantFuture) : tie($0, $1) }

@@ -40,6 +40,10 @@ struct CreateCarePlans: AsyncMigration {
             .unique(on: "patient_id", "role", name: "one_cadence_per_role")
             .create()
         try await database.index("cadences_due", on: FollowUpCadence.schema, columns: "next_due_at")
+        // The navigation's overdue count, read on every request: from the person's memberships to
+        // their patients' cadences, both from indexes alone.
+        try await database.index("cadences_due_by_patient", on: FollowUpCadence.schema, columns: "patient_id", "role", "next_due_at")
+        try await database.index("care_team_roles_by_user", on: CareTeamMember.schema, columns: "user_id", "role", "patient_id", "started_at", "ended_at")
         try await database.schema(VisitRecord.schema)
             .id()
             .field("patient_id", .uuid, .required, .references(Patient.schema, .id))
@@ -54,6 +58,7 @@ struct CreateCarePlans: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        try await database.dropIndex("care_team_roles_by_user")
         try await database.schema(VisitRecord.schema).delete()
         try await database.schema(FollowUpCadence.schema).delete()
         try await database.schema(MedicationRecord.schema).delete()

@@ -61,7 +61,11 @@ struct CreateMeasurement: AsyncMigration {
             .field("responses", .int, .required)
             .unique(on: "patient_id", "instrument", name: "one_summary_per_instrument")
             .create()
-        try await database.index("summaries_by_instrument_change", on: MeasurementSummary.schema, columns: "instrument", "change")
+        // The registry's orders, so a page is read in order rather than sorted from every row.
+        try await database.index("summaries_by_instrument_change", on: MeasurementSummary.schema, columns: "instrument", "change", "latest_total", "patient_id")
+        try await database.index("summaries_by_instrument_latest", on: MeasurementSummary.schema, columns: "instrument", "latest_total", "patient_id")
+        try await database.index("summaries_by_instrument_baseline", on: MeasurementSummary.schema, columns: "instrument", "baseline_at", "patient_id")
+        try await database.index("summaries_by_instrument_contact", on: MeasurementSummary.schema, columns: "instrument", "latest_at", "patient_id")
         // SQLite adds one column per statement.
         try await database.schema(Organisation.schema).field("review_weeks", .int, .required, .sql(.default(10))).update()
         try await database.schema(Organisation.schema).field("crisis_text", .string).update()

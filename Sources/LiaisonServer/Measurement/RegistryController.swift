@@ -80,14 +80,14 @@ struct RegistryController: Sendable {
                 flags: RegistryService.flags(row).map(\.label).joined(separator: "; ").nilIfEmpty)
         }
         let total = page?.total ?? 0
-        let pages = max(1, (total + RegistryFilter.pageSize - 1) / RegistryFilter.pageSize)
+        let counted = page?.totalIsCapped == true ? "\(RegistryQueries.countCap) or more patients" : "\(total) patient\(total == 1 ? "" : "s")"
         let reason = fields["reason"] ?? ""
         let content = RegistryPage(
             heading: organisation ? "Registry: every patient our clinicians treat" : "My caseload in measurement-based care",
             intro: organisation
                 ? "Patients are shown by reference, not by name: open a record through its care team. Each viewing is recorded with the reason you give."
                 : "Patients whose care team you are on, with their latest score, change from baseline and open alerts.",
-            rows: rows, hasRows: !rows.isEmpty, total: page == nil ? "" : "\(total) patient\(total == 1 ? "" : "s"), page \(filter.page) of \(pages)",
+            rows: rows, hasRows: !rows.isEmpty, total: page == nil ? "" : "\(counted), page \(filter.page)",
             instruments: InstrumentKind.allCases.map { Choice(value: $0.rawValue, label: $0.instrument.title, selected: $0 == instrument) },
             bands: [Choice(value: "", label: "Any band", selected: filter.band == nil)] + bandNames.map { Choice(value: $0, label: $0, selected: $0 == filter.band) },
             flags: [Choice(value: "", label: "Any or none", selected: filter.flag == nil), Choice(value: "any", label: "Any open alert", selected: filter.flag == .any)]
@@ -96,7 +96,7 @@ struct RegistryController: Sendable {
             overdue: filter.overdueOnly, needsReason: organisation, reason: reason, action: base,
             csvPath: page == nil ? nil : Self.link(base, fields, ["format": "csv", "page": nil]),
             previousPath: page != nil && filter.page > 1 ? Self.link(base, fields, ["page": String(filter.page - 1)]) : nil,
-            nextPath: page != nil && filter.page < pages ? Self.link(base, fields, ["page": String(filter.page + 1)]) : nil,
+            nextPath: page?.hasMore == true ? Self.link(base, fields, ["page": String(filter.page + 1)]) : nil,
             form: FormState(values: fields, errors: Dictionary(errors.problems.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a }), problems: errors.problems))
         return views.page("measurement/registry", title: content.heading, content, request: request, context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
@@ -160,13 +160,19 @@ struct RegistryController: Sendable {
     }
 
     struct RegistryDTO: ResponseEncodable {
+        /// Matching patients, counted up to 1,000.
         let total: Int
+        /// There are at least `total`.
+        let totalIsCapped: Bool
+        let hasMore: Bool
         let page: Int
         let pageSize: Int
         let rows: [RowDTO]
 
         init(_ page: RegistryService.Page) {
             total = page.total
+            totalIsCapped = page.totalIsCapped
+            hasMore = page.hasMore
             self.page = page.filter.page
             pageSize = RegistryFilter.pageSize
             rows = page.rows.map { row in

@@ -17,6 +17,8 @@ struct RegistryService: Sendable {
     struct Page: Sendable {
         let rows: [RegistryQueries.Row]
         let total: Int
+        let totalIsCapped: Bool
+        let hasMore: Bool
         let filter: RegistryFilter
         /// Names for a caseload; references for an organisation.
         let showsNames: Bool
@@ -28,7 +30,7 @@ struct RegistryService: Sendable {
         let now = clock.now()
         let found = try await RegistryQueries.page(.caseload(caller.userID), filter, at: now, limit: limit, on: database.reader())
         try await auditor.recordRead(.registryRead, patient: nil, subject: "registry:caseload:\(filter.instrument.rawValue)", purpose: "treatment", by: caller, in: database)
-        return Page(rows: found.rows, total: found.total, filter: filter, showsNames: true, now: now)
+        return Page(rows: found.rows, total: found.total, totalIsCapped: found.totalIsCapped, hasMore: found.hasMore, filter: filter, showsNames: true, now: now)
     }
 
     /// An organisation's registry, for its administrators, with the reason they give.
@@ -40,7 +42,7 @@ struct RegistryService: Sendable {
         let now = clock.now()
         let found = try await RegistryQueries.page(.organisation(id), filter, at: now, limit: limit, on: database.reader())
         try await auditor.recordRead(.registryRead, patient: nil, subject: "registry:organisation:\(id):\(filter.instrument.rawValue)", purpose: reason, by: caller, in: database)
-        return Page(rows: found.rows, total: found.total, filter: filter, showsNames: false, now: now)
+        return Page(rows: found.rows, total: found.total, totalIsCapped: found.totalIsCapped, hasMore: found.hasMore, filter: filter, showsNames: false, now: now)
     }
 
     /// Weeks since the baseline.
