@@ -48,6 +48,15 @@ import Testing
             let lines = csv.body.split(separator: "\r\n")
             #expect(lines.first == "patient,instrument,latest,band,baseline,change_percent,weeks_in_treatment,last_contact,next_follow_up,alerts")
             #expect(lines.count == 3)
+
+            // The next follow-up is on the row: ordered and filtered by it.
+            try await world.services.carePlans.setCadence(role: "prescriber", level: "worsening", days: nil, for: c.patient.id!, by: world.caller(c.sato))
+            #expect(try await sato.call(.get, "/api/v1/registry?overdue=true").json()["total"] as? Int == 0)
+            world.clock.advance(by: 29 * 86400)
+            #expect(try await sato.call(.get, "/api/v1/registry?overdue=true").json()["total"] as? Int == 1)
+            let byDue = try #require(try await sato.call(.get, "/api/v1/registry?sort=due").json()["rows"] as? [[String: Any]])
+            #expect(byDue.first?["name"] as? String == "Sam Rivera", "a follow-up due sorts before none")
+            #expect(byDue.last?["nextFollowUp"] == nil)
         }
     }
 

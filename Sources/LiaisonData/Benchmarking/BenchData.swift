@@ -209,8 +209,9 @@ public struct BenchData: Sendable {
                     responses.append([SQLBind(responseID), SQLBind(id), SQLBind("phq-9"), SQLBind("{}"), SQLBind(total), SQLBind(bands.band(for: total)?.label ?? ""),
                                       SQLBind(Optional<Bool>.none), SQLBind(therapist), SQLBind(true), SQLBind(at), SQLBind(Optional<UUID>.none)])
                 }
+                let due = now.addingTimeInterval(Double(Int(localRandom.next() % 60) - 30) * 86400)
                 summaries.append([SQLBind(localRandom.uuid()), SQLBind(id), SQLBind("phq-9"), SQLBind(baseline), SQLBind(since), SQLBind(latest), SQLBind(bands.band(for: latest)?.label ?? ""),
-                                  SQLBind(latestAt), SQLBind(Outcome.change(baseline: baseline, latest: latest) ?? 0), SQLBind(2)])
+                                  SQLBind(latestAt), SQLBind(Outcome.change(baseline: baseline, latest: latest) ?? 0), SQLBind(2), SQLBind(due)])
                 if index % 25 == 0 {
                     flags.append([SQLBind(localRandom.uuid()), SQLBind(id), SQLBind(responseIDs[1]), SQLBind("self-harm-item"), SQLBind(latestAt), SQLBind(latestAt.addingTimeInterval(4 * 3600)), SQLBind(latestAt.addingTimeInterval(4 * 3600))])
                 } else if index % 7 == 0 {
@@ -218,12 +219,12 @@ public struct BenchData: Sendable {
                 }
                 let interval = index % 3 == 0 ? 28 : 90
                 cadences.append([SQLBind(localRandom.uuid()), SQLBind(id), SQLBind("prescriber"), SQLBind(interval == 28 ? "worsening" : "stable"), SQLBind(interval), SQLBind(prescriber), SQLBind(since),
-                                 SQLBind(now.addingTimeInterval(Double(Int(localRandom.next() % 60) - 30) * 86400))])
+                                 SQLBind(due)])
             }
             try await insertRows(database, Patient.schema, ["id", "given_name", "family_name", "date_of_birth", "match_key", "pronouns", "phone", "email", "address", "registered_by", "registered_organisation_id", "created_at"], patients)
             try await insertRows(database, CareTeamMember.schema, ["id", "patient_id", "user_id", "role", "responsible", "started_at", "added_by"], team)
             try await insertRows(database, QuestionnaireResponse.schema, ["id", "patient_id", "instrument", "answers", "total", "band", "positive", "entered_by", "on_behalf", "completed_at", "request_id"], responses)
-            try await insertRows(database, MeasurementSummary.schema, ["id", "patient_id", "instrument", "baseline_total", "baseline_at", "latest_total", "latest_band", "latest_at", "change", "responses"], summaries)
+            try await insertRows(database, MeasurementSummary.schema, ["id", "patient_id", "instrument", "baseline_total", "baseline_at", "latest_total", "latest_band", "latest_at", "change", "responses", "next_due_at"], summaries)
             try await insertRows(database, MeasurementFlag.schema, ["id", "patient_id", "response_id", "kind", "created_at", "escalate_at", "escalated_at"], flags)
             try await insertRows(database, FollowUpCadence.schema, ["id", "patient_id", "role", "level", "interval_days", "set_by", "set_at", "next_due_at"], cadences)
         }

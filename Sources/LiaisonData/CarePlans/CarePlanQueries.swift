@@ -38,6 +38,18 @@ public enum CarePlanQueries {
         let last = try await lastVisit(of: cadence.$patient.id, role: cadence.careTeamRole, on: db)
         cadence.nextDueAt = FollowUp.nextDue(lastVisit: last, cadenceSetAt: cadence.setAt, intervalDays: cadence.intervalDays)
         try await cadence.save(on: db)
+        try await refreshSummaries(of: cadence.$patient.id, on: db)
+    }
+
+    /// The soonest follow-up due for the patient, any role.
+    public static func soonestDue(of patientID: UUID, on db: any Database) async throws -> Date? {
+        try await FollowUpCadence.query(on: db).filter(\.$patient.$id == patientID).sort(\.$nextDueAt).first()?.nextDueAt
+    }
+
+    /// Copies the soonest follow-up onto the patient's registry rows.
+    static func refreshSummaries(of patientID: UUID, on db: any Database) async throws {
+        let due = try await soonestDue(of: patientID, on: db) ?? MeasurementSummary.noFollowUp
+        try await db.sql.raw("UPDATE measurement_summaries SET next_due_at = \(bind: due) WHERE patient_id = \(bind: patientID)").run()
     }
 
     /// The cadences of the patients the person holds that role for now, soonest due first.

@@ -128,15 +128,22 @@ public final class MeasurementSummary: Model, @unchecked Sendable {
     /// (latest − baseline) / baseline; 0 without a baseline above 0. Negative is better.
     @Field(key: "change") public var change: Double
     @Field(key: "responses") public var responses: Int
+    /// The patient's soonest follow-up due (any role), or `noFollowUp`: kept by the care plan's
+    /// cadences and visits, so the registry orders and filters by it from an index.
+    @Field(key: "next_due_at") public var nextDueAt: Date
+
+    /// Stands for "no follow-up set" in `nextDueAt`, sorting after every real date on both databases.
+    public static let noFollowUp = Date(timeIntervalSince1970: 32_503_680_000)
 
     public init() {}
 
-    public init(patientID: UUID, response: QuestionnaireResponse) {
+    public init(patientID: UUID, response: QuestionnaireResponse, nextDueAt: Date?) {
         self.$patient.id = patientID
         instrument = response.instrument
         baselineTotal = response.total
         baselineAt = response.completedAt
         responses = 0
+        self.nextDueAt = nextDueAt ?? Self.noFollowUp
         record(response)
     }
 

@@ -54,7 +54,7 @@ public enum RegistryQueries {
             change = try c.decode(Double.self, forKey: .change)
             responses = try c.decode(Int.self, forKey: .responses)
             lastVisit = try c.decodeIfPresent(Date.self, forKey: .lastVisit)
-            nextDue = try c.decodeIfPresent(Date.self, forKey: .nextDue)
+            nextDue = try c.decodeIfPresent(Date.self, forKey: .nextDue).flatMap { $0 >= MeasurementSummary.noFollowUp ? nil : $0 }
             // SQLite answers EXISTS with an integer, PostgreSQL with a boolean.
             func flag(_ key: CodingKeys) throws -> Bool { if let value = try? c.decode(Bool.self, forKey: key) { return value }; return try c.decode(Int.self, forKey: key) != 0 }
             selfHarm = try flag(.selfHarm)
@@ -84,9 +84,7 @@ public enum RegistryQueries {
             let kind: SQLQueryString = flag == .any ? "" : " AND f.kind = \(bind: flag.rawValue)"
             parts.append("EXISTS (SELECT 1 FROM measurement_flags f WHERE f.patient_id = s.patient_id AND f.acknowledged_at IS NULL\(kind))")
         }
-        if filter.overdueOnly {
-            parts.append("EXISTS (SELECT 1 FROM follow_up_cadences c WHERE c.patient_id = s.patient_id AND c.next_due_at < \(bind: now))")
-        }
+        if filter.overdueOnly { parts.append("s.next_due_at < \(bind: now)") }
         var joined: SQLQueryString = parts[0]
         for part in parts.dropFirst() { joined = "\(joined) AND \(part)" }
         return joined
@@ -99,7 +97,7 @@ public enum RegistryQueries {
         case .latest: "s.latest_total DESC, s.patient_id DESC"
         case .weeks: "s.baseline_at, s.patient_id"
         case .contact: "s.latest_at, s.patient_id"
-        case .due: "(SELECT MIN(c.next_due_at) FROM follow_up_cadences c WHERE c.patient_id = s.patient_id), s.patient_id"
+        case .due: "s.next_due_at, s.patient_id"
         case .patient:
             if case .organisation = scope { "s.patient_id" } else { "p.family_name, p.given_name, s.patient_id" }
         }
@@ -127,7 +125,7 @@ public enum RegistryQueries {
         let rows = try await db.sql.rows(Row.self, """
             SELECT s.patient_id, p.given_name, p.family_name, s.baseline_total, s.baseline_at, s.latest_total, s.latest_band, s.latest_at, s.change, s.responses,
                    (SELECT MAX(v.visited_at) FROM visits v WHERE v.patient_id = s.patient_id) AS last_visit,
-                   (SELECT MIN(c.next_due_at) FROM follow_up_cadences c WHERE c.patient_id = s.patient_id) AS next_due,
+                   s.next_due_at AS next_due,
                    EXISTS (SELECT 1 FROM measurement_flags f WHERE f.patient_id = s.patient_id AND f.acknowledged_at IS NULL AND f.kind = 'self-harm-item') AS self_harm,
                    EXISTS (SELECT 1 FROM measurement_flags f WHERE f.patient_id = s.patient_id AND f.acknowledged_at IS NULL AND f.kind = 'not-improving') AS not_improving,
                    EXISTS (SELECT 1 FROM measurement_flags f WHERE f.patient_id = s.patient_id AND f.acknowledged_at IS NULL AND f.kind = 'mdq-positive') AS mdq_positive

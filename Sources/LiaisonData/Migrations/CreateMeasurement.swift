@@ -59,6 +59,7 @@ struct CreateMeasurement: AsyncMigration {
             .field("latest_at", .datetime, .required)
             .field("change", .double, .required)
             .field("responses", .int, .required)
+            .field("next_due_at", .datetime, .required)
             .unique(on: "patient_id", "instrument", name: "one_summary_per_instrument")
             .create()
         // The registry's orders, so a page is read in order rather than sorted from every row.
@@ -66,6 +67,7 @@ struct CreateMeasurement: AsyncMigration {
         try await database.index("summaries_by_instrument_latest", on: MeasurementSummary.schema, columns: "instrument", "latest_total", "patient_id")
         try await database.index("summaries_by_instrument_baseline", on: MeasurementSummary.schema, columns: "instrument", "baseline_at", "patient_id")
         try await database.index("summaries_by_instrument_contact", on: MeasurementSummary.schema, columns: "instrument", "latest_at", "patient_id")
+        try await database.index("summaries_by_instrument_due", on: MeasurementSummary.schema, columns: "instrument", "next_due_at", "patient_id")
         // SQLite adds one column per statement.
         try await database.schema(Organisation.schema).field("review_weeks", .int, .required, .sql(.default(10))).update()
         try await database.schema(Organisation.schema).field("crisis_text", .string).update()

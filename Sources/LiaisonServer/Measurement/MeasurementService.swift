@@ -179,7 +179,7 @@ struct MeasurementService: Sendable {
                 summary.record(response)
                 try await summary.save(on: db)
             } else {
-                try await MeasurementSummary(patientID: patientID, response: response).create(on: db)
+                try await MeasurementSummary(patientID: patientID, response: response, nextDueAt: try await CarePlanQueries.soonestDue(of: patientID, on: db)).create(on: db)
             }
             let who = onBehalf ? "\(caller.identity.displayName) entered" : "The patient completed"
             try await timeline.record(.measurement, "\(who) the \(kind.instrument.title): \(score.total) (\(score.band)).", patient: patientID, by: caller, on: db)
