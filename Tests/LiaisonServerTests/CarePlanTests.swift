@@ -52,6 +52,7 @@ import Testing
             #expect(try await prescriber.call(.post, base + "/medications", json: #"{"name":"Sertraline","dose":""}"#).status == .unprocessableContent)
             let added = try await prescriber.call(.post, base + "/medications", json: #"{"name":"Lithium","dose":"400 mg","frequency":"at night","reason":"Mood stabiliser"}"#)
             #expect(added.status == .created)
+            #expect(try await world.notifications(for: c.delgado).contains { $0.contains("Dr. Sato started Lithium 400 mg, at night for Sam Rivera") }, "the therapist is told")
             #expect(try added.json()["warning"] == nil || (try added.json()["warning"] as? NSNull) != nil)
             // After a positive MDQ, an antidepressant brings the warning.
             var mdq = Dictionary(uniqueKeysWithValues: (1...13).map { (String($0), "1") })
@@ -74,6 +75,11 @@ import Testing
             // The patient withholds the prescriber's records from the therapist: the list is not shown to them.
             _ = try await world.patientService.updateConsent(of: c.patient.id!, withheld: ["prescriber:therapist"], by: world.caller(c.sato))
             #expect(try await therapist.call(.get, base + "/plan").json()["medications"] == nil)
+            let before = try await world.notifications(for: c.delgado).count
+            #expect(try await prescriber.call(.post, base + "/medications/\(sertraline)/stop", json: #"{"reason":"x"}"#).status == .conflict)
+            let current = try #require((try await prescriber.call(.get, base + "/plan").json()["medications"] as? [[String: Any]])?.first { $0["stoppedOn"] == nil && $0["name"] as? String == "Lithium" })
+            #expect(try await prescriber.call(.post, base + "/medications/\(try #require(current["id"] as? String))/stop", json: #"{"reason":"Tremor"}"#).status == .ok)
+            #expect(try await world.notifications(for: c.delgado).count == before, "nor told of the prescriber's changes")
         }
     }
 

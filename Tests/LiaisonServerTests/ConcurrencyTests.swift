@@ -74,8 +74,12 @@ import Testing
                         .post, path, json: #"{"email":"prescriber\#(index)@clinic.example","role":"prescriber","responsiblePrescriber":true}"#
                     ).status
                 }
-                #expect(statuses.filter { $0 == .created }.count == 1)
-                #expect(statuses.filter { $0 == .unprocessableContent }.count == Self.tries - 1)
+                #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses)")
+                // The others are refused by the rule (422); on a machine so loaded that a request
+                // cannot get a connection in time, it is told the database is busy (503, nothing
+                // changed): never a 500, never a second responsible prescriber.
+                #expect(statuses.filter { $0 == .unprocessableContent || $0 == .serviceUnavailable }.count == Self.tries - 1, "\(statuses)")
+                #expect(statuses.filter { $0 == .unprocessableContent }.count >= Self.tries / 2, "\(statuses)")
             }
             let responsible = try await CareTeamMember.query(on: world.database.db()).filter(\.$patient.$id == patient.id!)
                 .filter(\.$isResponsiblePrescriber == true).filter(\.$endedAt == nil).count()

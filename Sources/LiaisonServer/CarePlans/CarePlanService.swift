@@ -101,7 +101,9 @@ struct CarePlanService: Sendable {
             let authorized = try await prescriber(patientID, caller, on: db)
             let medication = MedicationRecord(patientID: patientID, draft: draft, prescriberID: caller.userID, createdAt: clock.now())
             try await medication.create(on: db)
-            try await timeline.record(.medication, "\(caller.identity.displayName) started \(draft.name) \(draft.dose), \(draft.frequency).", patient: patientID, by: caller, on: db)
+            let words = "\(caller.identity.displayName) started \(draft.name) \(draft.dose), \(draft.frequency)"
+            try await timeline.record(.medication, words + ".", patient: patientID, by: caller, on: db)
+            try await tellTeam(authorized, "\(words) for \(authorized.patient.givenName) \(authorized.patient.familyName).", by: caller, on: db)
             try await auditor.record(.medicationAdd, patient: patientID, subject: "medication:\(medication.id!)", by: caller, on: db)
             return (medication, try await warning(draft.name, authorized, on: db))
         }
@@ -122,9 +124,9 @@ struct CarePlanService: Sendable {
             old.stopReason = "Changed: \(draft.reason)"
             old.replacedBy = replacement.id
             try await old.save(on: db)
-            try await timeline.record(
-                .medication, "\(caller.identity.displayName) changed \(old.name) \(old.dose) to \(draft.name) \(draft.dose), \(draft.frequency): \(draft.reason)",
-                patient: patientID, by: caller, on: db)
+            let words = "\(caller.identity.displayName) changed \(old.name) \(old.dose) to \(draft.name) \(draft.dose), \(draft.frequency)"
+            try await timeline.record(.medication, "\(words): \(draft.reason)", patient: patientID, by: caller, on: db)
+            try await tellTeam(authorized, "\(words) for \(authorized.patient.givenName) \(authorized.patient.familyName): \(draft.reason)", by: caller, on: db)
             try await auditor.record(.medicationChange, patient: patientID, subject: "medication:\(replacement.id!)", by: caller, on: db)
             return (replacement, try await warning(draft.name, authorized, on: db))
         }
@@ -135,15 +137,29 @@ struct CarePlanService: Sendable {
         let reason = check.text(rawReason, field: "reason", label: "Reason for stopping", required: true, maxLength: 500)
         if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
         try await database.write { db in
-            _ = try await prescriber(patientID, caller, on: db)
+            let authorized = try await prescriber(patientID, caller, on: db)
             guard let medication = try await CarePlanQueries.lockMedication(id, on: db), medication.$patient.id == patientID else { throw AppError.notFound }
             guard medication.isCurrent else { throw AppError.conflict("\(medication.name) was already stopped on \(medication.stoppedOn ?? "").") }
             medication.stoppedOn = DateOnly.of(clock.now(), in: .gmt).description
             medication.stopReason = reason
             try await medication.save(on: db)
             try await timeline.record(.medication, "\(caller.identity.displayName) stopped \(medication.name): \(reason)", patient: patientID, by: caller, on: db)
+            try await tellTeam(
+                authorized, "\(caller.identity.displayName) stopped \(medication.name) for \(authorized.patient.givenName) \(authorized.patient.familyName): \(reason)", by: caller, on: db)
             try await auditor.record(.medicationStop, patient: patientID, subject: "medication:\(id)", by: caller, on: db)
         }
+    }
+
+    /// The rest of the team hears of a medication change: everyone on it now whose role the
+    /// patient lets see the prescriber's records.
+    private func tellTeam(_ authorized: PatientAccessService.Authorized, _ message: String, by caller: Caller, on db: any Database) async throws {
+        let now = clock.now()
+        let consent = try await patients.consentSettings(authorized.patient.id!, on: db)
+        let told = authorized.team.filter {
+            $0.membership.isActive(at: now) && $0.$user.id != caller.userID
+                && ($0.membership.role == .prescriber || consent.allowsSharing(between: .prescriber, and: $0.membership.role))
+        }.map(\.$user.id)
+        try await notifier.notify(told, patient: authorized.patient.id!, kind: .carePlanChanged, message: message, link: SiteURL.patientPlan(authorized.patient.id!).path, on: db)
     }
 
     private static func draft(_ fields: [String: String], today: Date) throws -> MedicationDraft {
