@@ -6,6 +6,9 @@ public struct BusinessCalendar: Sendable {
     public let businessDays: Set<Weekday>
     private let calendar: Calendar
 
+    /// Monday to Friday in GMT: where no organisation's calendar applies.
+    public static let standard = BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
+
     public init(timeZone: TimeZone, businessDays: Set<Weekday>) {
         self.timeZone = timeZone
         self.businessDays = businessDays.isEmpty ? Weekday.mondayToFriday : businessDays

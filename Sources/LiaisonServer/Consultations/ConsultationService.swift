@@ -88,7 +88,7 @@ struct ConsultationService: Sendable {
                 patientID: patientID, consultantID: consultantID, organisationID: organisation?.id, requesterID: caller.userID,
                 byPatient: caller.identity.isPatient, request: request, createdAt: now)
             let targets = organisation?.targets ?? .standard
-            let calendar = organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
+            let calendar = organisation?.calendar ?? .standard
             let due = targets.acknowledgementDue(sentAt: now, urgency: .routine, calendar: calendar)
             consultation.answerDueAt = due
             consultation.escalateAt = targets.escalationAt(due: due, calendar: calendar)
@@ -176,7 +176,7 @@ struct ConsultationService: Sendable {
                 consultation.endedReason = reason
                 try await tellAskers(consultation, team, "\(consultant.displayName) declined the second-opinion request for \(patientName): \(reason)", on: db)
             case .schedule:
-                let calendar = consultation.organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
+                let calendar = consultation.organisation?.calendar ?? .standard
                 consultation.appointmentAt = day!.start(in: calendar.timeZone, plusHours: 12)
                 try await tellAskers(consultation, team, "The second-opinion appointment for \(patientName) with \(consultant.displayName) is on \(day!).", on: db)
             case .draft:

@@ -82,7 +82,7 @@ extension ReferralService {
             throw AppError.invalid(ValidationErrors("firstAppointment", "Give the date of the first appointment, written YYYY-MM-DD."))
         }
         return try await perform(.schedule, on: id, by: caller) { referral, db in
-            let calendar = referral.recipientOrganisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
+            let calendar = referral.recipientOrganisation?.calendar ?? .standard
             referral.firstAppointmentAt = day.start(in: calendar.timeZone, plusHours: 12)
             try await tellReferrer(referral, "\(caller.identity.displayName) scheduled the first appointment for \(day).", on: db)
         }

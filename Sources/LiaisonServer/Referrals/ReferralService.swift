@@ -112,7 +112,7 @@ struct ReferralService: Sendable {
     /// Sets the due dates from the receiving organisation's calendar and targets.
     private func startClock(_ referral: Referral, organisation: Organisation?) {
         let now = clock.now()
-        let calendar = organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
+        let calendar = organisation?.calendar ?? .standard
         let targets = organisation?.targets ?? .standard
         let due = targets.acknowledgementDue(sentAt: now, urgency: referral.referralUrgency, calendar: calendar)
         referral.sentAt = now

@@ -118,7 +118,7 @@ struct TransferService: Sendable {
                 patientID: patientID, request: request, outgoingID: current.$user.id, outgoingMembershipID: current.id!, incomingID: incomingID,
                 organisationID: organisation?.id, requesterID: caller.userID, byPatient: caller.identity.isPatient, createdAt: now)
             let targets = organisation?.targets ?? .standard
-            transfer.answerDueAt = targets.acknowledgementDue(sentAt: now, urgency: .routine, calendar: Self.calendar(organisation))
+            transfer.answerDueAt = targets.acknowledgementDue(sentAt: now, urgency: .routine, calendar: (organisation?.calendar ?? .standard))
             transfer.expiresAt = targets.expiresAt(sentAt: now)
             try await transfer.create(on: db)
             let id = transfer.id!
@@ -196,7 +196,7 @@ struct TransferService: Sendable {
                 }
                 transfer.acceptedAt = now
                 let organisation = try await OrganisationQueries.firstOrganisation(of: outgoing.id!, on: db)
-                let targets = organisation?.targets ?? .standard, calendar = Self.calendar(organisation)
+                let targets = organisation?.targets ?? .standard, calendar = (organisation?.calendar ?? .standard)
                 let due = targets.acknowledgementDue(sentAt: now, urgency: .routine, calendar: calendar)
                 transfer.handoffDueAt = due
                 transfer.handoffEscalateAt = targets.escalationAt(due: due, calendar: calendar)
@@ -243,7 +243,7 @@ struct TransferService: Sendable {
     /// The role passes at `now`, in this transaction (`CareTeamService.handOver`), and the
     /// outgoing clinician reads the record until the grace period ends.
     private func handOver(_ transfer: Transfer, visit: DateOnly, at now: Date, by caller: Caller, on db: any Database) async throws {
-        let calendar = Self.calendar(transfer.organisation)
+        let calendar = transfer.organisation?.calendar ?? .standard
         let accepted = DateOnly.of(transfer.acceptedAt ?? transfer.createdAt, in: calendar.timeZone).description
         let today = DateOnly.of(now, in: calendar.timeZone).description
         guard visit.description >= accepted, visit.description <= today else {
@@ -325,10 +325,6 @@ struct TransferService: Sendable {
         return Viewed(
             transfer: transfer, sides: sides, isPatient: isPatient, handoff: isPatient ? nil : transfer.handoffLetter,
             allowed: TransferStateMachine.allowedActions(in: transfer.transferState, handoffWritten: transfer.handoffWrittenAt != nil, for: sides))
-    }
-
-    static func calendar(_ organisation: Organisation?) -> BusinessCalendar {
-        organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
     }
 
     /// Whoever asked, and the patient.

@@ -159,7 +159,7 @@ struct TransfersController: PatientOrTeamForm {
         let state = transfer.transferState
         let role = transfer.transferRole
         let patient = transfer.patient
-        let zone = TransferService.calendar(transfer.organisation).timeZone
+        let zone = (transfer.organisation?.calendar ?? .standard).timeZone
         var facts = [
             Choice(value: "Role", label: role.label, selected: false),
             Choice(value: "Handing over", label: transfer.outgoing.displayName, selected: false),

@@ -294,7 +294,7 @@ struct WaitlistService: Sendable {
         guard free > 0 else { return 0 }
         // The clinician's (first) organisation sets the calendar and how long an offer is held.
         let organisation = try await OrganisationQueries.firstOrganisation(of: list.clinicianID, on: db)
-        let calendar = organisation?.calendar ?? BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
+        let calendar = organisation?.calendar ?? .standard
         let deadline = calendar.endOfBusinessDay(organisation?.offerHoldDays ?? ServiceLevelTargets.standard.offerHoldDays, after: now)
         let name = try await AccountQueries.person(id: list.clinicianID, on: db)?.displayName ?? "A clinician"
         var made = 0
