@@ -11,29 +11,24 @@ import Testing
 /// team at once, acknowledged once, escalated when nobody does.
 @Suite struct MeasurementTests {
     struct Case {
-        let patient: Patient
-        let clinic: Organisation
-        /// The responsible prescriber.
-        let sato: UserAccount
-        /// The therapist.
-        let delgado: UserAccount
-        let administrator: UserAccount
-        let outsider: UserAccount
+        let team: SplitTreatment
         let portal: UserAccount
+        var patient: Patient { team.patient }
+        var clinic: Organisation { team.clinic }
+        /// The responsible prescriber.
+        var sato: UserAccount { team.sato }
+        /// The therapist.
+        var delgado: UserAccount { team.delgado }
+        var administrator: UserAccount { team.administrator }
+        var outsider: UserAccount { team.outsider }
     }
 
     static func setUp(_ world: TestWorld) async throws -> Case {
-        let clinic = try await world.organisation()
-        let sato = try await world.person("sato@clinic.example", name: "Dr. Sato", in: clinic)
-        let delgado = try await world.person("delgado@clinic.example", name: "Rosa Delgado", in: clinic)
-        let administrator = try await world.person("admin@clinic.example", name: "Clinic Administrator", in: clinic, role: .administrator)
-        let outsider = try await world.person("nobody@clinic.example", name: "Dr. Nobody", in: clinic)
-        let patient = try await world.patient(registeredBy: delgado, role: .therapist, at: clinic)
-        try await world.addToTeam(patient, sato, as: .prescriber, responsible: true, by: delgado)
+        let team = try await world.splitTreatment()
         let portal = try await world.person("sam@example.org", name: "Sam Rivera", kind: UserAccount.patientKind)
-        patient.portalUserID = portal.id
-        try await patient.save(on: world.database.db())
-        return Case(patient: patient, clinic: clinic, sato: sato, delgado: delgado, administrator: administrator, outsider: outsider, portal: portal)
+        team.patient.portalUserID = portal.id
+        try await team.patient.save(on: world.database.db())
+        return Case(team: team, portal: portal)
     }
 
     /// PHQ-9 answers adding up to `total` (items 1–8 first), with item 9 as given.

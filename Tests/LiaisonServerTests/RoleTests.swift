@@ -10,7 +10,7 @@ import Testing
     }
 
     static let targets: [(String, String)] = [
-        ("ackRoutineDays", "5"), ("ackUrgentDays", "1"), ("ackEmergentDays", "0"), ("closingNoteDays", "10"), ("escalationDays", "2"), ("expiryDays", "45"), ("offerHoldDays", "3"), ("consultationGraceDays", "7"), ("reviewWeeks", "12"),
+        ("ackRoutineDays", "5"), ("ackUrgentDays", "1"), ("ackEmergentDays", "0"), ("closingNoteDays", "10"), ("escalationDays", "2"), ("expiryDays", "45"), ("offerHoldDays", "3"), ("consultationGraceDays", "7"), ("reviewWeeks", "12"), ("careEventHours", "6"),
     ]
     static let settings: [(String, String)] = [("name", "Renamed"), ("kind", "hospital"), ("timeZone", "Europe/London"), ("businessDays", "2"), ("businessDays", "3")] + targets
 
@@ -72,6 +72,7 @@ import Testing
             #expect(stored.targets.offerHoldDays == 3)
             #expect(stored.targets.consultationGraceDays == 7)
             #expect(stored.targets.reviewWeeks == 12)
+            #expect(stored.targets.careEventHours == 6)
             #expect(stored.crisisText == nil, "the standard crisis text unless the organisation writes its own")
             let own = try await admin.post(path(riverside, "/settings"), Self.settings + [("crisisText", "Call the Riverside crisis line, 555 0100, day or night.")])
             #expect(own.status == .seeOther)

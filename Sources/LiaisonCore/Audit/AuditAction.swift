@@ -88,6 +88,18 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case cadenceSet = "cadence.set"
     case visitRecord = "visit.record"
     case registryRead = "registry.read"
+    case careEventRecord = "care-event.record"
+    case careEventsRead = "care-events.read"
+    case careEventAcknowledge = "care-event.acknowledge"
+    case careEventCancel = "care-event.cancel"
+    case careEventEscalate = "care-event.escalate"
+    case careEventFollowUpDone = "care-event.follow-up-done"
+    case careEventUpdate = "care-event.update"
+    case feedRegister = "feed.register"
+    case feedDisable = "feed.disable"
+    case feedMessagesRead = "feed-messages.read"
+    case feedMessageResolve = "feed-message.resolve"
+    case feedMessageDismiss = "feed-message.dismiss"
 
     /// What the person did, as the patient reads it after their name.
     public var words: String {
@@ -179,6 +191,18 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .cadenceSet: "set how often follow-up visits are due"
         case .visitRecord: "recorded a visit"
         case .registryRead: "viewed the measurement-based-care registry"
+        case .careEventRecord: "told your care team of an event in your care (such as a hospital visit)"
+        case .careEventsRead: "viewed the events in your care"
+        case .careEventAcknowledge: "acknowledged an event in your care"
+        case .careEventCancel: "cancelled an event recorded by mistake"
+        case .careEventEscalate: "reminded your care team of an event nobody had acknowledged"
+        case .careEventFollowUpDone: "recorded the visit after your hospital stay"
+        case .careEventUpdate: "updated an event in your care with the hospital's details"
+        case .feedRegister: "registered a hospital feed"
+        case .feedDisable: "turned off a hospital feed"
+        case .feedMessagesRead: "viewed a hospital feed's messages"
+        case .feedMessageResolve: "matched a hospital message to your record"
+        case .feedMessageDismiss: "set aside a hospital message that matched no record"
         }
     }
 

@@ -39,6 +39,15 @@ public enum PatientAccess: Sendable, Equatable {
         return false
     }
 
+    /// Telling the team of something that happened (a care event): the team, and an emergency
+    /// clinician who is seeing the patient now.
+    public var mayRecordCareEvent: Bool {
+        switch self {
+        case .careTeam, .emergency: true
+        case .none, .patientSelf: false
+        }
+    }
+
     public var mayReadAccessLog: Bool {
         switch self {
         case .careTeam, .patientSelf: true

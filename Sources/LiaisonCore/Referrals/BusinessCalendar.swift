@@ -62,11 +62,13 @@ public struct ServiceLevelTargets: Sendable, Equatable {
     public var consultationGraceDays: Int
     /// Weeks in measurement-based care after which less than a 50% improvement calls for a case review.
     public var reviewWeeks: Int
+    /// Clock hours the responsible clinician has to acknowledge an urgent care event.
+    public var careEventHours: Int
 
     public init(
         acknowledgementDays: [Urgency: Int] = [.routine: 3, .urgent: 1, .emergent: 0], closingNoteDays: Int = 14,
         escalationDays: Int = 2, expiryDays: Int = 30, reminderLead: TimeInterval = 24 * 3600, offerHoldDays: Int = 2, consultationGraceDays: Int = 14,
-        reviewWeeks: Int = FlagRules.defaultReviewWeeks
+        reviewWeeks: Int = FlagRules.defaultReviewWeeks, careEventHours: Int = CareEventRules.defaultAcknowledgeHours
     ) {
         self.acknowledgementDays = acknowledgementDays
         self.closingNoteDays = closingNoteDays
@@ -76,6 +78,7 @@ public struct ServiceLevelTargets: Sendable, Equatable {
         self.offerHoldDays = offerHoldDays
         self.consultationGraceDays = consultationGraceDays
         self.reviewWeeks = reviewWeeks
+        self.careEventHours = careEventHours
     }
 
     public static let standard = ServiceLevelTargets()
@@ -115,6 +118,7 @@ extension ServiceLevelTargets {
         ("offerHoldDays", "Business days a waiting-list offer is held before it passes on", 1...10),
         ("consultationGraceDays", "Days a second-opinion consultant, or a clinician who handed over care, keeps reading the record afterwards", 0...90),
         ("reviewWeeks", "Weeks in treatment after which less than a 50% improvement puts the patient on the case-review list", FlagRules.reviewWeeksRange),
+        ("careEventHours", "Hours, around the clock, for the responsible clinician to acknowledge an emergency visit, admission or crisis contact before the rest of the team is told", CareEventRules.acknowledgeHoursRange),
     ]
 
     /// Reads the targets from form fields, naming each bad one.
@@ -134,7 +138,7 @@ extension ServiceLevelTargets {
             acknowledgementDays: [.routine: numbers["ackRoutineDays"]!, .urgent: numbers["ackUrgentDays"]!, .emergent: numbers["ackEmergentDays"]!],
             closingNoteDays: numbers["closingNoteDays"]!, escalationDays: numbers["escalationDays"]!, expiryDays: numbers["expiryDays"]!,
             offerHoldDays: numbers["offerHoldDays"]!, consultationGraceDays: numbers["consultationGraceDays"]!,
-            reviewWeeks: numbers["reviewWeeks"]!)
+            reviewWeeks: numbers["reviewWeeks"]!, careEventHours: numbers["careEventHours"]!)
     }
 
     /// The targets as form values.
@@ -143,7 +147,7 @@ extension ServiceLevelTargets {
             "ackRoutineDays": String(acknowledgementDays[.routine] ?? 3), "ackUrgentDays": String(acknowledgementDays[.urgent] ?? 1),
             "ackEmergentDays": String(acknowledgementDays[.emergent] ?? 0), "closingNoteDays": String(closingNoteDays),
             "escalationDays": String(escalationDays), "expiryDays": String(expiryDays), "offerHoldDays": String(offerHoldDays),
-            "consultationGraceDays": String(consultationGraceDays), "reviewWeeks": String(reviewWeeks),
+            "consultationGraceDays": String(consultationGraceDays), "reviewWeeks": String(reviewWeeks), "careEventHours": String(careEventHours),
         ]
     }
 }

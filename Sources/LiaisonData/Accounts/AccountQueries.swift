@@ -14,6 +14,8 @@ public struct PersonRow: Decodable, Sendable, Equatable {
     public let unreadMessages: Int
     /// Follow-ups overdue in a role they hold on a patient's team.
     public let overdueFollowUps: Int
+    /// Care events on their patients nobody has acknowledged yet.
+    public let eventsToAcknowledge: Int
     /// The session or token that proved it; nil when the person is looked up by id.
     public let credentialID: UUID?
     /// When an API token was last used; nil for sessions.
@@ -25,7 +27,7 @@ public struct PersonRow: Decodable, Sendable, Equatable {
 
     /// The columns, named once here rather than converted at every row.
     private enum CodingKeys: String, CodingKey {
-        case userID = "user_id", email, displayName = "display_name", isSystemAdmin = "is_system_admin", kind, unread, unreadMessages = "unread_messages", overdueFollowUps = "overdue_follow_ups", credentialID = "credential_id", lastUsedAt = "last_used_at"
+        case userID = "user_id", email, displayName = "display_name", isSystemAdmin = "is_system_admin", kind, unread, unreadMessages = "unread_messages", overdueFollowUps = "overdue_follow_ups", eventsToAcknowledge = "events_to_acknowledge", credentialID = "credential_id", lastUsedAt = "last_used_at"
         case twoFactorEnabled = "two_factor_enabled", inOrganisationRequiringTwoFactor = "organisation_requires_two_factor"
     }
 }
@@ -53,6 +55,9 @@ public enum AccountQueries {
         (SELECT COUNT(*) FROM care_team_members tm JOIN follow_up_cadences f ON f.patient_id = tm.patient_id AND f.role = tm.role
           WHERE tm.user_id = u.id AND tm.started_at <= \(bind: now) AND (tm.ended_at IS NULL OR tm.ended_at > \(bind: now))
             AND f.next_due_at < \(bind: now)) AS overdue_follow_ups,
+        (SELECT COUNT(DISTINCT e.id) FROM care_team_members tm JOIN care_events e ON e.patient_id = tm.patient_id AND e.acknowledged_at IS NULL
+          WHERE tm.user_id = u.id AND tm.started_at <= \(bind: now) AND (tm.ended_at IS NULL OR tm.ended_at > \(bind: now))
+            AND e.cancelled_at IS NULL) AS events_to_acknowledge,
         EXISTS (SELECT 1 FROM two_factor_credentials t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS two_factor_enabled,
         EXISTS (SELECT 1 FROM memberships m JOIN organisations o ON o.id = m.organisation_id
                 WHERE m.user_id = u.id AND o.require_two_factor = \(bind: true)) AS organisation_requires_two_factor

@@ -39,5 +39,6 @@ enum LiaisonMigrations {
         CreateTransfer(),
         CreateMeasurement(),
         CreateCarePlans(),
+        CreateCareEvents(),
     ]
 }

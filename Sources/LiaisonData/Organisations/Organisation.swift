@@ -25,6 +25,7 @@ public final class Organisation: Model, @unchecked Sendable {
     @Field(key: "offer_hold_days") public var offerHoldDays: Int
     @Field(key: "consultation_grace_days") public var consultationGraceDays: Int
     @Field(key: "review_weeks") public var reviewWeeks: Int
+    @Field(key: "care_event_hours") public var careEventHours: Int
     /// What a patient in crisis reads (`CrisisResources.standard` when nil).
     @OptionalField(key: "crisis_text") public var crisisText: String?
 
@@ -51,7 +52,7 @@ public final class Organisation: Model, @unchecked Sendable {
         ServiceLevelTargets(
             acknowledgementDays: [.routine: acknowledgeRoutineDays, .urgent: acknowledgeUrgentDays, .emergent: acknowledgeEmergentDays],
             closingNoteDays: closingNoteDays, escalationDays: escalationDays, expiryDays: expiryDays, offerHoldDays: offerHoldDays,
-            consultationGraceDays: consultationGraceDays, reviewWeeks: reviewWeeks)
+            consultationGraceDays: consultationGraceDays, reviewWeeks: reviewWeeks, careEventHours: careEventHours)
     }
 
     public func apply(_ targets: ServiceLevelTargets) {
@@ -64,6 +65,7 @@ public final class Organisation: Model, @unchecked Sendable {
         offerHoldDays = targets.offerHoldDays
         consultationGraceDays = targets.consultationGraceDays
         reviewWeeks = targets.reviewWeeks
+        careEventHours = targets.careEventHours
     }
 
     public var calendar: BusinessCalendar {

@@ -27,4 +27,12 @@ public enum OrganisationQueries {
     public static func firstOrganisation(of userID: UUID, on db: any Database) async throws -> Organisation? {
         try await Membership.query(on: db).filter(\.$user.$id == userID).sort(\.$createdAt).with(\.$organisation).first()?.organisation
     }
+
+    /// The organisation whose settings apply to a patient's care: the responsible prescriber's,
+    /// else the longest-serving active member's.
+    public static func leadOrganisation(of team: [CareTeamMember], at now: Date, on db: any Database) async throws -> Organisation? {
+        let active = team.filter { $0.membership.isActive(at: now) }
+        guard let lead = active.first(where: \.isResponsiblePrescriber) ?? active.first else { return nil }
+        return try await firstOrganisation(of: lead.$user.id, on: db)
+    }
 }

@@ -145,7 +145,8 @@ struct SessionService: Sendable {
                 userID: row.userID, isSystemAdministrator: row.isSystemAdmin,
                 memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
             credential: credential, organisations: links, isPatient: row.kind == UserAccount.patientKind,
-            unreadNotifications: row.unread, unreadMessages: row.unreadMessages, overdueFollowUps: row.overdueFollowUps, twoFactorEnabled: row.twoFactorEnabled,
+            unreadNotifications: row.unread, unreadMessages: row.unreadMessages, overdueFollowUps: row.overdueFollowUps,
+            eventsToAcknowledge: row.eventsToAcknowledge, twoFactorEnabled: row.twoFactorEnabled,
             twoFactorRequired: TwoFactor.isRequired(
                 isSystemAdministrator: row.isSystemAdmin, roles: links.map(\.role), anOrganisationRequiresIt: row.inOrganisationRequiringTwoFactor))
     }

@@ -229,6 +229,10 @@ struct CarePlanService: Sendable {
                 try await CarePlanQueries.refreshNextDue(cadence, on: db)
             }
             try await timeline.record(.visit, "\(caller.identity.displayName) saw the patient (\(kind.label.lowercased()), \(day)).", patient: patientID, by: caller, on: db)
+            // A visit after a discharge is the follow-up the discharge asked for.
+            if !(try await CareEventQueries.completeFollowUps(of: patientID, visitAt: at, at: now, on: db)).isEmpty {
+                try await timeline.record(.careEvent, "The visit owed after the patient's discharge has happened.", patient: patientID, by: caller, on: db)
+            }
             try await auditor.record(.visitRecord, patient: patientID, subject: "visit:\(visit.id!)", by: caller, on: db)
             return visit
         }

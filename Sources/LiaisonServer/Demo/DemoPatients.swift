@@ -106,5 +106,6 @@ enum DemoPatients {
         try await DemoTransfers.load(database: database, clock: clock, caller: caller)
         try await DemoMeasurement.load(database: database, clock: clock, caller: caller)
         try await DemoCarePlans.load(database: database, clock: clock, caller: caller)
+        try await DemoCareEvents.load(database: database, clock: clock, caller: caller)
     }
 }

@@ -121,7 +121,7 @@ struct MeasurementService: Sendable {
     func crisisText(for patientID: UUID) async throws -> String {
         let db = database.reader()
         let team = try await CareTeamQueries.team(of: patientID, on: db)
-        return try await organisation(of: team, at: clock.now(), on: db)?.crisisText?.nilIfEmpty ?? CrisisResources.standard
+        return try await OrganisationQueries.leadOrganisation(of: team, at: clock.now(), on: db)?.crisisText?.nilIfEmpty ?? CrisisResources.standard
     }
 
     // MARK: Answering
@@ -196,7 +196,7 @@ struct MeasurementService: Sendable {
     ) async throws -> [FlagKind] {
         let now = clock.now()
         let baseline = try await MeasurementQueries.baseline(of: patient.id!, score.kind, on: db)
-        let organisation = try await organisation(of: team, at: now, on: db)
+        let organisation = try await OrganisationQueries.leadOrganisation(of: team, at: now, on: db)
         let kinds = FlagRules.flags(
             for: score, baseline: baseline.flatMap { $0.id == response.id ? nil : ($0.total, $0.completedAt) }, at: now,
             reviewWeeks: organisation?.targets.reviewWeeks ?? FlagRules.defaultReviewWeeks,
@@ -236,13 +236,6 @@ struct MeasurementService: Sendable {
         try await timeline.record(.carePlan, words, patient: patient.id!, by: caller, on: db)
         let prescribers = team.filter { $0.membership.isActive(at: now) && $0.membership.role == .prescriber }.map(\.$user.id)
         try await notifier.notify(prescribers, patient: patient.id!, kind: .cadenceTightened, message: words, link: SiteURL.patientPlan(patient.id!).path, on: db)
-    }
-
-    /// The organisation whose settings apply: the responsible prescriber's, else the longest-serving member's.
-    private func organisation(of team: [CareTeamMember], at now: Date, on db: any Database) async throws -> Organisation? {
-        let active = team.filter { $0.membership.isActive(at: now) }
-        guard let lead = active.first(where: \.isResponsiblePrescriber) ?? active.first else { return nil }
-        return try await OrganisationQueries.firstOrganisation(of: lead.$user.id, on: db)
     }
 
     // MARK: Acknowledging

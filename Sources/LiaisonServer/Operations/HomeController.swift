@@ -11,6 +11,7 @@ struct HomeController: Sendable {
     let consultations: ConsultationService
     let transfers: TransferService
     let measurement: MeasurementService
+    let careEvents: CareEventService
     let openAPIDocument: ByteBuffer
 
     func register(on routes: RouteGroups) {
@@ -45,6 +46,13 @@ struct HomeController: Sendable {
         /// Transfers of care the caller owes a step on, taking over or handing over.
         let transfers: [ConsultationRow]
         let hasTransfers: Bool
+        /// Care events on the caller's patients nobody has acknowledged, urgent first: the top of the page.
+        let events: [ConsultationRow]
+        let hasEvents: Bool
+        /// Visits owed after a discharge.
+        let dischargeVisits: [ConsultationRow]
+        let hasDischargeVisits: Bool
+        let careEventsPath = SiteURL.careEvents.path
         /// Questionnaire alerts on the caller's patients that nobody has acknowledged.
         let alerts: [ConsultationRow]
         let hasAlerts: Bool
@@ -102,11 +110,22 @@ struct HomeController: Sendable {
             .init(patient: "\($0.patient.givenName) \($0.patient.familyName)", owed: $0.flagKind.label, due: $0.escalateAt.map { DisplayDate.dateTime($0) },
                   href: SiteURL.patientMeasures($0.$patient.id).path)
         }
+        let zone = try await careEvents.zone(of: context.caller)
+        let events: [HomePage.ConsultationRow] = try await careEvents.toAcknowledge(by: context.caller).map {
+            .init(patient: "\($0.patient.givenName) \($0.patient.familyName)",
+                  owed: "Acknowledge: \($0.eventKind.label.lowercased()) at \($0.facility), \(DisplayDate.dateTime($0.occurredAt, in: zone, named: true))",
+                  due: $0.escalateTeamAt.map { DisplayDate.dateTime($0, in: zone, named: true) }, href: SiteURL.patientCareEvents($0.$patient.id).path)
+        }
+        let visits: [HomePage.ConsultationRow] = try await careEvents.followUpsOwed(by: context.caller).map {
+            .init(patient: "\($0.patient.givenName) \($0.patient.familyName)", owed: "See the patient after their discharge from \($0.facility)",
+                  due: $0.followUpDueAt.map { DisplayDate.day($0, in: zone) }, href: SiteURL.patientCareEvents($0.$patient.id).path)
+        }
         let page = HomePage(
             name: identity.displayName, needsProfile: !hasProfile,
             organisations: identity.organisations.map { .init(name: $0.name, role: $0.role.label, href: SiteURL.organisation($0.id).path) },
             owed: WorklistSection(owed),
             consultations: giving, hasConsultations: !giving.isEmpty, transfers: handing, hasTransfers: !handing.isEmpty,
+            events: events, hasEvents: !events.isEmpty, dischargeVisits: visits, hasDischargeVisits: !visits.isEmpty,
             alerts: alerts, hasAlerts: !alerts.isEmpty,
             waitingOverdue: waiting.overdue == 0 ? nil : waiting.overdue)
         return views.page("home/home", title: "Liaison", page, request: request, context: context)

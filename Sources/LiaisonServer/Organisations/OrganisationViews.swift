@@ -32,6 +32,7 @@ struct OrganisationPage: Sendable {
     let emergencyReportPath: String
     let waitlistsPath: String
     let webhooksPath: String
+    let feedsPath: String
     let registryPath: String
     let invitePath: String
     let roles: [Choice]
@@ -61,6 +62,7 @@ struct OrganisationPage: Sendable {
         emergencyReportPath = SiteURL.emergencyReport(organisation: id).path
         waitlistsPath = SiteURL.organisationWaitlists(id).path
         webhooksPath = SiteURL.organisationWebhooks(id).path
+        feedsPath = SiteURL.organisationFeeds(id).path
         registryPath = SiteURL.organisationRegistry(id).path
         invitePath = SiteURL.organisationInvitations(id).path
         roles = MembershipRole.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form.values["role"] ?? "clinician")) }

@@ -24,6 +24,8 @@ struct PatientAccessService: Sendable {
         /// Asking for something on the patient's behalf (a second opinion, a change of clinician):
         /// the patient or someone on their team now; emergency readers may look, not ask.
         case askOnBehalf
+        /// Recording a care event: the team, or an emergency clinician seeing the patient.
+        case recordCareEvent
     }
 
     func authorize(_ patientID: UUID, for caller: Caller, need: Need, on db: any Database) async throws -> Authorized {
@@ -38,6 +40,7 @@ struct PatientAccessService: Sendable {
         case .write: access.mayWrite
         case .accessLog: access.mayReadAccessLog
         case .anyAccess: access != .none
+        case .recordCareEvent: access.mayRecordCareEvent
         case .askOnBehalf: switch access {
             case .careTeam, .patientSelf: true
             case .emergency, .none: false

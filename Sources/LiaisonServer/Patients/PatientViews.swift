@@ -95,6 +95,7 @@ struct PatientPage: Sendable {
     let consultationsPath: String
     let transfersPath: String
     let measuresPath: String
+    let careEventsPath: String
     let planPath: String
     /// Each instrument's scores over time.
     let charts: [ScoreChart]
@@ -147,6 +148,7 @@ struct PatientPage: Sendable {
         consultationsPath = SiteURL.patientConsultations(id).path
         transfersPath = SiteURL.patientTransfers(id).path
         measuresPath = SiteURL.patientMeasures(id).path
+        careEventsPath = SiteURL.patientCareEvents(id).path
         planPath = SiteURL.patientPlan(id).path
         charts = InstrumentKind.allCases.compactMap { kind in
             let responses = record.responses.filter { $0.kind == kind }
@@ -244,10 +246,18 @@ struct PortalPage: Sendable {
         let href: String
     }
 
+    /// A care event, as the patient reads it: what happened, and that the team was told.
+    struct EventLine: Sendable {
+        let what: String
+        let told: String
+    }
+
     let name: String
     let team: [Member]
     let referrals: [ReferralLine]
     let hasReferrals: Bool
+    let events: [EventLine]
+    let hasEvents: Bool
     let questionnaires: [QuestionnaireLine]
     let hasQuestionnaires: Bool
     /// The organisation's crisis text, or the standard one.

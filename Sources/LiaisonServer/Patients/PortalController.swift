@@ -12,6 +12,7 @@ struct PortalController: Sendable {
     let emergency: EmergencyAccessService
     let organisations: OrganisationService
     let measurement: MeasurementService
+    let careEvents: CareEventService
 
     func register(on routes: RouteGroups) {
         routes.signedIn.get(SiteURL.portal, use: portalPage)
@@ -42,8 +43,14 @@ struct PortalController: Sendable {
         let questionnaires = try await measurement.ownRequests(of: overview.patient).map {
             PortalPage.QuestionnaireLine(title: $0.kind.instrument.title, due: DisplayDate.day($0.dueAt), href: SiteURL.portalQuestionnaire($0.id!).path)
         }
+        let events = try await careEvents.ownEvents(of: overview.patient).map { event in
+            let acknowledged = event.acknowledgedAt.map { " \(event.acknowledgedBy?.displayName ?? "Your clinician") acknowledged it on \(DisplayDate.day($0))." } ?? ""
+            return PortalPage.EventLine(
+                what: "\(event.eventKind.portalWords ?? "An event in your care"), \(event.facility), \(DisplayDate.day(event.occurredAt))",
+                told: "Your care team was told on \(DisplayDate.dateTime(event.recordedAt)).\(acknowledged)")
+        }
         let page = PortalPage(
-            name: overview.patient.givenName, team: team, referrals: referrals, hasReferrals: !referrals.isEmpty,
+            name: overview.patient.givenName, team: team, referrals: referrals, hasReferrals: !referrals.isEmpty, events: events, hasEvents: !events.isEmpty,
             questionnaires: questionnaires, hasQuestionnaires: !questionnaires.isEmpty,
             crisis: try await measurement.crisisText(for: patientID),
             consent: ConsentPage(name: overview.patient.givenName, consent: overview.consent, patientID: patientID, backPath: SiteURL.portal.path),

@@ -18,6 +18,7 @@ enum TimelineEventKind: String, Sendable {
     case carePlan = "care-plan"
     case medication
     case visit
+    case careEvent = "care-event"
 }
 
 /// Writes the patient's team timeline, in the transaction of the change it describes.

@@ -56,6 +56,13 @@ enum APIURL: RoutePath {
     case patientCadence(UUID, String)
     case patientVisits(UUID)
     case followUps
+    case careEvents
+    case patientCareEvents(UUID)
+    case careEventStep(UUID, CareEventStep)
+    case feeds(UUID)
+    case feedStep(organisation: UUID, feed: UUID, FeedStep)
+    case feedMessages(UUID)
+    case feedMessageStep(organisation: UUID, message: UUID, FeedMessageStep)
     case registry
     case organisationRegistry(UUID)
     case conversations
@@ -123,6 +130,14 @@ enum APIURL: RoutePath {
         case .patientCadence(let id, let role): ["patients", .id(id), "cadences", .parameter("role", value: role)]
         case .patientVisits(let id): ["patients", .id(id), "visits"]
         case .followUps: ["follow-ups"]
+        case .careEvents: ["care-events"]
+        case .patientCareEvents(let id): ["patients", .id(id), "care-events"]
+        case .careEventStep(let id, let step): ["care-events", .id(id), .parameter("step", value: step.rawValue)]
+        case .feeds(let id): ["organisations", .id(id), "feeds"]
+        case .feedStep(let organisation, let feed, let step): ["organisations", .id(organisation), "feeds", .id(feed, "feed"), .parameter("step", value: step.rawValue)]
+        case .feedMessages(let id): ["organisations", .id(id), "feed-messages"]
+        case .feedMessageStep(let organisation, let message, let step):
+            ["organisations", .id(organisation), "feed-messages", .id(message, "message"), .parameter("step", value: step.rawValue)]
         case .registry: ["registry"]
         case .organisationRegistry(let id): ["organisations", .id(id), "registry"]
         case .conversations: ["conversations"]

@@ -24,6 +24,8 @@ public struct Identity: Sendable {
     public var unreadMessages: Int = 0
     /// Follow-ups overdue in a role they hold, for the navigation badge.
     public var overdueFollowUps: Int = 0
+    /// Care events on their patients waiting to be acknowledged, for the navigation badge.
+    public var eventsToAcknowledge: Int = 0
     /// Signs in with a code from an authenticator app as well as the password.
     public let twoFactorEnabled: Bool
     /// Must do so: an administrator, or in an organisation that requires it (`TwoFactor.isRequired`).

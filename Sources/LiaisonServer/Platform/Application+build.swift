@@ -40,11 +40,15 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
     if dependencies.runBackgroundJobs {
         app.addServices(ReferralSweepService(
             sweep: services.sweep, waitlists: services.waitlists, digests: services.digests, consultations: services.consultations,
-            transfers: services.transfers, measurement: services.measurement, carePlans: services.carePlans, interval: .seconds(60), logger: dependencies.logger))
+            transfers: services.transfers, measurement: services.measurement, carePlans: services.carePlans,
+            careEvents: services.careEvents, interval: .seconds(60), logger: dependencies.logger))
         app.addServices(DeliveryService(deliveries: OutboxDelivery.configured(dependencies), interval: .seconds(5), logger: dependencies.logger))
         if dependencies.configuration.smtp == nil {
             dependencies.logger.notice("no LIAISON_SMTP_URL: emails wait in the outbox (liaison outbox list)")
         }
+    }
+    if let port = configuration.mllpPort {
+        app.addServices(MLLPListener(host: configuration.host, port: port, feeds: services.feeds, logger: dependencies.logger))
     }
     return app
 }

@@ -32,10 +32,10 @@ struct Auditor: Sendable {
 
     /// Steps the system takes on its own (the sweep), one entry each.
     func recordSystem(
-        _ action: AuditAction, _ subjects: [(patient: UUID?, subject: String)], purpose: String, at moment: Date, on db: any Database
+        _ action: AuditAction, _ subjects: [(patient: UUID?, subject: String)], purpose: String, at moment: Date, requestID: String = "sweep", on db: any Database
     ) async throws {
         try await AuditLog.append(
-            subjects.map { .init(actorID: nil, action: action.rawValue, patientID: $0.patient, subject: $0.subject, purpose: purpose, requestID: "sweep") },
+            subjects.map { .init(actorID: nil, action: action.rawValue, patientID: $0.patient, subject: $0.subject, purpose: purpose, requestID: requestID) },
             at: moment, sealedWith: key, on: db)
     }
 

@@ -28,6 +28,8 @@ public struct LiaisonConfiguration: Sendable {
     /// Webhook endpoints on this machine (127.0.0.0/8, ::1, localhost) are allowed
     /// (`LIAISON_WEBHOOKS_TO_LOOPBACK`): for tests and one-machine set-ups only.
     public var webhooksToLoopback: Bool = false
+    /// Where hospitals' ADT feeds connect over MLLP (`LIAISON_MLLP_PORT`), on `host`; off when nil.
+    public var mllpPort: Int?
 
     public init() {}
 
@@ -65,6 +67,11 @@ public struct LiaisonConfiguration: Sendable {
         read("LIAISON_PORT") { value in
             guard let port = Int(value), (1...65535).contains(port) else { return "must be a whole number from 1 to 65535 (got \"\(value)\")" }
             configuration.port = port
+            return nil
+        }
+        read("LIAISON_MLLP_PORT") { value in
+            guard let port = Int(value), (1...65535).contains(port) else { return "must be a whole number from 1 to 65535 (got \"\(value)\")" }
+            configuration.mllpPort = port
             return nil
         }
         read("LIAISON_DATABASE_URL") { value in

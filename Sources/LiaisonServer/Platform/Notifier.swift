@@ -35,6 +35,10 @@ enum NotificationKind: String, CaseIterable, Sendable {
     case carePlanChanged = "care-plan.changed"
     case followUpDue = "follow-up.due"
     case cadenceTightened = "follow-up.tightened"
+    case careEvent = "care-event.new"
+    case careEventUpdate = "care-event.update"
+    case careEventEscalated = "care-event.escalated"
+    case feedMessageUnmatched = "feed.unmatched"
 }
 
 /// In-app notifications, written in the transaction of the change that causes them.

@@ -68,6 +68,30 @@ enum WebhookStep: String, CaseIterable, Sendable {
     case remove
 }
 
+/// What a team member does with a care event, the same on pages and in the API.
+enum CareEventStep: String, CaseIterable, Sendable {
+    case acknowledge
+    /// Recorded by mistake, or cancelled by the hospital.
+    case cancel
+    /// The visit owed after a discharge happened.
+    case followUpDone = "follow-up-done"
+}
+
+/// What an administrator does with a hospital feed.
+enum FeedStep: String, CaseIterable, Sendable {
+    case disable
+}
+
+/// What an administrator does with a feed message that matched no patient.
+enum FeedMessageStep: String, CaseIterable, Sendable {
+    /// Match again, now that a clinician has recorded the identifier on the patient's record.
+    case retry
+    /// Apply it to the patient whose record id the administrator gives.
+    case attach
+    /// Set it aside: not a patient of anyone in Liaison.
+    case dismiss
+}
+
 extension RequestContext {
     /// A UUID path parameter; anything else is "not found", as an unknown id would be.
     func uuid(_ name: String) throws -> UUID {

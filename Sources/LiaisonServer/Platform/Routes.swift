@@ -33,7 +33,7 @@ func buildRouter(
     OperationsController(database: services.database, metrics: metrics, metricsToken: configuration.metricsToken).register(on: routes)
     HomeController(
         views: views, directory: services.directory, patients: services.patients, worklists: services.worklists, consultations: services.consultations, transfers: services.transfers, measurement: services.measurement,
-        openAPIDocument: Resources.openAPI
+        careEvents: services.careEvents, openAPIDocument: Resources.openAPI
     ).register(on: routes)
     AccountsController(
         views: views, sessions: services.sessions, resets: services.passwordResets, invitations: services.invitations, secureCookies: secure
@@ -52,7 +52,7 @@ func buildRouter(
     PatientsAPI(patients: services.patients, emergency: services.emergency, accessLog: services.accessLog, clock: services.clock).register(on: routes)
     PortalController(
         views: views, portal: services.portal, accessLog: services.accessLog, emergency: services.emergency, organisations: services.organisations,
-        measurement: services.measurement
+        measurement: services.measurement, careEvents: services.careEvents
     ).register(on: routes)
     ReferralsController(
         views: views, referrals: services.referrals, worklists: services.worklists, patients: services.patients, directory: services.directory,
@@ -74,6 +74,10 @@ func buildRouter(
     CarePlanController(views: views, plans: services.carePlans).register(on: routes)
     CarePlanAPI(plans: services.carePlans).register(on: routes)
     RegistryController(views: views, registry: services.registry).register(on: routes)
+    CareEventsController(views: views, events: services.careEvents).register(on: routes)
+    CareEventsAPI(events: services.careEvents).register(on: routes)
+    HospitalFeedsController(views: views, feeds: services.feeds).register(on: routes)
+    HospitalFeedsAPI(feeds: services.feeds).register(on: routes)
     LettersController(views: views, letters: services.letters).register(on: routes)
     LettersAPI(letters: services.letters).register(on: routes)
     WebhookController(views: views, webhooks: services.webhookEndpoints).register(on: routes)

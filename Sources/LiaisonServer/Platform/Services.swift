@@ -43,6 +43,8 @@ struct Services: Sendable {
     let measurement: MeasurementService
     let carePlans: CarePlanService
     let registry: RegistryService
+    let careEvents: CareEventService
+    let feeds: HospitalFeedService
     let referrals: ReferralService
     let worklists: ReferralWorklists
     let sweep: ReferralSweep
@@ -98,6 +100,9 @@ struct Services: Sendable {
             careTeams: careTeams, baseURL: baseURL)
         measurement = MeasurementService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline, baseURL: baseURL)
+        careEvents = CareEventService(
+            database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, outbox: outbox, timeline: timeline, baseURL: baseURL)
+        feeds = HospitalFeedService(database: database, clock: clock, auditor: auditor, notifier: notifier, events: careEvents)
         registry = RegistryService(database: database, clock: clock, auditor: auditor, organisations: organisations)
         carePlans = CarePlanService(
             database: database, clock: clock, access: patientAccess, auditor: auditor, notifier: notifier, timeline: timeline, patients: patients)

@@ -72,6 +72,12 @@ enum SiteURL: RoutePath {
     case patientPlanPart(UUID, String)
     case medicationStep(patient: UUID, medication: UUID, step: String)
     case followUps
+    case careEvents
+    case patientCareEvents(UUID)
+    case careEventStep(UUID, CareEventStep)
+    case organisationFeeds(UUID)
+    case feedStep(organisation: UUID, feed: UUID, FeedStep)
+    case feedMessageStep(organisation: UUID, message: UUID, FeedMessageStep)
     case registry
     case organisationRegistry(UUID)
     case letter(UUID)
@@ -160,6 +166,13 @@ enum SiteURL: RoutePath {
         case .patientPlanPart(let id, let part): ["patients", .id(id), "plan", .parameter("part", value: part)]
         case .medicationStep(let patient, let medication, let step): ["patients", .id(patient), "medications", .id(medication, "medication"), .parameter("step", value: step)]
         case .followUps: ["follow-ups"]
+        case .careEvents: ["care-events"]
+        case .patientCareEvents(let id): ["patients", .id(id), "care-events"]
+        case .careEventStep(let id, let step): ["care-events", .id(id), .parameter("step", value: step.rawValue)]
+        case .organisationFeeds(let id): ["organisations", .id(id), "feeds"]
+        case .feedStep(let organisation, let feed, let step): ["organisations", .id(organisation), "feeds", .id(feed, "feed"), .parameter("step", value: step.rawValue)]
+        case .feedMessageStep(let organisation, let message, let step):
+            ["organisations", .id(organisation), "feed-messages", .id(message, "message"), .parameter("step", value: step.rawValue)]
         case .registry: ["registry"]
         case .organisationRegistry(let id): ["organisations", .id(id), "registry"]
         case .letter(let id): ["letters", .id(id)]

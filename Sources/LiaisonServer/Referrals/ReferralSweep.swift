@@ -177,6 +177,8 @@ struct ReferralSweepService: Service {
     let measurement: MeasurementService
     /// Follow-ups due within a day are reminded in the same minute.
     let carePlans: CarePlanService
+    /// Urgent care events nobody acknowledged in time are escalated in the same minute.
+    let careEvents: CareEventService
     let interval: Duration
     let logger: Logger
 
@@ -198,6 +200,8 @@ struct ReferralSweepService: Service {
                     if lapsed > 0 { logger.info("transfer requests expired", metadata: ["count": .stringConvertible(lapsed)]) }
                     let escalated = try await measurement.sweep()
                     if escalated > 0 { logger.warning("unacknowledged alerts escalated", metadata: ["count": .stringConvertible(escalated)]) }
+                    let unacknowledged = try await careEvents.sweep()
+                    if unacknowledged > 0 { logger.warning("unacknowledged care events escalated", metadata: ["steps": .stringConvertible(unacknowledged)]) }
                     let followUps = try await carePlans.sweep()
                     if followUps > 0 { logger.info("follow-ups reminded", metadata: ["count": .stringConvertible(followUps)]) }
                     let summaries = try await digests.sendDue()

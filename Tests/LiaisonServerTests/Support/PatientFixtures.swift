@@ -46,3 +46,30 @@ extension TestWorld {
         return APIClient(client: client, token: secret)
     }
 }
+
+/// A patient in split treatment at one clinic: Rosa Delgado, the therapist, registered them; Dr.
+/// Sato is their responsible prescriber. The clinic has an administrator and a clinician who is
+/// not on the team.
+struct SplitTreatment {
+    let patient: Patient
+    let clinic: Organisation
+    /// The responsible prescriber.
+    let sato: UserAccount
+    /// The therapist.
+    let delgado: UserAccount
+    let administrator: UserAccount
+    let outsider: UserAccount
+}
+
+extension TestWorld {
+    func splitTreatment() async throws -> SplitTreatment {
+        let clinic = try await organisation()
+        let sato = try await person("sato@clinic.example", name: "Dr. Sato", in: clinic)
+        let delgado = try await person("delgado@clinic.example", name: "Rosa Delgado", in: clinic)
+        let administrator = try await person("admin@clinic.example", name: "Clinic Administrator", in: clinic, role: .administrator)
+        let outsider = try await person("nobody@clinic.example", name: "Dr. Nobody", in: clinic)
+        let patient = try await patient(registeredBy: delgado, role: .therapist, at: clinic)
+        try await addToTeam(patient, sato, as: .prescriber, responsible: true, by: delgado)
+        return SplitTreatment(patient: patient, clinic: clinic, sato: sato, delgado: delgado, administrator: administrator, outsider: outsider)
+    }
+}

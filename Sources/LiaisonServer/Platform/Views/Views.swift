@@ -24,6 +24,7 @@ public struct Views: Sendable {
         "consultations/request", "consultations/mine", "consultations/consultation",
         "transfers/request", "transfers/mine", "transfers/transfer",
         "measurement/measures", "measurement/questionnaire", "measurement/done", "careplans/plan", "careplans/follow-ups", "measurement/registry",
+        "careevents/events", "careevents/worklist", "careevents/event", "careevents/feeds",
         "referrals/referrals", "referrals/owed-table", "referrals/cancel-confirm", "referrals/referral-new", "referrals/referral", "letters/letter", "referrals/referral-report",
     ]
 
@@ -103,6 +104,8 @@ struct LayoutModel: Sendable {
         } else if let identity {
             links.append(Link(label: "My patients", href: SiteURL.patients.path))
             links.append(Link(label: "Referrals", href: SiteURL.referrals.path))
+            links.append(Link(
+                label: identity.eventsToAcknowledge > 0 ? "Care events (\(identity.eventsToAcknowledge) to acknowledge)" : "Care events", href: SiteURL.careEvents.path))
             links.append(Link(label: identity.overdueFollowUps > 0 ? "Follow-ups (\(identity.overdueFollowUps) overdue)" : "Follow-ups", href: SiteURL.followUps.path))
             links.append(Link(label: "Registry", href: SiteURL.registry.path))
             links.append(Link(label: "Waiting lists", href: SiteURL.waitlist.path))
