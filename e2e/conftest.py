@@ -65,12 +65,19 @@ def mailbox():
 
 
 @pytest.fixture(scope="session")
-def server(mailbox):
+def mllp_port():
+    """Where the demo server listens for hospitals' HL7 messages over MLLP."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def server(mailbox, mllp_port):
     binary = os.environ.get("LIAISON_BIN", str(ROOT / ".build" / "debug" / "liaison"))
     workdir = tempfile.mkdtemp(prefix="liaison-e2e-")
     port = free_port()
     env = dict(os.environ, LIAISON_DATABASE_URL=os.path.join(workdir, "liaison.sqlite"), LIAISON_BCRYPT_COST="8",
-               LIAISON_SMTP_URL=f"smtp://127.0.0.1:{mailbox.port}", LIAISON_MAIL_FROM="Liaison <noreply@liaison.test>")
+               LIAISON_SMTP_URL=f"smtp://127.0.0.1:{mailbox.port}", LIAISON_MAIL_FROM="Liaison <noreply@liaison.test>",
+               LIAISON_MLLP_PORT=str(mllp_port))
     log = open(os.path.join(workdir, "server.log"), "w")
     process = subprocess.Popen([binary, "serve", "--demo", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -83,6 +83,7 @@ struct HospitalFeedsAPI: Sendable {
     }
 
     @Sendable func disable(_ request: Request, context: ClinicianContext) async throws -> Response {
+        guard context.parameters.get("step").flatMap(FeedStep.init(rawValue:)) == .disable else { throw AppError.notFound }
         try await feeds.disable(try context.uuid("feed"), organisation: try context.uuid("id"), by: context.caller)
         return Response(status: .noContent)
     }

@@ -97,6 +97,7 @@ struct HospitalFeedsController: Sendable {
         let organisationID = try context.uuid("id")
         var request = request
         _ = try await request.form(context: context)
+        guard context.parameters.get("step").flatMap(FeedStep.init(rawValue:)) == .disable else { throw AppError.notFound }
         try await feeds.disable(try context.uuid("feed"), organisation: organisationID, by: context.caller)
         return views.redirect(to: .organisationFeeds(organisationID), flash: "Feed turned off: its messages are now answered with an error.")
     }
