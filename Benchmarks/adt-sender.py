@@ -31,7 +31,7 @@ def message(number, control):
     ]).encode()
 
 
-async def connection(port, interval, deadline, offset, latencies, codes):
+async def connection(port, interval, deadline, offset, step, latencies, codes):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     number = offset
     due = time.perf_counter()
@@ -45,7 +45,7 @@ async def connection(port, interval, deadline, offset, latencies, codes):
         latencies.append(time.perf_counter() - sent)
         msa = next(line for line in answer.decode().split("\r") if line.startswith("MSA"))
         codes[msa.split("|")[1]] = codes.get(msa.split("|")[1], 0) + 1
-        number += 1000
+        number += step
         due += interval
     writer.close()
 
@@ -61,7 +61,7 @@ async def main():
     started = time.perf_counter()
     deadline = started + options.seconds
     interval = options.connections / options.rate
-    await asyncio.gather(*[connection(options.port, interval, deadline, index, latencies, codes) for index in range(options.connections)])
+    await asyncio.gather(*[connection(options.port, interval, deadline, index, options.connections, latencies, codes) for index in range(options.connections)])
     elapsed = time.perf_counter() - started
     latencies.sort()
 
