@@ -165,12 +165,12 @@ import Testing
         }
     }
 
-    @Test func theSameMessageTwentyTimesAtOnceIsAppliedOnce() async throws {
+    @Test func theSameMessageTenTimesAtOnceIsAppliedOnce() async throws {
         try await withApp { world in
             _ = try await Self.setUp(world)
             let feeds = world.services.feeds
             let answers = await withTaskGroup(of: String.self) { group in
-                for _ in 0..<20 { group.addTask { await feeds.receive(Self.adt("A01", control: "SAME-1", patientClass: "I")) } }
+                for _ in 0..<10 { group.addTask { await feeds.receive(Self.adt("A01", control: "SAME-1", patientClass: "I")) } }
                 return await group.reduce(into: []) { $0.append($1) }
             }
             let codes = try answers.map { try Self.answer($0).code }

@@ -89,7 +89,7 @@ import Testing
     @Test func aHalfFrameIsClosedWhenTheSenderGoesQuietAndAnOversizeFrameIsRejected() async throws {
         try await withApp { world in
             _ = try await HospitalFeedTests.setUp(world)
-            try await Self.withListener(world, idle: .seconds(1)) { port in
+            try await Self.withListener(world, idle: .seconds(5)) { port in
                 let half = Array(MLLPFramer.frame(HospitalFeedTests.adt("A04", control: "HALF-1")).dropLast(2))
                 #expect(try await Self.exchange(port, half) == nil, "closed without an answer, and nothing applied")
                 var big = [MLLPFramer.startBlock] + Array("MSH|^~\\&|ADT|STBRENDANS|||20261127||ADT^A04|BIG-1|P|2.5.1\r".utf8)
