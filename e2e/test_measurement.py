@@ -37,7 +37,9 @@ def test_item_9_reaches_the_team_and_the_patient_sees_crisis_resources(browser, 
     psychiatrist = Visitor(browser, server)
     psychiatrist.sign_in(PSYCHIATRIST)
     assert "Alerts to acknowledge" in psychiatrist.text
-    psychiatrist.click_link("Jamie Calloway")
+    # The alert's own link (Jamie's discharge is also on the page, under care events).
+    browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='alerts-heading']").find_element(By.LINK_TEXT, "Jamie Calloway").click()
+    psychiatrist.check_page()
     assert "not a risk assessment" in psychiatrist.text
     assert "10 (Moderate" in psychiatrist.text
     assert browser.find_elements(By.CSS_SELECTOR, "svg.score-chart[role='img']")
