@@ -35,4 +35,11 @@ public enum OrganisationQueries {
         guard let lead = active.first(where: \.isResponsiblePrescriber) ?? active.first else { return nil }
         return try await firstOrganisation(of: lead.$user.id, on: db)
     }
+
+    /// Each person's first organisation, once each: whose administrators hear of a team's lapse.
+    public static func firstOrganisations(of userIDs: [UUID], on db: any Database) async throws -> [UUID] {
+        var organisations = Set<UUID>()
+        for userID in Set(userIDs) { if let id = try await firstOrganisation(of: userID, on: db)?.id { organisations.insert(id) } }
+        return Array(organisations)
+    }
 }

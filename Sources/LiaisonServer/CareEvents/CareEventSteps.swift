@@ -118,9 +118,8 @@ extension CareEventService {
             let late = try await CareEventQueries.claimEscalations(.administrators, at: now, on: db)
             for event in late {
                 let members = try await CareTeamQueries.team(of: event.$patient.id, on: db).filter { $0.membership.isActive(at: now) }
-                var organisations = Set<UUID>()
-                for member in members { if let id = try await OrganisationQueries.firstOrganisation(of: member.$user.id, on: db)?.id { organisations.insert(id) } }
-                for (organisation, people) in try await OrganisationQueries.administrators(of: Array(organisations), on: db) {
+                let organisations = try await OrganisationQueries.firstOrganisations(of: members.map(\.$user.id), on: db)
+                for (organisation, people) in try await OrganisationQueries.administrators(of: organisations, on: db) {
                     let words = "Care event \(ReferralReference.short(event.id!)) on patient \(PatientReference.short(event.$patient.id)) has not been acknowledged by the care team."
                     let ids = people.compactMap(\.id)
                     let url = SiteURL.organisation(organisation).path

@@ -286,9 +286,8 @@ struct MeasurementService: Sendable {
                     message: "Still not acknowledged: \(patient.givenName) \(patient.familyName), \(flag.flagKind.label). Someone on the team must contact the patient.",
                     link: link, on: db)
                 try await outbox.notices(team.map(\.$user.id), subject: "Liaison: an alert is still not acknowledged", words: "An alert about a patient is still not acknowledged:", url: baseURL + link, urgent: true, on: db)
-                var organisations = Set<UUID>()
-                for member in team { if let id = try await OrganisationQueries.firstOrganisation(of: member.$user.id, on: db)?.id { organisations.insert(id) } }
-                let administrators = try await OrganisationQueries.administrators(of: Array(organisations), on: db)
+                let organisations = try await OrganisationQueries.firstOrganisations(of: team.map(\.$user.id), on: db)
+                let administrators = try await OrganisationQueries.administrators(of: organisations, on: db)
                 for (organisation, people) in administrators {
                     let words = "Alert \(ReferralReference.short(flag.id!)) on patient \(PatientReference.short(patient.id!)) has not been acknowledged by the care team within \(Int((flag.flagKind.acknowledgeWithin ?? 0) / 3600)) hours."
                     let ids = people.compactMap(\.id)
