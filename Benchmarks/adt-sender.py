@@ -19,33 +19,36 @@ START, END = b"\x0b", b"\x1c\x0d"
 PATIENTS = ["SB-100412", "SB-100234", "SB-100871"]
 
 
-def message(number, control):
+def message(interface, number, control):
+    """The `number`th message of one interface. A visit is five messages, in order on one connection
+    as a hospital sends them: registration, admission, update, discharge, then the next visit's
+    registration; each visit is one patient's."""
     trigger, patient_class = [("A04", "E"), ("A01", "I"), ("A08", "I"), ("A03", "I"), ("A04", "E")][number % 5]
     stamp = time.strftime("%Y%m%d%H%M%S+0000", time.gmtime())
-    visit = f"V-B{number // 5}"
+    visit = f"V-{interface}-{number // 5}"
     return "\r".join([
         f"MSH|^~\\&|ADT|STBRENDANS|LIAISON|LIAISON|{stamp}||ADT^{trigger}^ADT_A01|{control}|P|2.5.1",
         f"EVN|{trigger}|{stamp}",
-        f"PID|1||{PATIENTS[number % len(PATIENTS)]}^^^STBRENDANS^MR||SYNTHETIC^PATIENT",
+        f"PID|1||{PATIENTS[(number // 5 + interface) % len(PATIENTS)]}^^^STBRENDANS^MR||SYNTHETIC^PATIENT",
         f"PV1|1|{patient_class}|ED^BAY {number % 9}^^ST BRENDANS" + "|" * 16 + visit,
     ]).encode()
 
 
-async def connection(port, interval, deadline, offset, step, latencies, codes):
+async def connection(port, interval, deadline, interface, latencies, codes):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    number = offset
+    number = 0
     due = time.perf_counter()
     while due < deadline:
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
         control = f"B-{uuid.uuid4().hex[:16]}"
         sent = time.perf_counter()
-        writer.write(START + message(number, control) + END)
+        writer.write(START + message(interface, number, control) + END)
         await writer.drain()
         answer = await reader.readuntil(END)
         latencies.append(time.perf_counter() - sent)
         msa = next(line for line in answer.decode().split("\r") if line.startswith("MSA"))
         codes[msa.split("|")[1]] = codes.get(msa.split("|")[1], 0) + 1
-        number += step
+        number += 1
         due += interval
     writer.close()
 
@@ -61,7 +64,7 @@ async def main():
     started = time.perf_counter()
     deadline = started + options.seconds
     interval = options.connections / options.rate
-    await asyncio.gather(*[connection(options.port, interval, deadline, index, options.connections, latencies, codes) for index in range(options.connections)])
+    await asyncio.gather(*[connection(options.port, interval, deadline, index, latencies, codes) for index in range(options.connections)])
     elapsed = time.perf_counter() - started
     latencies.sort()
 
