@@ -1,6 +1,6 @@
 """What a person does on Liaison's pages, and the accessibility checks run on each page visited."""
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import PASSWORD
 
@@ -63,8 +63,20 @@ class Visitor:
         self.driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
         WebDriverWait(self.driver, 10).until(lambda d: "/sign-in" in d.current_url)
 
+    def write_referral(self, patient, recipient, reason, questions=None):
+        """Opens the referral form for a psychologist and fills it in, leaving it to be sent."""
+        self.open("/referrals/new?discipline=psychologist")
+        Select(self.driver.find_element(By.ID, "patientID")).select_by_visible_text(patient)
+        self.driver.find_element(By.XPATH, f"//label[contains(., '{recipient}')]/preceding-sibling::input").click()
+        self.fill("f-reason", reason)
+        if questions:
+            self.fill("f-questions", questions)
+
     def fill(self, field_id, text):
         element = self.driver.find_element(By.ID, field_id)
+        # A form folded away (one of a referral's actions) is opened as a person would: by its summary.
+        for summary in element.find_elements(By.XPATH, "./ancestor::details[not(@open)]/summary"):
+            summary.click()
         element.clear()
         element.send_keys(text)
 

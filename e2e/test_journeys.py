@@ -36,11 +36,7 @@ def test_finds_a_psychologist_with_openings_in_the_directory(browser, server):
 def test_a_referral_loop_from_referral_to_closing_summary(browser, server):
     referrer = Visitor(browser, server)
     referrer.sign_in("dr.haddad@demo.liaison.example")
-    referrer.open("/referrals/new?discipline=psychologist")
-    Select(browser.find_element(By.ID, "patientID")).select_by_visible_text("Natarajan, Priya (1972-11-02)")
-    browser.find_element(By.XPATH, "//label[contains(., 'Dr. Maja Lindqvist')]/preceding-sibling::input").click()
-    referrer.fill("f-reason", "Panic attacks twice weekly despite sertraline.")
-    referrer.fill("f-questions", "Is CBT for panic suitable?")
+    referrer.write_referral("Natarajan, Priya (1972-11-02)", "Dr. Maja Lindqvist", "Panic attacks twice weekly despite sertraline.", "Is CBT for panic suitable?")
     referrer.submit("Send referral")
     assert "Referral sent" in referrer.text
     referral_url = browser.current_url

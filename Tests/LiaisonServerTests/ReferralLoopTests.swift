@@ -56,7 +56,16 @@ import Testing
             #expect(haddadView.body.contains("CBT weekly for 12 weeks."))
             #expect(try await referrer.get("/notifications").body.contains("Dr. Lindqvist accepted your referral"))
 
+            // The recipient's actions are folded, one open at a time; the referrer is told why they have none of them.
+            let actions = try await recipient.get(path).body
+            #expect(actions.components(separatedBy: "<details name=\"referral-action\"").count - 1 == 4, "schedule, start care, progress, close, and nothing else")
+            #expect(!actions.contains("referral-action\" class=\"action\" open"))
+            #expect(try await referrer.get(path).body.contains("Close with closing note: Only the receiving clinician can close with closing note."))
             #expect(try await recipient.post(path + "/schedule", [("firstAppointment", "2027-02-01")]).status == .seeOther)
+            // The first appointment is on the referral for both sides, and on the patient's record with the referral.
+            #expect(try await referrer.get(path).body.contains("First appointment Mon, 1 Feb 2027"))
+            let record = try await referrer.get("/patients/\(patient.id!.uuidString.lowercased())").body
+            #expect(record.contains("First appointment scheduled") && record.contains("Mon, 1 Feb 2027") && record.contains("href=\"\(path)\""))
             #expect(try await recipient.post(path + "/start-care", []).status == .seeOther)
             #expect(try await recipient.post(path + "/progress", [("summary", "Attacks down to one a fortnight.")]).status == .seeOther)
             #expect(try await recipient.post(path + "/discharge", []).status == .seeOther)

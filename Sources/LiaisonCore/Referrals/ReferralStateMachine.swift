@@ -141,6 +141,21 @@ public enum ReferralStateMachine {
         }
     }
 
+    /// What the other side may do now and `side` may not, each with the reason: shown beside
+    /// `side`'s own actions, so nobody wonders where "Close" went.
+    public static func unavailableActions(in state: ReferralState, for side: ReferralSide) -> [(action: ReferralAction, reason: String)] {
+        ReferralAction.allCases.compactMap { action -> (action: ReferralAction, reason: String)? in
+            let rule = rules[action]!
+            guard rule.from.contains(state), rule.side != side, rule.side != .system, action != .receive else { return nil }
+            do throws(ReferralTransitionError) {
+                _ = try apply(action, to: state, by: side)
+                return nil
+            } catch {
+                return (action, error.reason)
+            }
+        }
+    }
+
     private static func pastTense(_ action: ReferralAction) -> String {
         switch action {
         case .send: "sent"

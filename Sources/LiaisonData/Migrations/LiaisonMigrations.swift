@@ -40,5 +40,6 @@ enum LiaisonMigrations {
         CreateMeasurement(),
         CreateCarePlans(),
         CreateCareEvents(),
+        CreateSubmissions(),
     ]
 }

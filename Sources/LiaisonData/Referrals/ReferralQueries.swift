@@ -21,6 +21,13 @@ public enum ReferralQueries {
             .with(\.$recipient).with(\.$recipientOrganisation).sort(\.$createdAt, .descending).limit(50).all()
     }
 
+    /// Every referral made for a patient, drafts included, newest first, with both ends loaded:
+    /// what the patient's team record lists.
+    public static func all(ofPatient patientID: UUID, limit: Int = 100, on db: any Database) async throws -> [Referral] {
+        try await Referral.query(on: db).filter(\.$patient.$id == patientID)
+            .with(\.$referrer).with(\.$recipient).with(\.$recipientOrganisation).sort(\.$createdAt, .descending).limit(limit).all()
+    }
+
     /// The organisations each referral concerns: the one it was addressed to, and those of the
     /// clinicians at both ends. Their webhook endpoints hear about its steps.
     public static func organisationsInvolved(in ids: [UUID], on db: any Database) async throws -> [UUID: Set<UUID>] {

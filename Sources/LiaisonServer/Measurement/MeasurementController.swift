@@ -201,9 +201,9 @@ struct MeasurementController: Sendable {
         }
     }
 
-    /// The answers in a submitted questionnaire form: every field but the form's own.
+    /// The answers in a submitted questionnaire form: every field but the form's own (`_csrf`, `_once`, …).
     static func answers(in form: [String: String]) -> [String: String] {
-        form.filter { !["_csrf", "instrument", "requestID"].contains($0.key) }
+        form.filter { !$0.key.hasPrefix("_") && !["instrument", "requestID"].contains($0.key) }
     }
 
     // MARK: The portal

@@ -19,7 +19,7 @@ struct PatientService: Sendable {
         case possibleDuplicate(count: Int)
     }
 
-    struct Registration: Sendable {
+    struct Registration: Sendable, Encodable {
         var draft: PatientDraft
         var role: String?
         var organisationID: UUID?
@@ -27,8 +27,14 @@ struct PatientService: Sendable {
         var confirmedDifferentPerson: Bool
     }
 
-    /// Registers a patient with the caller as the first member of the care team.
-    func register(_ registration: Registration, by caller: Caller) async throws -> Patient {
+    /// Registers a patient with the caller as the first member of the care team; once per
+    /// submission key (see `Submissions`), so a form sent twice registers one patient.
+    func register(_ registration: Registration, once key: SubmissionKey? = nil, by caller: Caller) async throws -> Patient {
+        // A repeat is answered before the checks below, which would take the first for a duplicate.
+        if let id = try await Submissions.earlier(key, .patient, input: registration, by: caller.userID, on: database.reader()),
+           let patient = try await Patient.find(id, on: database.reader()) {
+            return patient
+        }
         let today = DateOnly.of(clock.now(), in: .gmt)
         var check = FieldChecker()
         var details: PatientDetails?
@@ -65,21 +71,26 @@ struct PatientService: Sendable {
         let now = clock.now()
         let validDetails = details!, possibleDuplicates = unseenMatches
         return try await database.write { db in
-            let patient = Patient(details: validDetails, registeredBy: caller.userID, organisationID: registration.organisationID, createdAt: now)
-            try await patient.create(on: db)
-            let patientID = try patient.requireID()
-            if !identifier.isEmpty, let organisationID = registration.organisationID {
-                try await PatientIdentifier(patientID: patientID, organisationID: organisationID, value: identifier).create(on: db)
+            try await Submissions.once(
+                key, .patient, input: registration, by: caller.userID, at: now, on: db,
+                existing: { try await Patient.query(on: db).filter(\.$id == $0).filter(\.$registeredBy == caller.userID).first() }
+            ) {
+                let patient = Patient(details: validDetails, registeredBy: caller.userID, organisationID: registration.organisationID, createdAt: now)
+                try await patient.create(on: db)
+                let patientID = try patient.requireID()
+                if !identifier.isEmpty, let organisationID = registration.organisationID {
+                    try await PatientIdentifier(patientID: patientID, organisationID: organisationID, value: identifier).create(on: db)
+                }
+                _ = try await careTeams.join(
+                    .init(
+                        userID: caller.userID, role: role!,
+                        summary: "\(caller.identity.displayName) registered the patient and joined the care team as \(role!.label.lowercased()).",
+                        event: .registered, audit: nil),
+                    patient: patientID, team: [], by: caller, on: db)
+                try await auditor.record(.patientCreate, patient: patientID, subject: "patient:\(patientID)", by: caller, on: db)
+                try await reportPossibleDuplicates(of: patient, matching: possibleDuplicates, by: caller, on: db)
+                return (patient, patientID)
             }
-            _ = try await careTeams.join(
-                .init(
-                    userID: caller.userID, role: role!,
-                    summary: "\(caller.identity.displayName) registered the patient and joined the care team as \(role!.label.lowercased()).",
-                    event: .registered, audit: nil),
-                patient: patientID, team: [], by: caller, on: db)
-            try await auditor.record(.patientCreate, patient: patientID, subject: "patient:\(patientID)", by: caller, on: db)
-            try await reportPossibleDuplicates(of: patient, matching: possibleDuplicates, by: caller, on: db)
-            return patient
         }
     }
 
@@ -132,10 +143,15 @@ struct PatientService: Sendable {
             }
             let events = try await PatientQueries.events(of: patientID, on: db)
             let identifiers = try await PatientQueries.identifiers(of: patientID, on: db)
+            let onTeam = if case .careTeam = authorized.access { true } else { false }
+            let referrals = try await ReferralQueries.all(ofPatient: patientID, on: db).map {
+                ($0, ReferralService.side(of: caller, in: $0, onCareTeam: onTeam) != nil)
+            }
             return PatientRecord(
                 patient: authorized.patient, access: authorized.access, team: authorized.team, consent: consent,
                 notes: visible, events: events, identifiers: identifiers, responses: try await MeasurementQueries.responses(of: patientID, on: db),
-                openAlerts: try await MeasurementQueries.flags(of: patientID, on: db).filter { $0.acknowledgedAt == nil }.count)
+                openAlerts: try await MeasurementQueries.flags(of: patientID, on: db).filter { $0.acknowledgedAt == nil }.count,
+                referrals: referrals)
         }
         let purpose = if case .emergency = record.access { "emergency" } else { "treatment" }
         try await auditor.recordRead(.patientRead, patient: patientID, subject: "patient:\(patientID)", purpose: purpose, by: caller, in: database)
@@ -143,34 +159,51 @@ struct PatientService: Sendable {
     }
 
     /// Adds a clinician to the team; they are notified. Only team members may.
-    func addMember(to patientID: UUID, email rawEmail: String?, role rawRole: String?, responsible: Bool, by caller: Caller) async throws -> CareTeamMember {
+    /// Once per submission key (see `Submissions`): a form sent twice adds them once, without a
+    /// second "already on the team".
+    func addMember(
+        to patientID: UUID, email rawEmail: String?, role rawRole: String?, responsible: Bool, once key: SubmissionKey? = nil, by caller: Caller
+    ) async throws -> CareTeamMember {
         try await database.write { db in
             try await PatientQueries.lockTeam(of: patientID, on: db)
-            let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
-            var check = FieldChecker()
-            let emailText = check.text(rawEmail, field: "email", label: "Clinician's email", required: true, maxLength: 254)
-            let role = check.choice(rawRole, field: "role", label: "Role on the team", as: CareTeamRole.self)
-            var user: UserAccount?
-            if let email = EmailAddress(emailText) {
-                user = try await UserAccount.query(on: db).filter(\.$email == email.value).filter(\.$kind == UserAccount.clinicianKind).first()
+            let input = [patientID.uuidString, rawEmail ?? "", rawRole ?? "", String(responsible)]
+            return try await Submissions.once(
+                key, .member, input: input, by: caller.userID, at: clock.now(), on: db,
+                existing: { try await CareTeamMember.query(on: db).filter(\.$id == $0).with(\.$user).first() }
+            ) {
+                let member = try await addMember(to: patientID, email: rawEmail, role: rawRole, responsible: responsible, by: caller, on: db)
+                return (member, member.id!)
             }
-            if !emailText.isEmpty, user == nil {
-                check.errors.add("email", "No clinician in Liaison signs in as \(emailText.prefix(80)). Check the address, or ask an administrator to invite them.")
-            }
-            if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
-            let userID = try user!.requireID()
-            let title = responsible ? "responsible prescriber" : role!.label.lowercased()
-            let member = try await careTeams.join(
-                .init(
-                    userID: userID, role: role!, responsible: responsible,
-                    summary: "\(caller.identity.displayName) added \(user!.displayName) to the care team as \(title)."),
-                patient: patientID, team: authorized.team, by: caller, on: db)
-            try await notifier.notify(
-                [userID], patient: patientID, kind: .careTeamAdded,
-                message: "\(caller.identity.displayName) added you to the care team of \(authorized.patient.givenName) \(authorized.patient.familyName) as \(title).",
-                link: SiteURL.patient(patientID).path, on: db)
-            return member
         }
+    }
+
+    private func addMember(
+        to patientID: UUID, email rawEmail: String?, role rawRole: String?, responsible: Bool, by caller: Caller, on db: any Database
+    ) async throws -> CareTeamMember {
+        let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
+        var check = FieldChecker()
+        let emailText = check.text(rawEmail, field: "email", label: "Clinician's email", required: true, maxLength: 254)
+        let role = check.choice(rawRole, field: "role", label: "Role on the team", as: CareTeamRole.self)
+        var user: UserAccount?
+        if let email = EmailAddress(emailText) {
+            user = try await UserAccount.query(on: db).filter(\.$email == email.value).filter(\.$kind == UserAccount.clinicianKind).first()
+        }
+        if !emailText.isEmpty, user == nil {
+            check.errors.add("email", "No clinician in Liaison signs in as \(emailText.prefix(80)). Check the address, or ask an administrator to invite them.")
+        }
+        if !check.errors.isEmpty { throw AppError.invalid(check.errors) }
+        let userID = try user!.requireID()
+        let title = responsible ? "responsible prescriber" : role!.label.lowercased()
+        let member = try await careTeams.join(
+            .init(
+                userID: userID, role: role!, responsible: responsible,
+                summary: "\(caller.identity.displayName) added \(user!.displayName) to the care team as \(title)."),
+            patient: patientID, team: authorized.team, by: caller, on: db)
+        try await notifier.notify(
+            [userID], patient: patientID, kind: .careTeamAdded,
+            message: "\(caller.identity.displayName) added you to the care team of \(authorized.patient.givenName) \(authorized.patient.familyName) as \(title).",
+            link: SiteURL.patient(patientID).path, on: db)
+        return member
     }
 
     /// Ends a membership (the history keeps it). A member may end their own or another's.
@@ -220,8 +253,8 @@ struct PatientService: Sendable {
         }
     }
 
-    /// Adds a team note or a private process note.
-    func addNote(to patientID: UUID, kind rawKind: String?, body rawBody: String?, by caller: Caller) async throws -> Note {
+    /// Adds a team note or a private process note, once per submission key (see `Submissions`).
+    func addNote(to patientID: UUID, kind rawKind: String?, body rawBody: String?, once key: SubmissionKey? = nil, by caller: Caller) async throws -> Note {
         var check = FieldChecker()
         let kind = check.choice(rawKind, field: "kind", label: "Kind of note", as: NoteKind.self)
         let body = check.text(rawBody, field: "body", label: "Note", required: true, maxLength: 4000)
@@ -229,10 +262,15 @@ struct PatientService: Sendable {
         return try await database.write { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             guard case .careTeam(let role) = authorized.access else { throw AppError.forbidden }
-            let note = Note(patientID: patientID, authorID: caller.userID, authorRole: role.rawValue, kind: kind!.rawValue, body: body, createdAt: clock.now())
-            try await note.create(on: db)
-            try await auditor.record(.noteCreate, patient: patientID, subject: "note:\(note.id!)", by: caller, on: db)
-            return note
+            return try await Submissions.once(
+                key, .note, input: [patientID.uuidString, kind!.rawValue, body], by: caller.userID, at: clock.now(), on: db,
+                existing: { try await Note.query(on: db).filter(\.$id == $0).filter(\.$author.$id == caller.userID).first() }
+            ) {
+                let note = Note(patientID: patientID, authorID: caller.userID, authorRole: role.rawValue, kind: kind!.rawValue, body: body, createdAt: clock.now())
+                try await note.create(on: db)
+                try await auditor.record(.noteCreate, patient: patientID, subject: "note:\(note.id!)", by: caller, on: db)
+                return (note, note.id!)
+            }
         }
     }
 
@@ -255,4 +293,6 @@ struct PatientRecord: Sendable {
     /// Questionnaire scores, oldest first, for the charts.
     let responses: [QuestionnaireResponse]
     let openAlerts: Int
+    /// Every referral made for the patient, newest first, and whether the viewer may open each.
+    let referrals: [(referral: Referral, mayOpen: Bool)]
 }

@@ -64,6 +64,17 @@ struct PatientPage: Sendable {
         let summary: String
     }
 
+    /// One of the patient's referrals, open or finished.
+    struct ReferralLine: Sendable {
+        let made: String
+        let from: String
+        let to: String
+        let state: String
+        let firstAppointment: String?
+        /// Only where the viewer is on one side of the loop; the rest of the team sees that it exists.
+        let href: String?
+    }
+
     let name: String
     let dateOfBirth: String
     let pronouns: String?
@@ -79,6 +90,8 @@ struct PatientPage: Sendable {
     let consentSummary: [String]
     let notes: [NoteLine]
     let events: [EventLine]
+    let referrals: [ReferralLine]
+    let hasReferrals: Bool
     let roles: [Choice]
     let noteKinds: [Choice]
     let hasPortalAccount: Bool
@@ -132,6 +145,16 @@ struct PatientPage: Sendable {
                 at: DisplayDate.dateTime($0.createdAt), body: $0.body, isPrivate: $0.kind == NoteKind.privateProcess.rawValue)
         }
         events = record.events.map { EventLine(at: DisplayDate.dateTime($0.createdAt), summary: $0.summary) }
+        referrals = record.referrals.map { referral, mayOpen in
+            ReferralLine(
+                made: DisplayDate.day(referral.sentAt ?? referral.createdAt),
+                from: referral.referrer.displayName,
+                to: referral.recipient?.displayName ?? "\(referral.recipientOrganisation?.name ?? "Organisation") intake",
+                state: referral.referralState.label,
+                firstAppointment: referral.firstAppointmentAt.map { DisplayDate.day($0) },
+                href: mayOpen ? SiteURL.referral(referral.id!).path : nil)
+        }
+        hasReferrals = !referrals.isEmpty
         roles = Choice.all(CareTeamRole.self, selected: form.values["role"] ?? CareTeamRole.therapist.rawValue)
         noteKinds = Choice.all(NoteKind.self, selected: form.values["kind"] ?? NoteKind.team.rawValue)
         hasPortalAccount = patient.portalUserID != nil

@@ -105,7 +105,7 @@ struct PatientsAPI: Sendable {
         let registration = try await request.input(PatientInput.Registration.self, context: context).registration
         let patient: Patient
         do {
-            patient = try await patients.register(registration, by: context.caller)
+            patient = try await patients.register(registration, once: try SubmissionKey.of(request), by: context.caller)
         } catch PatientService.RegistrationError.invalid(let errors) {
             throw AppError.invalid(errors)
         } catch PatientService.RegistrationError.possibleDuplicate(let count) {
@@ -142,7 +142,8 @@ struct PatientsAPI: Sendable {
         let id = try context.uuid("id")
         var request = request
         let input = try await request.input(PatientInput.Member.self, context: context)
-        _ = try await patients.addMember(to: id, email: input.email, role: input.role, responsible: input.responsiblePrescriber ?? false, by: context.caller)
+        _ = try await patients.addMember(
+            to: id, email: input.email, role: input.role, responsible: input.responsiblePrescriber ?? false, once: try SubmissionKey.of(request), by: context.caller)
         return EditedResponse(status: .created, response: try await careTeam(request, context: context))
     }
 
@@ -172,7 +173,7 @@ struct PatientsAPI: Sendable {
     @Sendable func addNote(_ request: Request, context: ClinicianContext) async throws -> EditedResponse<NoteDTO> {
         var request = request
         let input = try await request.input(PatientInput.Note.self, context: context)
-        let note = try await patients.addNote(to: try context.uuid("id"), kind: input.kind, body: input.body, by: context.caller)
+        let note = try await patients.addNote(to: try context.uuid("id"), kind: input.kind, body: input.body, once: try SubmissionKey.of(request), by: context.caller)
         return EditedResponse(status: .created, response: Self.note(note))
     }
 

@@ -56,7 +56,7 @@ struct PatientsController: Sendable {
         var request = request
         let form = try await request.form(context: context)
         do {
-            let patient = try await patients.register(try form.decode(PatientInput.Registration.self).registration, by: context.caller)
+            let patient = try await patients.register(try form.decode(PatientInput.Registration.self).registration, once: SubmissionKey.form(form), by: context.caller)
             return views.redirect(to: .patient(patient.id!), flash: "Patient registered. You are on the care team.")
         } catch PatientService.RegistrationError.invalid(let errors) {
             let page = newPatientPage(identity, form: FormState(values: form.dictionary, errors: errors), duplicate: nil)
@@ -87,7 +87,8 @@ struct PatientsController: Sendable {
         let form = try await request.form(context: context)
         do {
             let input = try form.decode(PatientInput.Member.self)
-            _ = try await patients.addMember(to: id, email: input.email, role: input.role, responsible: input.responsiblePrescriber ?? false, by: context.caller)
+            _ = try await patients.addMember(
+                to: id, email: input.email, role: input.role, responsible: input.responsiblePrescriber ?? false, once: SubmissionKey.form(form), by: context.caller)
             return views.redirect(to: .patient(id), flash: "Added to the care team. They have been notified.")
         } catch AppError.invalid(let errors) {
             return try await showWithErrors(id, form, errors, request: request, context: context)
@@ -141,7 +142,7 @@ struct PatientsController: Sendable {
         let form = try await request.form(context: context)
         do {
             let input = try form.decode(PatientInput.Note.self)
-            _ = try await patients.addNote(to: id, kind: input.kind, body: input.body, by: context.caller)
+            _ = try await patients.addNote(to: id, kind: input.kind, body: input.body, once: SubmissionKey.form(form), by: context.caller)
             return views.redirect(to: .patient(id), flash: "Note saved.")
         } catch AppError.invalid(let errors) {
             return try await showWithErrors(id, form, errors, request: request, context: context)

@@ -18,7 +18,7 @@ struct ReferralService: Sendable {
     let baseURL: String
 
     /// A new referral as the form or the API gives it.
-    struct Draft: Sendable {
+    struct Draft: Sendable, Encodable {
         var patientID: UUID?
         var recipientID: UUID?
         var recipientOrganisationID: UUID?
@@ -40,7 +40,9 @@ struct ReferralService: Sendable {
     // MARK: Creating
 
     /// Creates a referral from a member of the patient's care team; sends it unless kept as a draft.
-    func create(_ draft: Draft, by caller: Caller) async throws -> Referral {
+    /// Once per submission key: a form sent twice, or an API request retried with its
+    /// `Idempotency-Key`, gets the referral the first one created.
+    func create(_ draft: Draft, once key: SubmissionKey? = nil, by caller: Caller) async throws -> Referral {
         var check = FieldChecker()
         let urgency = check.choice(draft.urgency, field: "urgency", label: "Urgency", as: Urgency.self)
         var validatedLetter: Letter?
@@ -76,27 +78,32 @@ struct ReferralService: Sendable {
         }
         let organisationID = organisation?.id
         return try await database.write { db in
-            let patientID = draft.patientID!
-            // Again in the writing transaction: the team may have changed since.
-            let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
-            let referral = Referral(
-                patientID: patientID, referrerID: caller.userID, recipientID: draft.recipientID, recipientOrganisationID: organisationID,
-                urgency: urgency!, letter: try letter.storedText, createdAt: clock.now())
-            referral.id = UUID()
-            referral.$patient.value = authorized.patient
-            referral.$recipientOrganisation.value = organisation
-            var actions: [AuditAction] = [.referralCreate]
-            if draft.sendNow {
-                referral.state = try ReferralStateMachine.apply(.send, to: referral.referralState, by: .referrer).rawValue
-                startClock(referral, organisation: organisation)
-                actions.append(.referralSend)
+            try await Submissions.once(
+                key, .referral, input: draft, by: caller.userID, at: clock.now(), on: db,
+                existing: { try await Referral.query(on: db).filter(\.$id == $0).filter(\.$referrer.$id == caller.userID).with(\.$patient).first() }
+            ) {
+                let patientID = draft.patientID!
+                // Again in the writing transaction: the team may have changed since.
+                let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
+                let referral = Referral(
+                    patientID: patientID, referrerID: caller.userID, recipientID: draft.recipientID, recipientOrganisationID: organisationID,
+                    urgency: urgency!, letter: try letter.storedText, createdAt: clock.now())
+                referral.id = UUID()
+                referral.$patient.value = authorized.patient
+                referral.$recipientOrganisation.value = organisation
+                var actions: [AuditAction] = [.referralCreate]
+                if draft.sendNow {
+                    referral.state = try ReferralStateMachine.apply(.send, to: referral.referralState, by: .referrer).rawValue
+                    startClock(referral, organisation: organisation)
+                    actions.append(.referralSend)
+                }
+                try await referral.create(on: db)
+                if draft.sendNow {
+                    try await announce(referral, from: caller.identity.displayName, patient: authorized.patient, to: recipients, organisation: organisation, on: db)
+                }
+                try await auditor.record(actions, patient: patientID, subject: "referral:\(referral.id!)", by: caller, on: db)
+                return (referral, referral.id!)
             }
-            try await referral.create(on: db)
-            if draft.sendNow {
-                try await announce(referral, from: caller.identity.displayName, patient: authorized.patient, to: recipients, organisation: organisation, on: db)
-            }
-            try await auditor.record(actions, patient: patientID, subject: "referral:\(referral.id!)", by: caller, on: db)
-            return referral
         }
     }
 

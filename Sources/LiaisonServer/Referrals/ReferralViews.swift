@@ -113,6 +113,8 @@ struct ReferralPage: Sendable {
         let danger: Bool
         /// What was typed as the reason, when this form came back with an error.
         let reason: String
+        /// The form that came back with an error is the one open; the others stay closed.
+        let open: Bool
     }
 
     let patient: String
@@ -126,10 +128,15 @@ struct ReferralPage: Sendable {
     let due: String?
     let overdue: Bool
     let endedReason: String?
+    /// "First appointment Tue 8 Dec", once the recipient has recorded it.
+    let firstAppointment: String?
     let letter: [Letter.Section]
     let letterPath: String
     let notes: [NoteView]
     let actions: [ActionForm]
+    let hasActions: Bool
+    /// What the other side may do now, and why the viewer cannot.
+    let unavailable: [String]
     let form: FormState
 
     init(_ loaded: ReferralService.Loaded, now: Date, form: FormState = .empty) {
@@ -155,6 +162,7 @@ struct ReferralPage: Sendable {
             overdue = false
         }
         endedReason = referral.endedReason
+        firstAppointment = referral.firstAppointmentAt.map { "First appointment \(DisplayDate.day($0, in: zone))" }
         letter = referral.letterNote?.sections ?? []
         letterPath = SiteURL.referralLetter(referral: id, note: nil).path
         notes = loaded.notes.compactMap { record in
@@ -178,8 +186,11 @@ struct ReferralPage: Sendable {
                 needsReason: action == .decline || action == .cancel, needsRedirect: action == .decline,
                 needsDate: action == .schedule, needsRole: action == .accept,
                 roles: Choice.all(CareTeamRole.self, selected: nil), danger: action == .decline || action == .cancel,
-                reason: form.values["_action"] == action.rawValue ? form.values["reason"] ?? "" : "")
+                reason: form.values["_action"] == action.rawValue ? form.values["reason"] ?? "" : "",
+                open: form.values["_action"] == action.rawValue)
         }
+        hasActions = !actions.isEmpty
+        unavailable = ReferralStateMachine.unavailableActions(in: referral.referralState, for: loaded.side).map { "\($0.action.label): \($0.reason)" }
         self.form = form
     }
 }

@@ -126,8 +126,8 @@ struct ReferralsAPI: Sendable {
         let referral = try await referrals.create(
             .init(patientID: input.patientID, recipientID: input.recipientID, recipientOrganisationID: input.recipientOrganisationID,
                   urgency: input.urgency, letter: input.letter ?? [:], sendNow: !(input.draft ?? false)),
-            by: context.caller)
-        // Everything in the answer is what the caller has just written; a new referral has no notes yet.
+            once: try SubmissionKey.of(request), by: context.caller)
+        // Everything in the answer is what the caller has written; a new referral has no notes yet.
         return EditedResponse(status: .created, response: ReferralDTO(referral, side: .referrer, notes: []))
     }
 

@@ -83,9 +83,9 @@ struct ReferralsController: Sendable {
             patientID: form["patientID"].flatMap(UUID.init(uuidString:)),
             recipientID: form["recipientID"].flatMap(UUID.init(uuidString:)),
             recipientOrganisationID: form["recipientOrganisationID"].flatMap(UUID.init(uuidString:)),
-            urgency: form["urgency"], letter: form.dictionary, sendNow: form["save"] != "draft")
+            urgency: form["urgency"], letter: form.dictionary.filter { !$0.key.hasPrefix("_") }, sendNow: form["save"] != "draft")
         do {
-            let referral = try await referrals.create(draft, by: context.caller)
+            let referral = try await referrals.create(draft, once: SubmissionKey.form(form), by: context.caller)
             return views.redirect(to: .referral(referral.id!), flash: draft.sendNow ? "Referral sent. You will see here when it is acknowledged." : "Draft saved.")
         } catch AppError.invalid(let errors) {
             return try await renderNew(identity, query: [:], form: FormState(values: form.dictionary, errors: errors), status: .unprocessableContent, request: request, context: context)

@@ -88,6 +88,8 @@ struct LayoutModel: Sendable {
     let user: String?
     let links: [Link]
     let csrf: String
+    /// The one-time token of this page's forms (see `SubmissionKey`).
+    let once = SubmissionKey.newToken()
     let flash: String?
     let requestID: String
     let signOutPath = SiteURL.signOut.path
