@@ -93,3 +93,21 @@ def test_the_patient_page_shows_the_accepted_referral_and_its_first_appointment(
     row.find_element(By.TAG_NAME, "a").click()
     referrer.check_page()
     assert f"First appointment {appointment}" in referrer.text
+
+
+def test_a_clinician_corrects_the_patients_details_and_the_old_value_is_kept(browser, server):
+    clinician = Visitor(browser, server)
+    clinician.sign_in("j.mensah@demo.liaison.example")
+    clinician.open("/patients")
+    clinician.click_link("Natarajan, Priya")
+    clinician.click_link("Correct the patient's details")
+    old_phone = browser.find_element(By.ID, "phone").get_attribute("value")
+    clinician.fill("phone", "+1 555 0199")
+    clinician.fill("preferredLanguage", "Tamil")
+    clinician.fill("reason", "New number, given by the patient.")
+    clinician.submit("Save the correction")
+    assert "Details corrected" in clinician.text
+    assert "Prefers Tamil" in clinician.text and "+1 555 0199" in clinician.text
+    clinician.click_link("Correct the patient's details")
+    history = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='history-heading']").text
+    assert old_phone in history and "New number, given by the patient." in history

@@ -2,6 +2,7 @@
 /// for it ("Dr Rivera viewed the record"). The raw value is what is stored and hashed.
 public enum AuditAction: String, CaseIterable, Sendable {
     case patientCreate = "patient.create"
+    case patientCorrect = "patient.correct"
     case patientRead = "patient.read"
     case patientsList = "patients.list"
     case careTeamAdd = "care-team.add"
@@ -105,6 +106,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     public var words: String {
         switch self {
         case .patientCreate: "registered the record"
+        case .patientCorrect: "corrected your details"
         case .patientRead: "viewed the record"
         case .patientsList: "listed their patients"
         case .careTeamAdd: "added a care-team member"

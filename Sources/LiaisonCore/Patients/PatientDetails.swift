@@ -9,8 +9,13 @@ public struct PatientDetails: Sendable, Equatable {
     public var phone: String
     public var email: String
     public var address: String
+    /// The language the patient prefers to be spoken and written to in, as they name it.
+    public var preferredLanguage: String
 
-    public init(givenName: String, familyName: String, dateOfBirth: DateOnly, pronouns: String = "", phone: String = "", email: String = "", address: String = "") {
+    public init(
+        givenName: String, familyName: String, dateOfBirth: DateOnly, pronouns: String = "", phone: String = "", email: String = "", address: String = "",
+        preferredLanguage: String = ""
+    ) {
         self.givenName = givenName
         self.familyName = familyName
         self.dateOfBirth = dateOfBirth
@@ -18,6 +23,37 @@ public struct PatientDetails: Sendable, Equatable {
         self.phone = phone
         self.email = email
         self.address = address
+        self.preferredLanguage = preferredLanguage
+    }
+
+    /// One field a correction changed, with its value before and after.
+    public struct Change: Sendable, Equatable {
+        public let field: String
+        public let label: String
+        public let old: String
+        public let new: String
+
+        public init(field: String, label: String, old: String, new: String) {
+            self.field = field
+            self.label = label
+            self.old = old
+            self.new = new
+        }
+    }
+
+    /// What differs from `earlier`, field by field, in the order a form shows them.
+    public func changes(from earlier: PatientDetails) -> [Change] {
+        let fields: [(String, String, String, String)] = [
+            ("givenName", "Given name", earlier.givenName, givenName),
+            ("familyName", "Family name", earlier.familyName, familyName),
+            ("dateOfBirth", "Date of birth", earlier.dateOfBirth.description, dateOfBirth.description),
+            ("pronouns", "Pronouns", earlier.pronouns, pronouns),
+            ("phone", "Phone", earlier.phone, phone),
+            ("email", "Email", earlier.email, email),
+            ("address", "Address", earlier.address, address),
+            ("preferredLanguage", "Preferred language", earlier.preferredLanguage, preferredLanguage),
+        ]
+        return fields.filter { $0.2 != $0.3 }.map { Change(field: $0.0, label: $0.1, old: $0.2, new: $0.3) }
     }
 
     public var displayName: String { "\(givenName) \(familyName)" }
@@ -102,8 +138,13 @@ public struct PatientDraft: Sendable, Codable, Equatable {
     public var phone: String?
     public var email: String?
     public var address: String?
+    public var preferredLanguage: String?
 
-    public init(givenName: String? = nil, familyName: String? = nil, dateOfBirth: String? = nil, pronouns: String? = nil, phone: String? = nil, email: String? = nil, address: String? = nil) {
+    public init(
+        givenName: String? = nil, familyName: String? = nil, dateOfBirth: String? = nil, pronouns: String? = nil, phone: String? = nil, email: String? = nil,
+        address: String? = nil, preferredLanguage: String? = nil
+    ) {
+        self.preferredLanguage = preferredLanguage
         self.givenName = givenName
         self.familyName = familyName
         self.dateOfBirth = dateOfBirth
@@ -138,7 +179,19 @@ public struct PatientDraft: Sendable, Codable, Equatable {
             check.errors.add("email", "Email does not look like an email address.")
         }
         let address = check.text(address, field: "address", label: "Address", maxLength: 300)
+        let language = check.text(preferredLanguage, field: "preferredLanguage", label: "Preferred language", maxLength: 60)
         try check.errors.throwIfAny()
-        return PatientDetails(givenName: given, familyName: family, dateOfBirth: birth!, pronouns: pronouns, phone: phone, email: email.lowercased(), address: address)
+        return PatientDetails(
+            givenName: given, familyName: family, dateOfBirth: birth!, pronouns: pronouns, phone: phone, email: email.lowercased(), address: address,
+            preferredLanguage: language)
+    }
+
+    /// This draft with every field it leaves out (nil) taken from `current`: a correction through
+    /// the API names only what it changes.
+    public func filling(from current: PatientDetails) -> PatientDraft {
+        PatientDraft(
+            givenName: givenName ?? current.givenName, familyName: familyName ?? current.familyName,
+            dateOfBirth: dateOfBirth ?? current.dateOfBirth.description, pronouns: pronouns ?? current.pronouns, phone: phone ?? current.phone,
+            email: email ?? current.email, address: address ?? current.address, preferredLanguage: preferredLanguage ?? current.preferredLanguage)
     }
 }

@@ -41,5 +41,6 @@ enum LiaisonMigrations {
         CreateCarePlans(),
         CreateCareEvents(),
         CreateSubmissions(),
+        AddCorrectionsToPatients(),
     ]
 }

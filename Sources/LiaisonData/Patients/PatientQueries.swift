@@ -50,6 +50,18 @@ extension PatientQueries {
     public static func lockTeam(of patientID: UUID, on db: any Database) async throws {
         _ = try await db.sql.raw("SELECT id FROM patients WHERE id = \(bind: patientID)\(forUpdate(db))").all()
     }
+
+    /// The patient's row, locked until the transaction ends: a correction reads what it changes
+    /// under the lock, so two corrections at once take turns and both are in the history.
+    public static func lockForCorrection(_ patientID: UUID, on db: any Database) async throws -> Patient? {
+        try await db.sql.models(Patient.self, "SELECT * FROM patients WHERE id = \(bind: patientID)\(forUpdate(db))").first
+    }
+
+    /// Every correction to the patient's details, newest first, with who made it.
+    public static func corrections(of patientID: UUID, on db: any Database) async throws -> [PatientCorrection] {
+        try await PatientCorrection.query(on: db).filter(\.$patient.$id == patientID).with(\.$correctedBy)
+            .sort(\.$correctedAt, .descending).limit(200).all()
+    }
 }
 
 extension PatientQueries {

@@ -151,7 +151,7 @@ struct PatientService: Sendable {
                 patient: authorized.patient, access: authorized.access, team: authorized.team, consent: consent,
                 notes: visible, events: events, identifiers: identifiers, responses: try await MeasurementQueries.responses(of: patientID, on: db),
                 openAlerts: try await MeasurementQueries.flags(of: patientID, on: db).filter { $0.acknowledgedAt == nil }.count,
-                referrals: referrals)
+                referrals: referrals, corrections: try await PatientCorrection.query(on: db).filter(\.$patient.$id == patientID).count())
         }
         let purpose = if case .emergency = record.access { "emergency" } else { "treatment" }
         try await auditor.recordRead(.patientRead, patient: patientID, subject: "patient:\(patientID)", purpose: purpose, by: caller, in: database)
@@ -295,4 +295,6 @@ struct PatientRecord: Sendable {
     let openAlerts: Int
     /// Every referral made for the patient, newest first, and whether the viewer may open each.
     let referrals: [(referral: Referral, mayOpen: Bool)]
+    /// How many fields of the patient's details have been corrected.
+    let corrections: Int
 }

@@ -14,6 +14,8 @@ struct PatientsAPI: Sendable {
         routes.signedIn.get(APIURL.patients, use: list)
         routes.clinicians.post(APIURL.patients, use: create)
         routes.clinicians.get(APIURL.patient(.placeholder), use: show)
+        routes.clinicians.patch(APIURL.patient(.placeholder), use: correct)
+        routes.clinicians.get(APIURL.corrections(.placeholder), use: corrections)
         routes.clinicians.get(APIURL.careTeam(.placeholder), use: careTeam)
         routes.clinicians.post(APIURL.careTeam(.placeholder), use: addMember)
         routes.clinicians.post(APIURL.endMembership(patient: .placeholder, member: .placeholder), use: endMember)
@@ -68,9 +70,35 @@ struct PatientsAPI: Sendable {
         let phone: String
         let email: String
         let address: String
+        let preferredLanguage: String
         let access: String
         let careTeam: [MemberDTO]
+        /// Every referral made for the patient, newest first.
+        let referrals: [PatientReferralDTO]
     }
+
+    struct PatientReferralDTO: ResponseEncodable, Sendable {
+        let id: UUID
+        let state: String
+        let referrerID: UUID
+        let recipientID: UUID?
+        let recipientOrganisationID: UUID?
+        let createdAt: Date
+        let sentAt: Date?
+        let firstAppointmentAt: Date?
+    }
+
+    struct CorrectionDTO: ResponseEncodable, Sendable {
+        let field: String
+        let label: String
+        let oldValue: String
+        let newValue: String
+        let reason: String
+        let correctedBy: UUID
+        let correctedAt: Date
+    }
+
+    struct CorrectionList: ResponseEncodable { let corrections: [CorrectionDTO] }
 
     struct PatientList: ResponseEncodable { let patients: [PatientSummaryDTO] }
     struct CareTeamDTO: ResponseEncodable { let members: [MemberDTO] }
@@ -129,8 +157,32 @@ struct PatientsAPI: Sendable {
         }
         return PatientDTO(
             id: patient.id!, givenName: patient.givenName, familyName: patient.familyName, dateOfBirth: patient.dateOfBirth,
-            pronouns: patient.pronouns, phone: patient.phone, email: patient.email, address: patient.address, access: access,
-            careTeam: record.team.map(MemberDTO.init))
+            pronouns: patient.pronouns, phone: patient.phone, email: patient.email, address: patient.address,
+            preferredLanguage: patient.preferredLanguage, access: access, careTeam: record.team.map(MemberDTO.init),
+            referrals: record.referrals.map { referral, _ in
+                PatientReferralDTO(
+                    id: referral.id!, state: referral.state, referrerID: referral.$referrer.id, recipientID: referral.$recipient.id,
+                    recipientOrganisationID: referral.$recipientOrganisation.id, createdAt: referral.createdAt, sentAt: referral.sentAt,
+                    firstAppointmentAt: referral.firstAppointmentAt)
+            })
+    }
+
+    /// Corrects the patient's details: only the fields given change.
+    @Sendable func correct(_ request: Request, context: ClinicianContext) async throws -> PatientDTO {
+        let id = try context.uuid("id")
+        var request = request
+        let input = try await request.input(PatientInput.Correction.self, context: context)
+        try await patients.correct(id, try input.correction(), by: context.caller)
+        return try await detail(id, context: context)
+    }
+
+    @Sendable func corrections(_ request: Request, context: ClinicianContext) async throws -> CorrectionList {
+        let history = try await patients.corrections(of: try context.uuid("id"), by: context.caller).history
+        return CorrectionList(corrections: history.map {
+            CorrectionDTO(
+                field: $0.field, label: $0.label, oldValue: $0.oldValue, newValue: $0.newValue, reason: $0.reason,
+                correctedBy: $0.$correctedBy.id, correctedAt: $0.correctedAt)
+        })
     }
 
     @Sendable func careTeam(_ request: Request, context: ClinicianContext) async throws -> CareTeamDTO {

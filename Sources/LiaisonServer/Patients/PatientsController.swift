@@ -19,6 +19,8 @@ struct PatientsController: Sendable {
         routes.clinicians.post(SiteURL.patients, use: create)
         routes.clinicians.get(SiteURL.patient(.placeholder), use: show)
         routes.clinicians.post(SiteURL.patientTeam(.placeholder), use: addMember)
+        routes.clinicians.get(SiteURL.patientDetails(.placeholder), use: detailsPage)
+        routes.clinicians.post(SiteURL.patientDetails(.placeholder), use: correct)
         routes.clinicians.get(SiteURL.endMembership(patient: .placeholder, member: .placeholder), use: confirmEnd)
         routes.clinicians.post(SiteURL.endMembership(patient: .placeholder, member: .placeholder), use: endMember)
         routes.signedIn.get(SiteURL.patientConsent(.placeholder), use: consentPage)
@@ -92,6 +94,28 @@ struct PatientsController: Sendable {
             return views.redirect(to: .patient(id), flash: "Added to the care team. They have been notified.")
         } catch AppError.invalid(let errors) {
             return try await showWithErrors(id, form, errors, request: request, context: context)
+        }
+    }
+
+    @Sendable func detailsPage(_ request: Request, context: ClinicianContext) async throws -> Response {
+        try await renderDetails(try context.uuid("id"), form: nil, status: .ok, request: request, context: context)
+    }
+
+    private func renderDetails(_ id: UUID, form: FormState?, status: HTTPResponse.Status, request: Request, context: ClinicianContext) async throws -> Response {
+        let corrections = try await patients.corrections(of: id, by: context.caller)
+        let page = PatientDetailsPage(corrections, organisations: context.identity.organisations.map { ($0.id, $0.name) }, form: form)
+        return views.page("patients/details", title: "Correct \(page.name)'s details", page, request: request, context: context, status: status)
+    }
+
+    @Sendable func correct(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let id = try context.uuid("id")
+        var request = request
+        let form = try await request.form(context: context)
+        do {
+            try await patients.correct(id, try form.decode(PatientInput.Correction.self).correction(), by: context.caller)
+            return views.redirect(to: .patient(id), flash: "Details corrected. The old values are kept in the record's history, and the care team has been told.")
+        } catch AppError.invalid(let errors) {
+            return try await renderDetails(id, form: FormState(values: form.dictionary, errors: errors), status: .unprocessableContent, request: request, context: context)
         }
     }
 

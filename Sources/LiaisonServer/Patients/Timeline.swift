@@ -6,6 +6,7 @@ import LiaisonData
 /// What the team timeline records, besides notes and referrals.
 enum TimelineEventKind: String, Sendable {
     case registered
+    case corrected
     case teamJoined = "team.joined"
     case teamLeft = "team.left"
     case consentUpdated = "consent.updated"

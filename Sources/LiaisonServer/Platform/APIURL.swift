@@ -17,6 +17,7 @@ enum APIURL: RoutePath {
     case patients
     case patient(UUID)
     case careTeam(UUID)
+    case corrections(UUID)
     case endMembership(patient: UUID, member: UUID)
     case consent(UUID)
     case notes(UUID)
@@ -91,6 +92,7 @@ enum APIURL: RoutePath {
         case .patients: ["patients"]
         case .patient(let id): ["patients", .id(id)]
         case .careTeam(let id): ["patients", .id(id), "care-team"]
+        case .corrections(let id): ["patients", .id(id), "corrections"]
         case .endMembership(let patient, let member): ["patients", .id(patient), "care-team", .id(member, "member"), "end"]
         case .consent(let id): ["patients", .id(id), "consent"]
         case .notes(let id): ["patients", .id(id), "notes"]

@@ -16,6 +16,7 @@ enum NotificationKind: String, CaseIterable, Sendable {
     case careTeamAdded = "care-team.added"
     case emergencyAccess = "emergency.access"
     case possibleDuplicate = "patient.possible-duplicate"
+    case patientCorrected = "patient.corrected"
     case waitlistAdded = "waitlist.added"
     case waitlistOffer = "waitlist.offer"
     case waitlistAnswer = "waitlist.answer"

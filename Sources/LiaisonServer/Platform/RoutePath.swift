@@ -117,6 +117,11 @@ extension RouterMethods {
     }
 
     @discardableResult
+    func patch(_ url: some RoutePath, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        patch(RouterPath(url.pattern), use: handler)
+    }
+
+    @discardableResult
     func delete(_ url: some RoutePath, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
         delete(RouterPath(url.pattern), use: handler)
     }

@@ -32,6 +32,8 @@ enum SiteURL: RoutePath {
     case patientTeam(UUID)
     case endMembership(patient: UUID, member: UUID)
     case patientConsent(UUID)
+    /// Correcting the patient's demographics, with the history of corrections.
+    case patientDetails(UUID)
     case patientNotes(UUID)
     case patientAccessLog(UUID)
     case patientMatches(UUID)
@@ -126,6 +128,7 @@ enum SiteURL: RoutePath {
         case .patientTeam(let id): ["patients", .id(id), "team"]
         case .endMembership(let patient, let member): ["patients", .id(patient), "team", .id(member, "member"), "end"]
         case .patientConsent(let id): ["patients", .id(id), "consent"]
+        case .patientDetails(let id): ["patients", .id(id), "details"]
         case .patientNotes(let id): ["patients", .id(id), "notes"]
         case .patientAccessLog(let id): ["patients", .id(id), "access-log"]
         case .patientMatches(let id): ["patients", .id(id), "matches"]

@@ -63,6 +63,14 @@ public struct ReferralSweep: Sendable {
         return outcome
     }
 
+    /// Forgets submission keys a week old (see `Submissions`): a double click repeats within
+    /// seconds and a client's retry within hours.
+    @discardableResult
+    func forgetSubmissions() async throws -> Int {
+        let cutoff = clock.now().addingTimeInterval(-7 * 86_400)
+        return try await database.write { db in try await SubmissionQueries.forget(before: cutoff, on: db) }
+    }
+
     /// Runs `batch` in its own transaction until a batch finds fewer candidates than it may take.
     private func inBatches(_ batch: @Sendable @escaping (any Database) async throws -> (found: Int, done: Int)) async throws -> Int {
         var done = 0
@@ -204,6 +212,7 @@ struct ReferralSweepService: Service {
                     if unacknowledged > 0 { logger.warning("unacknowledged care events escalated", metadata: ["steps": .stringConvertible(unacknowledged)]) }
                     let followUps = try await carePlans.sweep()
                     if followUps > 0 { logger.info("follow-ups reminded", metadata: ["count": .stringConvertible(followUps)]) }
+                    try await sweep.forgetSubmissions()
                     let summaries = try await digests.sendDue()
                     if summaries > 0 { logger.info("daily summaries queued", metadata: ["count": .stringConvertible(summaries)]) }
                 } catch {

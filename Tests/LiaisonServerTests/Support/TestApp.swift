@@ -50,7 +50,8 @@ func withApp(
 /// Runs `body` with the clients of two servers on the test's database, as a clinic with several
 /// `liaison serve` processes has: on PostgreSQL a second application with pools of its own; on
 /// SQLite, which one server uses, the same application twice.
-func withTwoServers(_ world: TestWorld, _ body: @escaping @Sendable ([any TestClientProtocol]) async throws -> Void) async throws {
+@discardableResult
+func withTwoServers<T: Sendable>(_ world: TestWorld, _ body: @escaping @Sendable ([any TestClientProtocol]) async throws -> T) async throws -> T {
     guard world.database.location.isPostgres else { return try await body([world.client, world.client]) }
     var configuration = LiaisonConfiguration()
     configuration.database = world.database.location
@@ -58,7 +59,14 @@ func withTwoServers(_ world: TestWorld, _ body: @escaping @Sendable ([any TestCl
     configuration.publicURL = "https://liaison.test"
     let database = try LiaisonDatabase(location: world.database.location, logger: TestDatabase.logger)
     let app = try await buildApplication(AppDependencies(configuration: configuration, database: database, clock: world.clock, logger: TestDatabase.logger))
-    try await app.test(.router) { client in try await body([world.client, client]) }
+    let result = Box<T>()
+    try await app.test(.router) { client in result.value = try await body([world.client, client]) }
+    return result.value!
+}
+
+/// Carries a value out of a closure that returns nothing.
+private final class Box<T: Sendable>: @unchecked Sendable {
+    var value: T?
 }
 
 /// What a test can reach: the running app, its database and its clock.

@@ -15,7 +15,7 @@ public struct Views: Sendable {
         "accounts/invitation", "accounts/tokens",
         "directory/profile-edit", "directory/directory", "directory/clinician",
         "organisations/organisation", "organisations/organisation-settings", "organisations/admin",
-        "patients/patients", "patients/patient-new", "patients/patient", "patients/patient-consent", "patients/access-log",
+        "patients/patients", "patients/patient-new", "patients/details-fields", "patients/details", "patients/patient", "patients/patient-consent", "patients/access-log",
         "patients/emergency-access", "patients/portal", "patients/emergency-report", "patients/end-membership",
         "notifications/notifications", "delivery/email", "matching/matches", "matching/waitlist-button",
         "waitlists/patient-waitlists", "waitlists/my-waitlists", "waitlists/organisation-waitlists",
