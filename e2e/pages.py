@@ -2,7 +2,7 @@
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import PASSWORD
+from conftest import ARTIFACTS, PASSWORD
 
 ACCESSIBILITY_CHECK = """
 const problems = [];
@@ -24,6 +24,14 @@ for (const button of document.querySelectorAll('button')) {
   if (button.tabIndex < 0) problems.push('button not keyboard-reachable');
 }
 if (!document.documentElement.getAttribute('lang')) problems.push('no lang on html');
+if (window.innerWidth < 500) {
+  // At phone width nothing is cut off or widens the page, and what is tapped is at least 44 px high.
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push('wider than the screen: ' + document.documentElement.scrollWidth + 'px');
+  for (const target of document.querySelectorAll('main button, main summary, main select, main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), header .menu-button, header .who button')) {
+    const box = target.getBoundingClientRect();
+    if (box.height > 0 && box.height < 43.5) problems.push('tap target under 44px: ' + (target.textContent.trim() || target.name || target.id) + ' (' + box.height + 'px)');
+  }
+}
 return problems;
 """
 
@@ -31,15 +39,26 @@ return problems;
 class Visitor:
     """One person's browser session, checking accessibility on every page it sees."""
 
-    def __init__(self, driver, base):
+    def __init__(self, driver, base, screenshots=None):
         self.driver = driver
         self.base = base
         self.checked = []
+        # A directory name under e2e/artifacts: every page seen is kept there, numbered.
+        self.screenshots = screenshots
 
     def check_page(self):
         problems = self.driver.execute_script(ACCESSIBILITY_CHECK)
         assert problems == [], f"{self.driver.current_url}: {problems}"
         self.checked.append(self.driver.current_url)
+        if self.screenshots:
+            folder = ARTIFACTS / self.screenshots
+            folder.mkdir(parents=True, exist_ok=True)
+            name = self.driver.current_url.removeprefix(self.base).strip("/").replace("/", "_")[:60] or "home"
+            height = self.driver.execute_script("return document.documentElement.scrollHeight")
+            width = self.driver.get_window_size()["width"]
+            self.driver.set_window_size(width, min(height + 140, 5000))
+            number = len(list(folder.glob("*.png"))) + 1
+            self.driver.save_screenshot(str(folder / f"{number:02d}-{name}.png"))
 
     def open(self, path):
         self.driver.get(self.base + path)
@@ -75,7 +94,9 @@ class Visitor:
     def fill(self, field_id, text):
         element = self.driver.find_element(By.ID, field_id)
         # A form folded away (one of a referral's actions) is opened as a person would: by its summary.
-        for summary in element.find_elements(By.XPATH, "./ancestor::details[not(@open)]/summary"):
+        # (Asked by script: find_elements would wait out the implicit wait whenever there is none.)
+        summary = self.driver.execute_script("const d = arguments[0].closest('details:not([open])'); return d && d.querySelector('summary');", element)
+        if summary is not None:
             summary.click()
         element.clear()
         element.send_keys(text)

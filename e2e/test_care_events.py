@@ -59,7 +59,7 @@ def test_an_emergency_visit_from_the_hospital_reaches_the_treating_psychiatrist(
     assert "Acknowledged by Dr. Keiko Sato" in browser.page_source
 
     psychiatrist.open(browser.find_element(By.LINK_TEXT, "Back to the record").get_attribute("href").replace(server, ""))
-    timeline = browser.find_element(By.XPATH, "//section[h2='Timeline']").text
+    timeline = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='timeline-heading']").text
     assert "Emergency department visit at ST BRENDANS" in timeline
     assert "Dr. Keiko Sato acknowledged: Emergency department visit. Called the ED" in timeline
     psychiatrist.open("/")

@@ -1,4 +1,5 @@
 """The journeys people take through Liaison, in a real browser."""
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -33,8 +34,13 @@ def test_finds_a_psychologist_with_openings_in_the_directory(browser, server):
     assert "How to reach Dr. Maja Lindqvist" in visitor.text
 
 
-def test_a_referral_loop_from_referral_to_closing_summary(browser, server):
-    referrer = Visitor(browser, server)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_referral_loop_from_referral_to_closing_summary(browser, server, width):
+    """The whole loop, on a laptop and at phone width; at phone width every page is kept as a
+    screenshot in e2e/artifacts/phone-loop."""
+    browser.set_window_size(width, 1400 if width > 500 else 812)
+    shots = "phone-loop" if width < 500 else None
+    referrer = Visitor(browser, server, screenshots=shots)
     referrer.sign_in("dr.haddad@demo.liaison.example")
     referrer.write_referral("Natarajan, Priya (1972-11-02)", "Dr. Maja Lindqvist", "Panic attacks twice weekly despite sertraline.", "Is CBT for panic suitable?")
     referrer.submit("Send referral")
@@ -42,7 +48,7 @@ def test_a_referral_loop_from_referral_to_closing_summary(browser, server):
     referral_url = browser.current_url
     referrer.sign_out()
 
-    recipient = Visitor(browser, server)
+    recipient = Visitor(browser, server, screenshots=shots)
     recipient.sign_in("m.lindqvist@demo.liaison.example")
     recipient.open("/referrals")
     assert "Natarajan, Priya" in recipient.text

@@ -44,6 +44,29 @@ import Testing
         }
     }
 
+    @Test func aConsultantForSecondOpinionsOnlyIsNotListedAsTakingNewPatientsAndTheIntakeFilterFindsThem() async throws {
+        try await withRecords { records in
+            let cast = try await directory(records)
+            let consultant = try await records.person("feld@clinic.example", name: "Dr Feld")
+            let profile = ClinicianProfile(
+                displayName: "Dr Feld", discipline: .psychiatrist, openings: [.secondOpinion: 3],
+                intake: .init(acceptingNewPatients: true, transfers: .secondOpinionsOnly, prioritisesPatientsWithoutPsychiatrist: true))
+            #expect(!profile.takesNewPatientsNow && profile.secondOpinionOpenings == 3)
+            _ = try await records.profile(for: consultant, profile)
+            func found(_ query: [String: String]) async throws -> [UUID?] {
+                let result = try await DirectoryQueries.search(try DirectoryFilter.parse(query), on: records.db)
+                return try await DirectoryQueries.listing(profileIDs: result.profileIDs, on: records.db).map(\.user.id)
+            }
+            #expect(try await found(["openings": "true"]) == [cast.okafor.id], "openings for second opinions are not places for a new patient")
+            #expect(try await found(["openings": "true", "service": "second-opinion"]) == [consultant.id])
+            #expect(try await found(["intake": "second-opinions"]) == [consultant.id])
+            let transfers = try await found(["intake": "accepts-transfers"])
+            #expect(transfers.contains(cast.okafor.id) && !transfers.contains(consultant.id))
+            #expect(try await found(["intake": "priority-without-psychiatrist"]) == [consultant.id])
+            #expect(throws: ValidationErrors.self) { try DirectoryFilter.parse(["intake": "anyone"]) }
+        }
+    }
+
     @Test func aProfileIsFoundByItsPerson() async throws {
         try await withRecords { records in
             let cast = try await directory(records)

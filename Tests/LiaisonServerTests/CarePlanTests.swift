@@ -71,6 +71,9 @@ import Testing
             let medications = try #require(listed["medications"] as? [[String: Any]])
             #expect(medications.count == 3)
             #expect(medications.filter { $0["stoppedOn"] == nil }.count == 2)
+            let pages = world.browser()
+            try await pages.signIn("delgado@clinic.example")
+            #expect(try await pages.get("/patients/\(c.patient.id!.uuidString.lowercased())/plan").body.contains("Stopped or changed"), "the earlier dose is listed")
 
             // The patient withholds the prescriber's records from the therapist: the list is not shown to them.
             _ = try await world.patientService.updateConsent(of: c.patient.id!, withheld: ["prescriber:therapist"], by: world.caller(c.sato))

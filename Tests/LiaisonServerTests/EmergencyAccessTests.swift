@@ -115,7 +115,8 @@ import Testing
             #expect(portal.body.contains("Ana Silva"))
             #expect(portal.body.contains("+1 555 0100"))
             #expect(portal.body.contains("Mornings"))
-            #expect(portal.body.contains("viewed the record"))
+            #expect(portal.body.contains("Ana Silva viewed the record as part of your care."), "the access log is in sentences")
+            #expect(portal.body.contains("<strong>Ana Silva</strong> (therapist) reads the notes of everyone on the team."))
             // The clinicians' side is "not found" for a patient, as anything not theirs is.
             #expect(try await sam.get("/directory").status == .notFound)
             #expect(try await sam.get("/patients/\(id)").status == .notFound)
@@ -125,9 +126,17 @@ import Testing
             #expect(try await api.call(.get, "/api/v1/me").json()["patientID"] as? String == id.uppercased())
             let listed = try await api.call(.get, "/api/v1/patients").json()["patients"] as? [[String: Any]]
             #expect(listed?.compactMap { $0["id"] as? String } == [id.uppercased()])
-            // The patient records their own consent.
+            // The patient records their own consent, choosing by the names of the people on their team.
+            let doctor = try await world.person("lee@clinic.example", name: "Dr. Lee")
+            try await world.addToTeam(patient, doctor, as: .primaryCare, by: ana)
+            let choices = try await sam.get("/patients/\(id)/consent")
+            #expect(choices.body.contains("Primary care (Dr. Lee) and therapist (Ana Silva)"))
             #expect(try await sam.post("/patients/\(id)/consent", [("withheld", "primary-care:therapist")]).location == "/portal")
             #expect(try await ConsentRecord.query(on: world.database.db()).first()?.withheld == "primary-care:therapist")
+            let after = try await sam.get("/patients/\(id)/consent")
+            #expect(after.body.contains("<strong>Ana Silva</strong> (therapist) does not read the notes of Dr. Lee (primary care); reads everyone else&#39;s.")
+                || after.body.contains("<strong>Ana Silva</strong> (therapist) does not read the notes of Dr. Lee (primary care); reads everyone else's."))
+            #expect(try await sam.get("/portal").body.contains("You recorded consent choices"), "the patient's own steps are theirs")
         }
     }
 

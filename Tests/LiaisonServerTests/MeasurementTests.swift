@@ -158,6 +158,7 @@ import Testing
             let measures = try await delgado.get("/patients/\(c.patient.id!.uuidString.lowercased())/measures")
             #expect(measures.body.contains("Not improving: needs case review"))
             #expect(measures.body.contains("ask for a second opinion"))
+            #expect(measures.body.contains("Every response, newest first"))
             let flag = try #require(try await MeasurementFlag.query(on: world.database.db()).filter(\.$kind == "not-improving").first())
             try await service.acknowledge(flag.id!, note: "Reviewed at the team meeting.", by: sato)
             world.clock.advance(by: 7 * 86400)

@@ -181,9 +181,28 @@ import Testing
             try await chief.signIn(cast.chief.email)
             let report = try await chief.get(SiteURL.referralReport.path)
             #expect(report.status == .ok)
-            #expect(report.body.contains(">\(reference)</a>"))
-            #expect(report.body.contains(SiteURL.referral(referral.id!).path))
+            #expect(report.body.contains(">\(reference)</td>"))
             #expect(!report.body.contains("Rivera"))
+
+            // From the report the administrator asks the recipient to answer, once a day.
+            let chase = SiteURL.referralChase(referral.id!).path
+            #expect(report.body.contains(chase))
+            let emailedBefore = try await world.outbox(to: cast.lindqvist.email).count
+            let asked = try await chief.post(chase, [("organisation", "")])
+            #expect(asked.status == .seeOther && asked.location == SiteURL.referralReport.path)
+            #expect(try await chief.get(SiteURL.referralReport.path).body.contains("its recipient has been asked to answer it"))
+            let reminder = try #require(try await world.notifications(for: cast.lindqvist).last)
+            #expect(reminder.contains("asks you to answer Sam Rivera&#39;s referral") || reminder.contains("asks you to answer Sam Rivera's referral"))
+            let chaseEmail = try #require(try await world.outbox(to: cast.lindqvist.email).last)
+            #expect(chaseEmail.body.contains(reference) && !chaseEmail.body.contains("Rivera"))
+            _ = try await chief.post(chase, [])
+            #expect(try await chief.get(SiteURL.referralReport.path).body.contains("already chased today"))
+            #expect(try await world.outbox(to: cast.lindqvist.email).count == emailedBefore + 1, "one chase a day")
+            #expect(try await world.auditEntries(for: cast.patient).filter { $0.action == "referral.chase" }.count == 1)
+            // Only the organisation's administrators may chase; anyone else learns nothing.
+            let colleague = world.browser()
+            try await colleague.signIn(cast.haddad.email)
+            #expect(try await colleague.post(chase, []).status == .notFound)
         }
     }
 
@@ -244,7 +263,7 @@ import Testing
             #expect(page.status == .ok)
             #expect(page.body.contains("<svg"))
             #expect(page.body.contains("Dr. Lindqvist"))
-            #expect(page.body.contains("<td>2</td><td>2 h</td><td>10 h</td>"))
+            #expect(page.body.contains("<td data-label=\"Referrals\">2</td><td data-label=\"Median time to acknowledge\">2 h</td><td data-label=\"90th percentile\">10 h</td>"))
             let clinician = world.browser()
             try await clinician.signIn("haddad@clinic.example")
             #expect(try await clinician.get("/reports/referrals").status == .forbidden)

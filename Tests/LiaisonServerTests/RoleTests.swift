@@ -77,6 +77,8 @@ import Testing
             let own = try await admin.post(path(riverside, "/settings"), Self.settings + [("crisisText", "Call the Riverside crisis line, 555 0100, day or night.")])
             #expect(own.status == .seeOther)
             #expect(try await Organisation.find(riverside.id, on: world.database.db())?.crisisText == "Call the Riverside crisis line, 555 0100, day or night.")
+            #expect(try await admin.get(path(riverside, "/settings")).body.contains(">Call the Riverside crisis line, 555 0100, day or night.</textarea>"),
+                    "the settings page shows the crisis text to change")
         }
     }
 

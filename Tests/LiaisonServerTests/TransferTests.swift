@@ -124,7 +124,7 @@ import Testing
             let feldPages = world.browser()
             try await feldPages.signIn("feld@harbour.example")
             let record = try await feldPages.get("/patients/\(c.patient.id!.uuidString.lowercased())").body
-            #expect(record.contains("Dr. Feld</a></td><td>Prescriber (responsible prescriber)"))
+            #expect(record.contains("Dr. Feld</a></td><td data-label=\"Role\">Prescriber (responsible prescriber)"))
             #expect(record.contains("(reads the record until"), "the outgoing clinician's time-limited place shows its end")
             #expect(record.contains("Formerly: Dr. Sato, Prescriber (responsible prescriber)"))
 

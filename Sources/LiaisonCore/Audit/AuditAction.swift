@@ -29,6 +29,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case referralClose = "referral.close"
     case referralCancel = "referral.cancel"
     case referralExpire = "referral.expire"
+    case referralChase = "referral.chase"
     case worklistOwed = "worklist.owed"
     case worklistWaiting = "worklist.waiting"
     case worklistOrganisationOverdue = "worklist.organisation-overdue"
@@ -133,6 +134,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
         case .referralClose: "closed a referral with a closing note"
         case .referralCancel: "cancelled a referral"
         case .referralExpire: "marked a referral expired"
+        case .referralChase: "asked for an overdue referral to be answered"
         case .worklistOwed: "viewed their referral worklist"
         case .worklistWaiting: "viewed the referrals they are waiting on"
         case .worklistOrganisationOverdue: "viewed their organisation's overdue referrals"
@@ -254,5 +256,34 @@ public enum AuditAction: String, CaseIterable, Sendable {
     /// Words for a stored action, including ones written by older versions.
     public static func words(for stored: String) -> String {
         AuditAction(rawValue: stored)?.words ?? "worked on the record"
+    }
+
+    /// One line of a patient's access log as a sentence they can read without knowing Liaison:
+    /// "Dr. Sato viewed the record as part of your care."
+    /// - Parameters:
+    ///   - who: the person's name; nil for the patient themself ("You"), or "Liaison" for the system.
+    ///   - purpose: as stored with the entry ("treatment", "emergency: <reason>", …).
+    public static func sentence(who: String?, action stored: String, purpose: String) -> String {
+        let why: String
+        switch purpose {
+        case "treatment": why = " as part of your care"
+        case "patient access", "account", "operations", "": why = ""
+        case "administration": why = " to run the service"
+        case "service-level target": why = " because a deadline for an answer had passed"
+        case "hospital feed": why = " when a hospital reported a visit"
+        case "alert not acknowledged in time", "care event not acknowledged in time": why = " because nobody had answered in time"
+        case "refused": why = ", and was refused: they are not on your care team"
+        case "waitlist": why = " for a waiting list"
+        default:
+            if purpose.hasPrefix("emergency") {
+                let reason = purpose.dropFirst("emergency".count).drop { $0 == ":" || $0 == " " }
+                why = " in an emergency, with emergency access" + (reason.isEmpty ? "" : " (the reason they gave: \(reason))")
+            } else if purpose.hasPrefix("waitlist: ") {
+                why = " for a waiting list (\(purpose.dropFirst("waitlist: ".count)))"
+            } else {
+                why = " (\(purpose))"
+            }
+        }
+        return "\(who ?? "You") \(words(for: stored))\(why)."
     }
 }

@@ -45,6 +45,17 @@ public struct ClinicianProfile: Sendable, Equatable, Codable {
     }
 
     public var totalOpenings: Int { openings.values.reduce(0, +) }
+
+    /// Whether they can take a new patient into their care now: accepting, with an opening in a
+    /// service other than second opinions, and not a consultant for second opinions only (who
+    /// sees a patient once and hands them back).
+    public var takesNewPatientsNow: Bool {
+        intake.acceptingNewPatients && intake.transfers != .secondOpinionsOnly
+            && openings.contains { $0.key != .secondOpinion && $0.value > 0 }
+    }
+
+    /// Openings for a one-time second opinion, when they offer any.
+    public var secondOpinionOpenings: Int? { openings[.secondOpinion] }
 }
 
 /// A profile as typed into the form or sent to the API: every field raw, nothing trusted.

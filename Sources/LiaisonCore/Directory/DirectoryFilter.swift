@@ -9,6 +9,8 @@ public struct DirectoryFilter: Sendable, Equatable {
     public var insurance: String?
     public var modality: Modality?
     public var location: String?
+    /// Only clinicians with this intake policy.
+    public var intake: IntakeFilter?
     public var page: Int
 
     public static let pageSize = 25
@@ -47,6 +49,7 @@ public struct DirectoryFilter: Sendable, Equatable {
         filter.language = optionalText("language", "Language")
         filter.insurance = optionalText("insurance", "Insurance")
         filter.location = optionalText("location", "Location")
+        filter.intake = optionalChoice("intake", "Intake policy", IntakeFilter.self)
         switch query["openings"]?.lowercased() {
         case nil, "", "0", "false", "off", "no": filter.withOpenings = false
         case "1", "true", "on", "yes": filter.withOpenings = true
@@ -59,5 +62,23 @@ public struct DirectoryFilter: Sendable, Equatable {
         }
         try check.errors.throwIfAny()
         return filter
+    }
+}
+
+/// The intake policies the directory can be narrowed to.
+public enum IntakeFilter: String, Sendable, CaseIterable, Labelled {
+    /// Takes over a patient who already has a clinician of the same kind.
+    case acceptsTransfers = "accepts-transfers"
+    /// Offers one-time second opinions (whether or not they also take patients on).
+    case secondOpinions = "second-opinions"
+    /// Gives scarce openings first to people with no current psychiatrist.
+    case priorityWithoutPsychiatrist = "priority-without-psychiatrist"
+
+    public var label: String {
+        switch self {
+        case .acceptsTransfers: "Accepts transfers"
+        case .secondOpinions: "Gives second opinions"
+        case .priorityWithoutPsychiatrist: "Priority for people without a psychiatrist"
+        }
     }
 }

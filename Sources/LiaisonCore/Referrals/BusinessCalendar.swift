@@ -1,17 +1,20 @@
 import Foundation
 
-/// An organisation's working calendar: its time zone and business days.
+/// An organisation's working calendar: its time zone, business days and holidays.
 public struct BusinessCalendar: Sendable {
     public let timeZone: TimeZone
     public let businessDays: Set<Weekday>
+    /// Days it is closed although they fall on a business day.
+    public let holidays: Set<DateOnly>
     private let calendar: Calendar
 
     /// Monday to Friday in GMT: where no organisation's calendar applies.
     public static let standard = BusinessCalendar(timeZone: .gmt, businessDays: Weekday.mondayToFriday)
 
-    public init(timeZone: TimeZone, businessDays: Set<Weekday>) {
+    public init(timeZone: TimeZone, businessDays: Set<Weekday>, holidays: Set<DateOnly> = []) {
         self.timeZone = timeZone
         self.businessDays = businessDays.isEmpty ? Weekday.mondayToFriday : businessDays
+        self.holidays = holidays
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         self.calendar = calendar
@@ -19,6 +22,7 @@ public struct BusinessCalendar: Sendable {
 
     public func isBusinessDay(_ moment: Date) -> Bool {
         businessDays.contains(Weekday(rawValue: calendar.component(.weekday, from: moment))!)
+            && (holidays.isEmpty || !holidays.contains(DateOnly.of(moment, in: timeZone)))
     }
 
     /// The last instant of the local day containing `moment`.

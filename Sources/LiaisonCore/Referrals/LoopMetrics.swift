@@ -6,7 +6,10 @@ public struct LoopMetrics: Sendable, Equatable {
     public let acknowledged: Int
     public let medianHoursToAcknowledge: Double?
     public let p90HoursToAcknowledge: Double?
-    /// Of loops that were accepted, the share with a closing note.
+    /// Loops that were accepted, and of those, loops closed with a closing note.
+    public let accepted: Int
+    public let closed: Int
+    /// `closed` of `accepted`; nil when none was accepted (not 0%: nothing was owed).
     public let closedShare: Double?
     public let overdue: Int
 
@@ -38,6 +41,7 @@ public struct LoopMetrics: Sendable, Equatable {
         return LoopMetrics(
             referrals: loops.count, acknowledged: hours.count,
             medianHoursToAcknowledge: percentile(hours, 0.5), p90HoursToAcknowledge: percentile(hours, 0.9),
+            accepted: accepted.count, closed: accepted.filter { $0.closedAt != nil }.count,
             closedShare: accepted.isEmpty ? nil : Double(accepted.filter { $0.closedAt != nil }.count) / Double(accepted.count),
             overdue: overdue)
     }

@@ -32,7 +32,7 @@ public enum DirectoryQueries {
         }
         let total = try await count.first()?.decode(column: "total", as: Int.self) ?? 0
         let rows = try await page
-            .orderBy(SQLQueryString("CASE WHEN p.accepting_new_patients = \(bind: true) AND p.total_openings > 0 THEN 0 ELSE 1 END"))
+            .orderBy(SQLQueryString("CASE WHEN \(takesNewPatients) THEN 0 ELSE 1 END"))
             .orderBy(SQLColumn("display_name", table: "u"))
             .limit(DirectoryFilter.pageSize)
             .offset((filter.page - 1) * DirectoryFilter.pageSize)
@@ -93,7 +93,18 @@ public enum DirectoryQueries {
                 "EXISTS (SELECT 1 FROM service_openings o WHERE o.profile_id = p.id AND o.service = \(bind: service.rawValue) AND o.openings >= \(bind: minimum))"))
         }
         if filter.withOpenings {
-            clauses.append(SQLQueryString("p.accepting_new_patients = \(bind: true) AND p.total_openings > 0"))
+            // Openings for second opinions are not places for a new patient, unless a second opinion is what is sought.
+            clauses.append(filter.service == .secondOpinion ? SQLQueryString("p.accepting_new_patients = \(bind: true)") : takesNewPatients)
+        }
+        switch filter.intake {
+        case .acceptsTransfers: clauses.append(SQLQueryString("p.transfer_policy = \(bind: TransferPolicy.accepts.rawValue)"))
+        case .secondOpinions:
+            clauses.append(SQLQueryString("""
+                (p.transfer_policy = \(bind: TransferPolicy.secondOpinionsOnly.rawValue) OR EXISTS (SELECT 1 FROM service_openings o
+                WHERE o.profile_id = p.id AND o.service = \(bind: ClinicalService.secondOpinion.rawValue)))
+                """))
+        case .priorityWithoutPsychiatrist: clauses.append(SQLQueryString("p.prioritises_without_psychiatrist = \(bind: true)"))
+        case nil: break
         }
         if let language = filter.language.map(likeTerm), !language.isEmpty {
             clauses.append(SQLQueryString("LOWER(p.languages) LIKE \(bind: "%|" + language + "|%")"))
@@ -109,6 +120,12 @@ public enum DirectoryQueries {
         }
         return clauses
     }
+
+    /// `ClinicianProfile.takesNewPatientsNow` in SQL.
+    static let takesNewPatients = SQLQueryString("""
+        p.accepting_new_patients = \(bind: true) AND p.transfer_policy <> \(bind: TransferPolicy.secondOpinionsOnly.rawValue)
+        AND EXISTS (SELECT 1 FROM service_openings o WHERE o.profile_id = p.id AND o.service <> \(bind: ClinicalService.secondOpinion.rawValue) AND o.openings > 0)
+        """)
 
     /// Lower-cased, with LIKE's wildcards removed so a search term matches literally.
     static func likeTerm(_ text: String) -> String {

@@ -42,5 +42,6 @@ enum LiaisonMigrations {
         CreateCareEvents(),
         CreateSubmissions(),
         AddCorrectionsToPatients(),
+        AddHolidaysToOrganisations(),
     ]
 }

@@ -28,6 +28,8 @@ public final class Organisation: Model, @unchecked Sendable {
     @Field(key: "care_event_hours") public var careEventHours: Int
     /// What a patient in crisis reads (`CrisisResources.standard` when nil).
     @OptionalField(key: "crisis_text") public var crisisText: String?
+    /// Days it is closed, one per line (`Holidays.encode`).
+    @Field(key: "holidays") public var storedHolidays: String
 
     public init() {}
 
@@ -38,6 +40,12 @@ public final class Organisation: Model, @unchecked Sendable {
         apply(ServiceLevelTargets.standard)
         emergencyNeedsLicence = false
         requireTwoFactor = false
+        storedHolidays = ""
+    }
+
+    public var holidays: [Holiday] {
+        get { Holidays.decode(storedHolidays) }
+        set { storedHolidays = Holidays.encode(newValue) }
     }
 
     public var safeguards: OrganisationSafeguards {
@@ -69,7 +77,8 @@ public final class Organisation: Model, @unchecked Sendable {
     }
 
     public var calendar: BusinessCalendar {
-        BusinessCalendar(timeZone: TimeZone(identifier: timeZone) ?? .gmt, businessDays: Weekday.decode(businessDays))
+        BusinessCalendar(
+            timeZone: TimeZone(identifier: timeZone) ?? .gmt, businessDays: Weekday.decode(businessDays), holidays: Set(holidays.map(\.day)))
     }
 
     public func apply(_ settings: OrganisationSettings) {

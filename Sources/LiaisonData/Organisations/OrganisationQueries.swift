@@ -1,9 +1,16 @@
 import FluentKit
 import Foundation
 import LiaisonCore
+import SQLKit
 
 /// Who belongs to organisations, as the loop's messages need it.
 public enum OrganisationQueries {
+    /// The organisation, locked until the transaction ends: a change that reads a setting and
+    /// writes it back (its holidays) takes turns with any other.
+    public static func lockForChange(_ id: UUID, on db: any Database) async throws -> Organisation? {
+        try await db.sql.models(Organisation.self, "SELECT * FROM organisations WHERE id = \(bind: id)\(forUpdate(db))").first
+    }
+
     /// Everyone in the organisation (its intake answers referrals addressed to it).
     public static func members(of organisationID: UUID, on db: any Database) async throws -> [UserAccount] {
         try await Membership.query(on: db).filter(\.$organisation.$id == organisationID).with(\.$user).all().map(\.user)

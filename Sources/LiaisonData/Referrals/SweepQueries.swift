@@ -71,10 +71,20 @@ public enum SweepQueries {
     /// Inserts the reminder rows for `ids`, ignoring those already there; returns the referrals
     /// whose row this call inserted. The row is the idempotency key: only those are chased.
     public static func claimReminders(_ kind: ReminderKind, for ids: [UUID], at now: Date, on db: any Database) async throws -> Set<UUID> {
+        try await claimReminders(kind.rawValue, for: ids, at: now, on: db)
+    }
+
+    /// An administrator's chase of one referral, claimed once a day (`day` in the organisation's
+    /// calendar); false when it was already chased that day.
+    public static func claimChase(of id: UUID, day: String, at now: Date, on db: any Database) async throws -> Bool {
+        try await claimReminders("chased:\(day)", for: [id], at: now, on: db).contains(id)
+    }
+
+    private static func claimReminders(_ kind: String, for ids: [UUID], at now: Date, on db: any Database) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
         var insert = db.sql.insert(into: ReferralReminder.schema).columns("id", "referral_id", "kind", "created_at")
         for id in ids {
-            insert = insert.values(SQLBind(UUID()), SQLBind(id), SQLBind(kind.rawValue), SQLBind(now))
+            insert = insert.values(SQLBind(UUID()), SQLBind(id), SQLBind(kind), SQLBind(now))
         }
         return try await Set(insert.ignoringConflicts(with: ["referral_id", "kind"]).returning("referral_id").all()
             .map { try $0.decode(column: "referral_id", as: UUID.self) })

@@ -38,6 +38,9 @@ struct CareEventsController: Sendable {
         let cancelPath: String
         let followUpPath: String
         let id: String
+        /// What the page's element ids are made from: unique on a page that shows one event twice
+        /// (the worklist lists an unacknowledged discharge under both headings).
+        var domID: String
     }
 
     static func line(_ event: CareEvent, zone: TimeZone, now: Date) -> EventLine {
@@ -62,7 +65,7 @@ struct CareEventsController: Sendable {
             acknowledgement: event.acknowledgement, cancelled: event.cancelledAt.map { "Cancelled \(DisplayDate.dateTime($0, in: zone, named: true)): \(event.cancelReason ?? "")" },
             escalation: escalation, followUp: followUp, followUpOwed: event.followUpOwed, overdue: event.followUpOwed && (event.followUpDueAt ?? now) < now,
             acknowledgePath: SiteURL.careEventStep(id, .acknowledge).path, cancelPath: SiteURL.careEventStep(id, .cancel).path,
-            followUpPath: SiteURL.careEventStep(id, .followUpDone).path, id: id.uuidString.lowercased())
+            followUpPath: SiteURL.careEventStep(id, .followUpDone).path, id: id.uuidString.lowercased(), domID: id.uuidString.lowercased())
     }
 
     struct EventsPage: Sendable {
@@ -172,11 +175,15 @@ struct CareEventsController: Sendable {
     @Sendable func worklist(_ request: Request, context: ClinicianContext) async throws -> Response {
         let zone = try await events.zone(of: context.caller)
         let now = events.clock.now()
-        func lines(_ found: [CareEvent]) -> [WorklistPage.Line] {
-            found.map { .init(patient: "\($0.patient.givenName) \($0.patient.familyName)", event: Self.line($0, zone: zone, now: now), href: SiteURL.patientCareEvents($0.$patient.id).path) }
+        func lines(_ found: [CareEvent], section: String) -> [WorklistPage.Line] {
+            found.map {
+                var event = Self.line($0, zone: zone, now: now)
+                event.domID = section + "-" + event.id
+                return .init(patient: "\($0.patient.givenName) \($0.patient.familyName)", event: event, href: SiteURL.patientCareEvents($0.$patient.id).path)
+            }
         }
-        let open = lines(try await events.toAcknowledge(by: context.caller))
-        let owed = lines(try await events.followUpsOwed(by: context.caller))
+        let open = lines(try await events.toAcknowledge(by: context.caller), section: "acknowledge")
+        let owed = lines(try await events.followUpsOwed(by: context.caller), section: "follow-up")
         let page = WorklistPage(toAcknowledge: open, followUps: owed, hasAcknowledge: !open.isEmpty, hasFollowUps: !owed.isEmpty)
         return views.page("careevents/worklist", title: "Care events", page, request: request, context: context)
     }

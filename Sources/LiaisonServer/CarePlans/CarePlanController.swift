@@ -71,6 +71,7 @@ struct CarePlanController: Sendable {
         let showsMedications: Bool
         let current: [Medication]
         let stopped: [Medication]
+        let hasStopped: Bool
         let isPrescriber: Bool
         let mdqWarning: String?
         let cadences: [Cadence]
@@ -117,6 +118,7 @@ struct CarePlanController: Sendable {
             lastChange: found.versions.first.map { "Last changed by \($0.author.displayName) on \(DisplayDate.dateTime($0.createdAt))" },
             history: found.versions.map { .init(by: $0.author.displayName, at: DisplayDate.dateTime($0.createdAt)) },
             showsMedications: found.medications != nil, current: medications.filter(\.isCurrent).map(line), stopped: medications.filter { !$0.isCurrent }.map(line),
+            hasStopped: medications.contains { !$0.isCurrent },
             isPrescriber: found.isPrescriber && found.mayWrite,
             mdqWarning: warning ?? found.positiveMDQ.map { "Positive MDQ screen on \(DisplayDate.day($0)): possible bipolar disorder. Assess before starting or changing an antidepressant." },
             cadences: cadences,

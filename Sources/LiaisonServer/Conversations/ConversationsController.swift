@@ -136,8 +136,10 @@ struct ConversationsController: Sendable {
         return views.page("conversations/messages", title: "Messages", page, request: request, context: context, status: status)
     }
 
+    /// The list, with the form to write; `?to=` fills in the colleague (from their directory page).
     @Sendable func list(_ request: Request, context: ClinicianContext) async throws -> Response {
-        try await renderList(request: request, context: context)
+        let to = try request.queryForm["to"].map { String($0.prefix(254)) }
+        return try await renderList(to.map { FormState(values: ["to": $0], errors: [:], problems: []) } ?? .empty, request: request, context: context)
     }
 
     @Sendable func start(_ request: Request, context: ClinicianContext) async throws -> Response {

@@ -9,6 +9,8 @@ struct DirectoryEntry: Sendable {
     let displayName: String
     let profile: ClinicianProfile
     let organisations: [String]
+    /// Their sign-in address: where a message in Liaison goes.
+    let email: String
 }
 
 /// Finding clinicians, and keeping one's own profile.
@@ -74,7 +76,7 @@ struct DirectoryService: Sendable {
             DirectoryEntry(
                 userID: listed.user.id!, displayName: listed.user.displayName,
                 profile: listed.profile.clinicianProfile(displayName: listed.user.displayName, openings: listed.openings),
-                organisations: listed.organisations)
+                organisations: listed.organisations, email: listed.user.email)
         }
     }
 }

@@ -20,6 +20,10 @@ struct ClinicianCard: Sendable {
     let services: [ServiceLine]
     let accepting: Bool
     let canTakeNow: Bool
+    /// "Second opinions: 2 openings", for those who give them: not a place for a new patient.
+    let secondOpinions: String?
+    /// Where to write to them in Liaison, when a secure message is how they prefer to be reached.
+    let writeHref: String?
     let languages: String?
     let insurance: String?
     let modality: String
@@ -44,7 +48,9 @@ struct ClinicianCard: Sendable {
             profile.openings[service].map { ServiceLine(label: service.label, openings: Self.openings($0)) }
         }
         accepting = profile.intake.acceptingNewPatients
-        canTakeNow = profile.intake.acceptingNewPatients && profile.totalOpenings > 0
+        canTakeNow = profile.takesNewPatientsNow
+        secondOpinions = profile.secondOpinionOpenings.map { $0 > 0 ? "Second opinions: \(Self.openings($0))" : "Second opinions: none open now" }
+        writeHref = profile.contactMethod == .secureMessage ? SiteURL.messages.path + "?to=" + (entry.email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "#write" : nil
         languages = profile.languages.joined(separator: ", ").nilIfEmpty
         insurance = profile.insurance.joined(separator: ", ").nilIfEmpty
         modality = profile.modality.label
@@ -72,6 +78,7 @@ struct DirectoryPage: Sendable {
     let disciplines: [Choice]
     let services: [Choice]
     let modalities: [Choice]
+    let intakes: [Choice]
     let withOpenings: Bool
     let results: [ClinicianCard]
     let total: Int
@@ -86,6 +93,7 @@ struct DirectoryPage: Sendable {
         disciplines = Choice.all(Discipline.self, selected: query["discipline"])
         services = Choice.all(ClinicalService.self, selected: query["service"])
         modalities = Choice.all(Modality.self, selected: query["modality"])
+        intakes = Choice.all(IntakeFilter.self, selected: query["intake"])
         withOpenings = filter.withOpenings
         self.results = results?.entries.map(ClinicianCard.init) ?? []
         total = results?.total ?? 0

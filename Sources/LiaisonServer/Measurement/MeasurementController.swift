@@ -53,6 +53,7 @@ struct MeasurementController: Sendable {
         let charts: [ScoreChart]
         let hasCharts: Bool
         let responses: [ResponseLine]
+        let hasResponses: Bool
         let flags: [FlagLine]
         let hasFlags: Bool
         let requests: [RequestLine]
@@ -80,6 +81,7 @@ struct MeasurementController: Sendable {
                 .init(date: DisplayDate.dateTime($0.completedAt), instrument: $0.kind.instrument.title, total: $0.total, band: $0.band,
                       by: $0.onBehalf ? "Entered by \($0.enteredBy.displayName)" : "The patient")
             },
+            hasResponses: !found.responses.isEmpty,
             flags: found.flags.map { flag in
                 .init(label: flag.flagKind.label, meaning: flag.flagKind.meaning, raised: DisplayDate.dateTime(flag.createdAt), open: flag.acknowledgedAt == nil,
                       acknowledged: flag.acknowledgedAt.map { "Acknowledged by \(flag.acknowledgedBy?.displayName ?? "a colleague") on \(DisplayDate.dateTime($0))" },

@@ -29,6 +29,7 @@ struct OrganisationPage: Sendable {
     let invitations: [InvitationRow]
     let canAdminister: Bool
     let settingsPath: String
+    let holidaysPath: String
     let emergencyReportPath: String
     let waitlistsPath: String
     let webhooksPath: String
@@ -59,6 +60,7 @@ struct OrganisationPage: Sendable {
         }
         self.canAdminister = canAdminister
         settingsPath = SiteURL.organisationSettings(id).path
+        holidaysPath = SiteURL.organisationHolidays(id).path
         emergencyReportPath = SiteURL.emergencyReport(organisation: id).path
         waitlistsPath = SiteURL.organisationWaitlists(id).path
         webhooksPath = SiteURL.organisationWebhooks(id).path
@@ -85,6 +87,8 @@ struct OrganisationSettingsForm: Sendable {
     let kinds: [Choice]
     let days: [Choice]
     let targets: [TargetField]?
+    /// An existing organisation's form (with targets), which also has the crisis text.
+    let hasTargets: Bool
     /// Shown only with the targets (an existing organisation's settings).
     let safeguards: OrganisationSafeguards
     /// What the organisation's patients read when in crisis (in the portal, and after a worrying answer).
@@ -103,6 +107,7 @@ struct OrganisationSettingsForm: Sendable {
                 TargetField(key: $0.key, label: $0.label, value: values[$0.key] ?? "", min: $0.range.lowerBound, max: $0.range.upperBound, error: errors.message(for: $0.key))
             }
         }
+        hasTargets = targets != nil
         kinds = Choice.all(OrganisationKind.self, selected: draft.kind)
         days = Weekday.allCases.map { Choice(value: String($0.rawValue), label: $0.label, selected: draft.businessDays.contains(String($0.rawValue))) }
         self.safeguards = safeguards

@@ -14,6 +14,8 @@ struct AccessLogService: Sendable {
         let who: String
         let action: String
         let purpose: String
+        /// The whole line in plain words, for the patient.
+        let sentence: String
     }
 
     func log(of patientID: UUID, by caller: Caller, limit: Int = 200) async throws -> (Patient, [Line]) {
@@ -23,8 +25,12 @@ struct AccessLogService: Sendable {
             let actorIDs = Set(entries.compactMap(\.actorID))
             let names = Dictionary(uniqueKeysWithValues: try await UserAccount.query(on: db).filter(\.$id ~~ actorIDs).all().map { ($0.id!, $0.displayName) })
             try await auditor.record(.accessLogRead, patient: patientID, subject: "access-log:\(patientID)", by: caller, on: db)
+            let patientUser = authorized.patient.portalUserID
             let lines = entries.map {
-                Line(at: $0.occurredAt, who: $0.actorID.flatMap { names[$0] } ?? "Liaison", action: AuditAction.words(for: $0.action), purpose: $0.purpose)
+                let who = $0.actorID.flatMap { names[$0] } ?? "Liaison"
+                return Line(
+                    at: $0.occurredAt, who: who, action: AuditAction.words(for: $0.action), purpose: $0.purpose,
+                    sentence: AuditAction.sentence(who: $0.actorID != nil && $0.actorID == patientUser ? nil : who, action: $0.action, purpose: $0.purpose))
             }
             return (authorized.patient, lines)
         }

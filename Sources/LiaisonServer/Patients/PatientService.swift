@@ -244,12 +244,14 @@ struct PatientService: Sendable {
         return settings
     }
 
-    func consent(of patientID: UUID, by caller: Caller) async throws -> ConsentSettings {
+    /// The patient's consent choices, with the care team now (whom they concern).
+    func consent(of patientID: UUID, by caller: Caller) async throws -> (settings: ConsentSettings, team: [CareTeamMember]) {
         try await database.write { db in
             let authorized = try await access.authorize(patientID, for: caller, need: .anyAccess, on: db)
             guard authorized.access.mayReadClinicalRecord || authorized.access == .patientSelf else { throw AppError.forbidden }
             try await auditor.record(.consentRead, patient: patientID, subject: "consent:\(patientID)", by: caller, on: db)
-            return try await consentSettings(patientID, on: db)
+            let now = clock.now()
+            return (try await consentSettings(patientID, on: db), authorized.team.filter { $0.membership.isActive(at: now) })
         }
     }
 

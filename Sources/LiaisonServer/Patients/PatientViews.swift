@@ -190,7 +190,9 @@ struct PatientPage: Sendable {
     }
 }
 
-/// The consent form: one checkbox per pair of roles, ticked when sharing is withheld.
+/// The consent form: one checkbox per pair of roles, ticked when sharing is withheld, named by
+/// the clinicians in those roles now, and above it, in plain words, whose notes each clinician on
+/// the team reads.
 struct ConsentPage: Sendable {
     struct Pair: Sendable {
         let key: String
@@ -198,16 +200,42 @@ struct ConsentPage: Sendable {
         let withheld: Bool
     }
 
-    let name: String
+    /// One clinician on the team, and what they read.
+    struct Reader: Sendable {
+        let name: String
+        let role: String
+        let reads: String
+    }
+
+    let forPatient: Bool
+    let readers: [Reader]
+    /// Pairs of roles both held on the team now, then the rest (for clinicians who may join).
     let pairs: [Pair]
+    let otherPairs: [Pair]
     let action: String
     let backPath: String
 
-    init(name: String, consent: ConsentSettings, patientID: UUID, backPath: String) {
-        self.name = name
-        pairs = ConsentSettings.allPairs.filter { $0.first != $0.second }.map {
-            Pair(key: $0.key, label: "\($0.first.label) and \($0.second.label.lowercased())", withheld: consent.withheld.contains($0))
+    init(forPatient: Bool, consent: ConsentSettings, team: [(name: String, role: CareTeamRole)], patientID: UUID, backPath: String) {
+        self.forPatient = forPatient
+        let names = Dictionary(grouping: team, by: \.role).mapValues { $0.map(\.name).joined(separator: ", ") }
+        readers = team.indices.map { index in
+            let member = team[index]
+            let unread = team.indices.filter { $0 != index && !consent.allowsSharing(between: member.role, and: team[$0].role) }.map { team[$0] }
+            let reads = unread.isEmpty
+                ? "reads the notes of everyone on the team"
+                : "does not read the notes of " + unread.map { "\($0.name) (\($0.role.label.lowercased()))" }.joined(separator: ", ") + "; reads everyone else's"
+            return Reader(name: member.name, role: member.role.label.lowercased(), reads: reads)
         }
+        func label(_ role: CareTeamRole) -> String {
+            names[role].map { "\(role.label) (\($0))" } ?? role.label
+        }
+        let all = ConsentSettings.allPairs.filter { $0.first != $0.second }.map {
+            (pair: Pair(key: $0.key, label: "\(label($0.first)) and \(label($0.second).prefix(1).lowercased())\(label($0.second).dropFirst())",
+                        withheld: consent.withheld.contains($0)),
+             onTeam: names[$0.first] != nil && names[$0.second] != nil)
+        }
+        pairs = all.filter(\.onTeam).map(\.pair)
+        otherPairs = all.filter { !$0.onTeam }.map(\.pair)
         action = SiteURL.patientConsent(patientID).path
         self.backPath = backPath
     }
@@ -220,6 +248,7 @@ struct AccessLogPage: Sendable {
         let who: String
         let action: String
         let purpose: String
+        let sentence: String
     }
 
     let name: String
@@ -228,7 +257,7 @@ struct AccessLogPage: Sendable {
 
     init(name: String, lines: [AccessLogService.Line], backPath: String) {
         self.name = name
-        self.lines = lines.map { Line(at: DisplayDate.dateTime($0.at), who: $0.who, action: $0.action, purpose: $0.purpose) }
+        self.lines = lines.map { Line(at: DisplayDate.dateTime($0.at), who: $0.who, action: $0.action, purpose: $0.purpose, sentence: $0.sentence) }
         self.backPath = backPath
     }
 }

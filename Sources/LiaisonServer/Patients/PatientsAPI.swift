@@ -205,7 +205,7 @@ struct PatientsAPI: Sendable {
     }
 
     @Sendable func consent(_ request: Request, context: SignedInContext) async throws -> ConsentDTO {
-        let settings = try await patients.consent(of: try context.uuid("id"), by: context.caller)
+        let settings = try await patients.consent(of: try context.uuid("id"), by: context.caller).settings
         return ConsentDTO(withheld: settings.withheld.sorted().map(\.key))
     }
 

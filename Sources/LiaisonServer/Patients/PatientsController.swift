@@ -146,9 +146,12 @@ struct PatientsController: Sendable {
     @Sendable func consentPage(_ request: Request, context: SignedInContext) async throws -> Response {
         let identity = context.identity
         let id = try context.uuid("id")
-        let consent = try await patients.consent(of: id, by: context.caller)
+        let (consent, team) = try await patients.consent(of: id, by: context.caller)
         let back = identity.isPatient ? SiteURL.portal.path : SiteURL.patient(id).path
-        return views.page("patients/patient-consent", title: "Consent", ConsentPage(name: "", consent: consent, patientID: id, backPath: back), request: request, context: context)
+        let page = ConsentPage(
+            forPatient: identity.isPatient, consent: consent, team: team.map { ($0.user.displayName, CareTeamRole(rawValue: $0.role) ?? .other) },
+            patientID: id, backPath: back)
+        return views.page("patients/patient-consent", title: "Consent", page, request: request, context: context)
     }
 
     @Sendable func saveConsent(_ request: Request, context: SignedInContext) async throws -> Response {

@@ -53,7 +53,10 @@ struct PortalController: Sendable {
             name: overview.patient.givenName, team: team, referrals: referrals, hasReferrals: !referrals.isEmpty, events: events, hasEvents: !events.isEmpty,
             questionnaires: questionnaires, hasQuestionnaires: !questionnaires.isEmpty,
             crisis: try await measurement.crisisText(for: patientID),
-            consent: ConsentPage(name: overview.patient.givenName, consent: overview.consent, patientID: patientID, backPath: SiteURL.portal.path),
+            consent: ConsentPage(
+                forPatient: true, consent: overview.consent,
+                team: overview.team.map { ($0.member.user.displayName, CareTeamRole(rawValue: $0.member.role) ?? .other) }, patientID: patientID,
+                backPath: SiteURL.portal.path),
             accessLog: AccessLogPage(name: "", lines: lines, backPath: "").lines)
         return views.page("patients/portal", title: "My care", page, request: request, context: context)
     }

@@ -12,6 +12,8 @@ enum APIURL: RoutePath {
     case clinicians
     case clinician(UUID)
     case organisation(UUID)
+    case organisationHolidays(UUID)
+    case organisationHoliday(UUID, day: String)
     case tokens
     case token(UUID)
     case patients
@@ -87,6 +89,8 @@ enum APIURL: RoutePath {
         case .clinicians: ["clinicians"]
         case .clinician(let id): ["clinicians", .id(id)]
         case .organisation(let id): ["organisations", .id(id)]
+        case .organisationHolidays(let id): ["organisations", .id(id), "holidays"]
+        case .organisationHoliday(let id, let day): ["organisations", .id(id), "holidays", .parameter("day", value: day)]
         case .tokens: ["tokens"]
         case .token(let id): ["tokens", .id(id)]
         case .patients: ["patients"]

@@ -44,6 +44,7 @@ func buildRouter(
     TokensController(views: views, tokens: services.tokens).register(on: routes)
     DirectoryController(views: views, directory: services.directory, waitlists: services.waitlists).register(on: routes)
     OrganisationsController(views: views, organisations: services.organisations, invitations: services.invitations).register(on: routes)
+    HolidaysController(views: views, organisations: services.organisations, clock: services.clock).register(on: routes)
     NotificationsController(views: views, notifications: services.notifications).register(on: routes)
     PatientsController(
         views: views, patients: services.patients, emergency: services.emergency, accessLog: services.accessLog, portal: services.portal,

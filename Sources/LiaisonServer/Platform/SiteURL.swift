@@ -20,6 +20,9 @@ enum SiteURL: RoutePath {
     case organisation(UUID)
     case organisationInvitations(UUID)
     case organisationSettings(UUID)
+    case organisationHolidays(UUID)
+    case organisationHolidaysImport(UUID)
+    case organisationHoliday(UUID, day: String)
     case memberRole(organisation: UUID, membership: UUID)
     case admin
     case adminOrganisations
@@ -93,6 +96,8 @@ enum SiteURL: RoutePath {
     case referralAction(UUID, ReferralAction)
     case referralLetter(referral: UUID, note: UUID?)
     case referralReport
+    /// An administrator asks the recipients of an overdue referral to answer it.
+    case referralChase(UUID)
     case health
     case ready
     case metrics
@@ -116,6 +121,9 @@ enum SiteURL: RoutePath {
         case .organisation(let id): ["organisations", .id(id)]
         case .organisationInvitations(let id): ["organisations", .id(id), "invitations"]
         case .organisationSettings(let id): ["organisations", .id(id), "settings"]
+        case .organisationHolidays(let id): ["organisations", .id(id), "holidays"]
+        case .organisationHolidaysImport(let id): ["organisations", .id(id), "holidays", "import"]
+        case .organisationHoliday(let id, let day): ["organisations", .id(id), "holidays", .parameter("day", value: day), "remove"]
         case .memberRole(let organisation, let membership): ["organisations", .id(organisation), "members", .id(membership, "membership"), "role"]
         case .admin: ["admin"]
         case .adminOrganisations: ["admin", "organisations"]
@@ -190,6 +198,7 @@ enum SiteURL: RoutePath {
         case .referralAction(let id, let action): ["referrals", .id(id), .parameter("action", value: action.rawValue)]
         case .referralLetter(let referral, let note): ["referrals", .id(referral), "letter"] + (note.map { [.id($0, "note")] } ?? [])
         case .referralReport: ["reports", "referrals"]
+        case .referralChase(let id): ["reports", "referrals", .id(id), "chase"]
         case .health: ["health"]
         case .ready: ["ready"]
         case .metrics: ["metrics"]

@@ -13,6 +13,8 @@ struct WorklistLine: Sendable {
     let overdue: Bool
     let dueSoon: Bool
     let href: String
+    /// Where an administrator chases it from the organisation's report.
+    let chasePath: String
 
     init(_ item: ReferralWorklists.Item) {
         patient = item.patient.map { "\($0.family), \($0.given)" } ?? ReferralReference.short(item.referralID)
@@ -24,6 +26,7 @@ struct WorklistLine: Sendable {
         overdue = item.status == .overdue
         dueSoon = item.status == .dueSoon
         href = SiteURL.referral(item.referralID).path
+        chasePath = SiteURL.referralChase(item.referralID).path
     }
 }
 
@@ -214,13 +217,34 @@ struct ReferralReportPage: Sendable {
     let total: Row
     let rows: [Row]
     let chart: String
-    let overdue: WorklistSection
+    let overdue: [OverdueLine]
+    /// How many more are overdue than shown; nil for none.
+    let hiddenOverdue: Int?
     let errors: [String]
+
+    /// An overdue acknowledgement, by reference (the administrator is not treating the patient),
+    /// with the form that chases it.
+    struct OverdueLine: Sendable {
+        let reference: String
+        let counterpart: String
+        let urgency: String
+        let due: String
+        let chasePath: String
+        let organisation: String
+    }
+
+    static func overdue(_ section: WorklistSection, organisation: UUID) -> [OverdueLine] {
+        section.lines.map {
+            OverdueLine(
+                reference: $0.patient, counterpart: $0.counterpart, urgency: $0.urgency, due: $0.due ?? "–", chasePath: $0.chasePath,
+                organisation: organisation.uuidString.lowercased())
+        }
+    }
 
     static func row(_ name: String, _ metrics: LoopMetrics) -> Row {
         Row(
             name: name, referrals: metrics.referrals, median: hours(metrics.medianHoursToAcknowledge), p90: hours(metrics.p90HoursToAcknowledge),
-            closed: metrics.closedShare.map { "\(Int(($0 * 100).rounded()))%" } ?? "–", overdue: metrics.overdue)
+            closed: metrics.closedShare.map { "\(metrics.closed) of \(metrics.accepted) (\(Int(($0 * 100).rounded()))%)" } ?? "none accepted yet", overdue: metrics.overdue)
     }
 
     static func hours(_ value: Double?) -> String {

@@ -19,6 +19,7 @@ struct ReferralsController: Sendable {
         routes.clinicians.get(SiteURL.newReferral, use: newPage)
         routes.clinicians.post(SiteURL.referrals, use: create)
         routes.clinicians.get(SiteURL.referralReport, use: report)
+        routes.clinicians.post(SiteURL.referralChase(.placeholder), use: chase)
         routes.clinicians.get(SiteURL.referral(.placeholder), use: show)
         routes.clinicians.get(SiteURL.referralLetter(referral: .placeholder, note: nil), use: letter)
         routes.clinicians.get(SiteURL.referralLetter(referral: .placeholder, note: .placeholder), use: letter)
@@ -173,6 +174,21 @@ struct ReferralsController: Sendable {
         return views.page("letters/letter", title: page.title, page, request: request, context: context)
     }
 
+    /// An administrator chases an overdue referral from the report; back to the same report.
+    @Sendable func chase(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let id = try context.uuid("id")
+        var request = request
+        let form = try await request.form(context: context)
+        let back = SiteURL.referralReport.path + (form["organisation"].flatMap(UUID.init(uuidString:)).map { "?organisation=\($0.uuidString.lowercased())" } ?? "")
+        do {
+            let asked = try await referrals.chase(id, by: context.caller)
+            return views.redirect(
+                to: back, flash: "Referral \(ReferralReference.short(id)): \(asked == 1 ? "its recipient has" : "its \(asked) recipients have") been asked to answer it.")
+        } catch AppError.conflict(let message) {
+            return views.redirect(to: back, flash: message)
+        }
+    }
+
     @Sendable func report(_ request: Request, context: ClinicianContext) async throws -> Response {
         let identity = context.identity
         let query = try request.queryForm.dictionary
@@ -192,6 +208,7 @@ struct ReferralsController: Sendable {
         let caller = context.caller
         let report = try await worklists.report(for: chosen, from: start, to: max(end, start), by: identity.actor)
         let overdue = WorklistSection(try await worklists.overdue(for: chosen, by: caller))
+        let overdueLines = ReferralReportPage.overdue(overdue, organisation: chosen)
         let chart = BarChart.svg(
             title: "Median hours to acknowledge, per clinician",
             bars: report.byClinician.map { ($0.name, $0.metrics.medianHoursToAcknowledge ?? 0, ReferralReportPage.hours($0.metrics.medianHoursToAcknowledge)) })
@@ -200,7 +217,8 @@ struct ReferralsController: Sendable {
             organisations: administered.map { Choice(value: $0.id!.uuidString.lowercased(), label: $0.name, selected: $0.id == chosen) },
             from: (from ?? defaultFrom).description, to: (to ?? today).description,
             total: ReferralReportPage.row("All referrals", report.organisation),
-            rows: report.byClinician.map { ReferralReportPage.row($0.name, $0.metrics) }, chart: chart, overdue: overdue, errors: errors)
+            rows: report.byClinician.map { ReferralReportPage.row($0.name, $0.metrics) }, chart: chart, overdue: overdueLines,
+            hiddenOverdue: overdue.hidden, errors: errors)
         return views.page("referrals/referral-report", title: "Referral loops", page, request: request, context: context, status: errors.isEmpty ? .ok : .badRequest)
     }
 }

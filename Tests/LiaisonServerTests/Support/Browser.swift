@@ -39,6 +39,19 @@ final class Browser: @unchecked Sendable {
         return try await send(path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
     }
 
+    /// Posts a form with a file, as `multipart/form-data`, with the CSRF token.
+    @discardableResult
+    func upload(_ path: String, file name: String, filename: String, content: String, _ fields: [(String, String)] = []) async throws -> Page {
+        if cookies["liaison_csrf"] == nil { try await get("/sign-in") }
+        let boundary = "----liaison-test-\(UUID().uuidString)"
+        var body = ""
+        for (key, value) in fields + [("_csrf", cookies["liaison_csrf"] ?? "")] {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(key)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: text/calendar\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
+        return try await send(path, method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(string: body))
+    }
+
     /// Signs in (with a recovery code where a second factor is asked for) and checks it worked.
     func signIn(_ email: String, password: String = TestWorld.password) async throws {
         var page = try await post("/sign-in", [("email", email), ("password", password)])

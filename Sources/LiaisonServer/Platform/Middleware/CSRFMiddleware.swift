@@ -40,7 +40,8 @@ struct CSRFMiddleware: RouterMiddleware {
             let submitted: String
             if let header = request.headers[.csrfToken] {
                 submitted = header
-            } else if request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+            } else if let type = request.headers[.contentType]?.lowercased(),
+                      type.hasPrefix("application/x-www-form-urlencoded") || type.hasPrefix("multipart/form-data") {
                 submitted = try await request.form(context: context)[Self.fieldName] ?? ""
             } else {
                 submitted = ""

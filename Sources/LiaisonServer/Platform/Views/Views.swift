@@ -14,7 +14,7 @@ public struct Views: Sendable {
         "accounts/sign-in", "accounts/sign-in-code", "accounts/two-factor", "accounts/forgot-password", "accounts/reset-password",
         "accounts/invitation", "accounts/tokens",
         "directory/profile-edit", "directory/directory", "directory/clinician",
-        "organisations/organisation", "organisations/organisation-settings", "organisations/admin",
+        "organisations/organisation", "organisations/organisation-settings", "organisations/holidays", "organisations/admin",
         "patients/patients", "patients/patient-new", "patients/details-fields", "patients/details", "patients/patient", "patients/patient-consent", "patients/access-log",
         "patients/emergency-access", "patients/portal", "patients/emergency-report", "patients/end-membership",
         "notifications/notifications", "delivery/email", "matching/matches", "matching/waitlist-button",
@@ -57,7 +57,12 @@ public struct Views: Sendable {
     }
 
     func redirect(to url: SiteURL, flash: String? = nil) -> Response {
-        .redirect(to: url.path, flash: flash, secureCookies: secureCookies)
+        redirect(to: url.path, flash: flash)
+    }
+
+    /// To a path with a query (a report with its choices).
+    func redirect(to path: String, flash: String? = nil) -> Response {
+        .redirect(to: path, flash: flash, secureCookies: secureCookies)
     }
 }
 
@@ -87,6 +92,7 @@ struct LayoutModel: Sendable {
 
     let user: String?
     let links: [Link]
+    let hasLinks: Bool
     let csrf: String
     /// The one-time token of this page's forms (see `SubmissionKey`).
     let once = SubmissionKey.newToken()
@@ -130,6 +136,7 @@ struct LayoutModel: Sendable {
             }
         }
         self.links = links
+        hasLinks = !links.isEmpty
         self.csrf = csrf
         self.flash = flash
         self.requestID = requestID
