@@ -208,4 +208,20 @@ import Testing
         let two = alone + [CareTeamMembership(userID: b, role: .prescriber, isResponsiblePrescriber: false, startedAt: now, endedAt: nil)]
         try CareTeamRules.checkEnd(userID: a, team: two, at: now)
     }
+
+    @Test func onlyTheResponsiblePrescriberEndsAnothersPlaceAndAnyoneTheirOwn() throws {
+        let c = UUID()
+        let team = [
+            CareTeamMembership(userID: a, role: .therapist, isResponsiblePrescriber: false, startedAt: now, endedAt: nil),
+            CareTeamMembership(userID: b, role: .prescriber, isResponsiblePrescriber: true, startedAt: now, endedAt: nil),
+            CareTeamMembership(userID: c, role: .caseManager, isResponsiblePrescriber: false, startedAt: now, endedAt: nil),
+        ]
+        #expect(throws: ValidationErrors.self) { try CareTeamRules.checkEnd(userID: c, by: a, team: team, at: now) }
+        #expect(throws: ValidationErrors.self) { try CareTeamRules.checkEnd(userID: b, by: a, team: team, at: now) }
+        try CareTeamRules.checkEnd(userID: c, by: b, team: team, at: now)
+        try CareTeamRules.checkEnd(userID: a, by: a, team: team, at: now)
+        // A team without a responsible prescriber is every member's to keep.
+        let without = team.map { CareTeamMembership(userID: $0.userID, role: $0.role, isResponsiblePrescriber: false, startedAt: now, endedAt: nil) }
+        try CareTeamRules.checkEnd(userID: c, by: a, team: without, at: now)
+    }
 }

@@ -243,3 +243,23 @@ import Testing
         }
     }
 }
+
+extension CareTeamTests {
+    @Test func onlyTheResponsiblePrescriberEndsAnotherClinciansPlace() async throws {
+        try await withApp { world in
+            let c = try await world.splitTreatment()
+            let members = try await CareTeamMember.query(on: world.database.db()).filter(\.$patient.$id == c.patient.id!).all()
+            let sato = members.first { $0.$user.id == c.sato.id }!, delgado = members.first { $0.$user.id == c.delgado.id }!
+            let therapist = world.browser()
+            try await therapist.signIn("delgado@clinic.example")
+            let refused = try await therapist.post(SiteURL.endMembership(patient: c.patient.id!, member: sato.id!).path, [])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("Only the patient&#39;s responsible prescriber") || refused.body.contains("Only the patient's responsible prescriber"))
+            #expect(try await CareTeamMember.find(sato.id, on: world.database.db())?.endedAt == nil)
+            let prescriber = world.browser()
+            try await prescriber.signIn("sato@clinic.example")
+            #expect(try await prescriber.post(SiteURL.endMembership(patient: c.patient.id!, member: delgado.id!).path, []).status == .seeOther)
+            #expect(try await CareTeamMember.find(delgado.id, on: world.database.db())?.endedAt != nil)
+        }
+    }
+}

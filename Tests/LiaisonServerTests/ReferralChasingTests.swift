@@ -270,3 +270,33 @@ import Testing
         }
     }
 }
+
+extension ReferralChasingTests {
+
+    @Test func anOverdueLineSaysByHowManyBusinessDaysAndTimesAreInTheReadersZone() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            let referral = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            // Due at the end of Wednesday 20 January; on Monday the 25th, three business days have passed.
+            move(clock, to: "2027-01-25T10:00:00")
+            let recipient = world.browser()
+            try await recipient.signIn(cast.lindqvist.email)
+            let list = try await recipient.get("/referrals")
+            #expect(list.body.contains("Wed, 20 Jan 2027") && list.body.contains("overdue by 3 business days"))
+            // Times on the referral are in the reader's zone; one written in the clinic's zone says so.
+            let page = SiteURL.referral(referral.id!).path
+            // (Times are written with a narrow no-break space before AM/PM.)
+            func text(_ path: String) async throws -> String { try await recipient.get(path).body.replacingOccurrences(of: "\u{202F}", with: " ") }
+            let inNewYork = try await text(page)
+            #expect(inNewYork.contains("Acknowledgement due 20 Jan 2027 at 11:59 PM —"), "the clinic's zone is the reader's by default, and not named")
+            let api = try await world.apiToken(for: cast.lindqvist)
+            #expect(try await api.call(.put, "/api/v1/me/notice-preferences", json: #"{"email":"immediately","digestHour":8,"timeZone":"Europe/London"}"#).status == .ok)
+            let inLondon = try await text(page)
+            #expect(inLondon.contains("Acknowledgement due 20 Jan 2027 at 11:59 PM GMT-5"), "a time in another zone names it")
+            // The referral arrived at 03:00 in New York: 08:00 in London, written without a zone.
+            let notices = try await text("/notifications")
+            #expect(notices.contains("15 Jan 2027 at 8:00 AM") && !notices.contains("8:00 AM GMT"), "the reader's own times need no zone")
+        }
+    }
+}

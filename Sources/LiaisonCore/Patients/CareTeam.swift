@@ -78,10 +78,18 @@ public enum CareTeamRules {
 
     /// Checks that `userID`'s membership may end now: someone must stay on the team, or the record
     /// would be no one's.
-    public static func checkEnd(userID: UUID, team: [CareTeamMembership], at now: Date) throws(ValidationErrors) {
-        guard !team.contains(where: { $0.isActive(at: now) && $0.userID != userID }) else { return }
-        var errors = ValidationErrors()
-        errors.add("member", "This is the only member of the care team: add someone else before ending it, so the record is never left with no one.")
-        throw errors
+    public static func checkEnd(userID: UUID, by callerID: UUID? = nil, team: [CareTeamMembership], at now: Date) throws(ValidationErrors) {
+        let active = team.filter { $0.isActive(at: now) }
+        guard active.contains(where: { $0.userID != userID }) else {
+            throw ValidationErrors("member", "This is the only member of the care team: add someone else before ending it, so the record is never left with no one.")
+        }
+        // Anyone may leave; ending someone else's place is for the responsible prescriber, who
+        // answers for the team (on a team without one, every member does).
+        guard let callerID, callerID != userID else { return }
+        let responsible = active.filter(\.isResponsiblePrescriber).map(\.userID)
+        guard responsible.isEmpty || responsible.contains(callerID) else {
+            throw ValidationErrors(
+                "member", "Only the patient's responsible prescriber can end another clinician's place on the care team. Ask them, or end your own.")
+        }
     }
 }

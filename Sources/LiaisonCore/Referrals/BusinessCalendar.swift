@@ -31,6 +31,19 @@ public struct BusinessCalendar: Sendable {
         return calendar.date(byAdding: .day, value: 1, to: start)!.addingTimeInterval(-1)
     }
 
+    /// Business days from the day after `start`'s to `end`'s day, inclusive: how late something
+    /// due at `start` is at `end` ("overdue by 2 business days"); 0 when `end` is not later.
+    public func businessDays(after start: Date, until end: Date) -> Int {
+        var day = calendar.startOfDay(for: start)
+        let last = calendar.startOfDay(for: end)
+        var count = 0
+        while day < last, count < 3660 {
+            day = calendar.date(byAdding: .day, value: 1, to: day)!
+            if isBusinessDay(day) { count += 1 }
+        }
+        return count
+    }
+
     /// The end of the `count`th business day after `moment`'s day. With `count` 0: the end of
     /// that day if it is a business day, else the end of the next business day.
     public func endOfBusinessDay(_ count: Int, after moment: Date) -> Date {

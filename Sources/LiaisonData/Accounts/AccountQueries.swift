@@ -24,11 +24,13 @@ public struct PersonRow: Decodable, Sendable, Equatable {
     public let twoFactorEnabled: Bool
     /// Belongs to an organisation that requires two-factor sign-in of every member.
     public let inOrganisationRequiringTwoFactor: Bool
+    /// The time zone they chose (with their notice preferences); nil for their organisation's.
+    public let timeZone: String?
 
     /// The columns, named once here rather than converted at every row.
     private enum CodingKeys: String, CodingKey {
         case userID = "user_id", email, displayName = "display_name", isSystemAdmin = "is_system_admin", kind, unread, unreadMessages = "unread_messages", overdueFollowUps = "overdue_follow_ups", eventsToAcknowledge = "events_to_acknowledge", credentialID = "credential_id", lastUsedAt = "last_used_at"
-        case twoFactorEnabled = "two_factor_enabled", inOrganisationRequiringTwoFactor = "organisation_requires_two_factor"
+        case twoFactorEnabled = "two_factor_enabled", inOrganisationRequiringTwoFactor = "organisation_requires_two_factor", timeZone = "time_zone"
     }
 }
 
@@ -37,10 +39,11 @@ public struct OrganisationLinkRow: Decodable, Sendable, Equatable {
     public let organisationID: UUID
     public let name: String
     public let role: String
+    public let timeZone: String
 
     /// The columns, named once here rather than converted at every row.
     private enum CodingKeys: String, CodingKey {
-        case organisationID = "organisation_id", name, role
+        case organisationID = "organisation_id", name, role, timeZone = "time_zone"
     }
 }
 
@@ -50,6 +53,7 @@ public enum AccountQueries {
     private static func personColumns(at now: Date) -> SQLQueryString {
         """
         u.id AS user_id, u.email, u.display_name, u.is_system_admin, u.kind,
+        (SELECT np.time_zone FROM notice_preferences np WHERE np.user_id = u.id) AS time_zone,
         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread,
         (SELECT COUNT(*) FROM message_receipts r WHERE r.user_id = u.id AND r.read_at IS NULL) AS unread_messages,
         (SELECT COUNT(*) FROM care_team_members tm JOIN follow_up_cadences f ON f.patient_id = tm.patient_id AND f.role = tm.role
@@ -91,7 +95,7 @@ public enum AccountQueries {
     /// The organisations a person belongs to, by name.
     public static func organisations(of userID: UUID, on db: any Database) async throws -> [OrganisationLinkRow] {
         try await db.sql.rows(OrganisationLinkRow.self, """
-            SELECT m.organisation_id, m.role, o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+            SELECT m.organisation_id, m.role, o.name, o.time_zone FROM memberships m JOIN organisations o ON o.id = m.organisation_id
             WHERE m.user_id = \(bind: userID)
             """)
     }

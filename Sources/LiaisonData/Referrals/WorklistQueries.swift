@@ -16,11 +16,15 @@ public struct WorklistRow: Decodable, Sendable, Equatable {
     public let recipientName: String?
     public let organisationName: String?
     public let timeZone: String?
+    /// The receiving organisation's business days and holidays, for "overdue by 2 business days".
+    public let businessDays: String?
+    public let holidays: String?
 
     /// The columns, named once here rather than converted at every row.
     private enum CodingKeys: String, CodingKey {
         case id, state, urgency, due, givenName = "given_name", familyName = "family_name", referrerName = "referrer_name"
         case recipientName = "recipient_name", organisationName = "organisation_name", timeZone = "time_zone"
+        case businessDays = "business_days", holidays
     }
 }
 
@@ -91,7 +95,7 @@ public enum WorklistQueries {
         }
         let rows = try await sql.rows(WorklistRow.self, """
             SELECT r.id, r.state, r.urgency, page.due, p.given_name, p.family_name,
-                referrer.display_name AS referrer_name, recipient.display_name AS recipient_name, o.name AS organisation_name, o.time_zone
+                referrer.display_name AS referrer_name, recipient.display_name AS recipient_name, o.name AS organisation_name, o.time_zone, o.business_days, o.holidays
             FROM (SELECT id, due FROM (\(chosen)) chosen ORDER BY \(pressing("chosen")) LIMIT \(literal: limit)) page
             JOIN referrals r ON r.id = page.id
             JOIN patients p ON p.id = r.patient_id

@@ -136,9 +136,12 @@ struct SessionService: Sendable {
     }
 
     private static func identity(_ row: PersonRow, credential: Identity.Credential, on db: any Database) async throws -> Identity {
-        let links = try await AccountQueries.organisations(of: row.userID, on: db).map { link in
+        let rows = try await AccountQueries.organisations(of: row.userID, on: db).sorted { $0.name < $1.name }
+        let links = rows.map { link in
             Identity.OrganisationLink(id: link.organisationID, name: link.name, role: MembershipRole(rawValue: link.role) ?? .clinician)
-        }.sorted { $0.name < $1.name }
+        }
+        // Times are shown in the zone the person chose, else their (first) organisation's.
+        let zone = row.timeZone.flatMap(TimeZone.init(identifier:)) ?? rows.first.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
         return Identity(
             userID: row.userID, email: row.email, displayName: row.displayName,
             actor: Actor(
@@ -146,7 +149,7 @@ struct SessionService: Sendable {
                 memberships: Dictionary(links.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })),
             credential: credential, organisations: links, isPatient: row.kind == UserAccount.patientKind,
             unreadNotifications: row.unread, unreadMessages: row.unreadMessages, overdueFollowUps: row.overdueFollowUps,
-            eventsToAcknowledge: row.eventsToAcknowledge, twoFactorEnabled: row.twoFactorEnabled,
+            eventsToAcknowledge: row.eventsToAcknowledge, timeZone: zone, twoFactorEnabled: row.twoFactorEnabled,
             twoFactorRequired: TwoFactor.isRequired(
                 isSystemAdministrator: row.isSystemAdmin, roles: links.map(\.role), anOrganisationRequiresIt: row.inOrganisationRequiringTwoFactor))
     }

@@ -206,14 +206,16 @@ struct PatientService: Sendable {
         return member
     }
 
-    /// Ends a membership (the history keeps it). A member may end their own or another's.
+    /// Ends a membership (the history keeps it): a member their own, the responsible prescriber anyone's.
     func endMember(_ memberID: UUID, of patientID: UUID, by caller: Caller) async throws {
         try await database.write { db in
             try await PatientQueries.lockTeam(of: patientID, on: db)
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
             guard let member = authorized.team.first(where: { $0.id == memberID }) else { throw AppError.notFound }
             let team = authorized.team.map(\.membership), now = clock.now()
-            do throws(ValidationErrors) { try CareTeamRules.checkEnd(userID: member.$user.id, team: team, at: now) } catch { throw AppError.invalid(error) }
+            do throws(ValidationErrors) { try CareTeamRules.checkEnd(userID: member.$user.id, by: caller.userID, team: team, at: now) } catch {
+                throw AppError.invalid(error)
+            }
             try await careTeams.end(member, patient: patientID, by: caller, on: db)
         }
     }

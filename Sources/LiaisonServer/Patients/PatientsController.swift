@@ -139,8 +139,13 @@ struct PatientsController: Sendable {
 
     @Sendable func endMember(_ request: Request, context: ClinicianContext) async throws -> Response {
         let id = try context.uuid("id")
-        try await patients.endMember(try context.uuid("member"), of: id, by: context.caller)
-        return views.redirect(to: .patient(id), flash: "Membership ended. It stays in the team's history.")
+        do {
+            try await patients.endMember(try context.uuid("member"), of: id, by: context.caller)
+            return views.redirect(to: .patient(id), flash: "Membership ended. It stays in the team's history.")
+        } catch AppError.invalid(let errors) {
+            var request = request
+            return try await showWithErrors(id, try await request.form(context: context), errors, request: request, context: context)
+        }
     }
 
     @Sendable func consentPage(_ request: Request, context: SignedInContext) async throws -> Response {

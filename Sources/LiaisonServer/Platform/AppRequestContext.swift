@@ -26,6 +26,8 @@ public struct Identity: Sendable {
     public var overdueFollowUps: Int = 0
     /// Care events on their patients waiting to be acknowledged, for the navigation badge.
     public var eventsToAcknowledge: Int = 0
+    /// Where they read times: their own choice, else their organisation's zone.
+    public var timeZone: TimeZone = .gmt
     /// Signs in with a code from an authenticator app as well as the password.
     public let twoFactorEnabled: Bool
     /// Must do so: an administrator, or in an organisation that requires it (`TwoFactor.isRequired`).

@@ -11,6 +11,8 @@ struct WorklistLine: Sendable {
     let owed: String
     let due: String?
     let overdue: Bool
+    /// "overdue", or "overdue by 2 business days" once a business day has passed.
+    let lateness: String
     let dueSoon: Bool
     let href: String
     /// Where an administrator chases it from the organisation's report.
@@ -22,8 +24,11 @@ struct WorklistLine: Sendable {
         urgency = item.urgency.label
         state = item.state.label
         owed = item.owed
-        due = item.due.map { DisplayDate.dateTime($0, in: item.timeZone) }
+        // Things fall due at the end of a business day: the day says it ("Wed, 2 Dec 2026").
+        due = item.due.map { DisplayDate.day($0, in: item.calendar.timeZone) }
         overdue = item.status == .overdue
+        let late = item.businessDaysLate
+        lateness = late == 0 ? "overdue" : "overdue by \(late) business day\(late == 1 ? "" : "s")"
         dueSoon = item.status == .dueSoon
         href = SiteURL.referral(item.referralID).path
         chasePath = SiteURL.referralChase(item.referralID).path

@@ -22,9 +22,11 @@ struct ReferralWorklists: Sendable {
         /// What is owed now and by when.
         let owed: String
         let due: Date?
-        /// The receiving organisation's zone, in which due times are shown.
-        let timeZone: TimeZone
+        /// The receiving organisation's calendar, in which due dates fall.
+        let calendar: BusinessCalendar
         let status: DueStatus?
+        /// Business days since it fell due, in the receiving organisation's calendar; 0 if not late.
+        let businessDaysLate: Int
     }
 
     /// The most pressing lines of a worklist (overdue first, then by due time) and its size.
@@ -90,11 +92,14 @@ struct ReferralWorklists: Sendable {
         let lead = ServiceLevelTargets.standard.reminderLead
         let items = page.rows.map { row in
             let state = ReferralState(rawValue: row.state) ?? .draft
+            let calendar = BusinessCalendar(
+                timeZone: row.timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt, businessDays: Weekday.decode(row.businessDays ?? ""),
+                holidays: Set(Holidays.decode(row.holidays ?? "").map(\.day)))
             return Item(
                 referralID: row.id, patient: named ? (row.givenName, row.familyName) : nil, counterpart: counterpart(row),
                 urgency: Urgency(rawValue: row.urgency) ?? .routine, state: state, owed: owed(state, row.due), due: row.due,
-                timeZone: row.timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt,
-                status: row.due.map { DueStatus.of(due: $0, now: now, lead: lead) })
+                calendar: calendar, status: row.due.map { DueStatus.of(due: $0, now: now, lead: lead) },
+                businessDaysLate: row.due.map { $0 < now ? calendar.businessDays(after: $0, until: now) : 0 } ?? 0)
         }
         return List(items: items, total: page.total, overdue: page.overdue)
     }

@@ -30,7 +30,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 requestID: context.id
             ).response()
         }
-        return try await next(request, context)
+        // Every time on the pages this request renders is in the person's own zone.
+        return try await DisplayDate.$viewer.withValue(context.identity?.timeZone ?? .gmt) {
+            try await next(request, context)
+        }
     }
 }
 
