@@ -93,3 +93,47 @@ import Testing
         }
     }
 }
+
+extension LetterTests {
+    @Test func theAuthorSharesALetterWithThePatientWhoReadsItInTheirPortal() async throws {
+        try await withApp { world in
+            let team = try await ConversationTests.team(world)
+            let db = world.database.db()
+            let sent = try await world.services.letters.send(
+                .init(kind: "clinical-update", recipientID: team.okafor.id!.uuidString, sections: ["situation": "Sleep is better.", "plan": "Weekly CBT continues."]),
+                about: team.patient.id!, by: world.caller(team.lindqvist))
+            // The patient's own portal account.
+            let sam = try await world.person("sam@example.org", name: "Sam Rivera")
+            sam.kind = UserAccount.patientKind
+            try await sam.save(on: db)
+            team.patient.portalUserID = sam.id
+            try await team.patient.save(on: db)
+            let patient = world.browser()
+            try await patient.signIn("sam@example.org")
+            let portalLetter = SiteURL.portalLetter(sent.id!).path
+            #expect(try await patient.get(portalLetter).status == .notFound, "not shared yet")
+            #expect(!(try await patient.get("/portal").body.contains("Letters your clinicians shared with you")))
+
+            // Only the author shares it; the recipient cannot.
+            let recipient = world.browser()
+            try await recipient.signIn(team.okafor.email)
+            #expect(!(try await recipient.get(SiteURL.letter(sent.id!).path).body.contains("Share this letter with the patient")))
+            #expect(try await recipient.post(SiteURL.letterRelease(sent.id!).path, []).status == .notFound)
+            let author = world.browser()
+            try await author.signIn("lindqvist@clinic.example")
+            #expect(try await author.get(SiteURL.letter(sent.id!).path).body.contains("Share this letter with the patient"))
+            #expect(try await author.post(SiteURL.letterRelease(sent.id!).path, []).status == .seeOther)
+            #expect(try await author.get(SiteURL.letter(sent.id!).path).body.contains("Shared with the patient on"))
+            let again = try await world.apiToken(for: team.lindqvist).call(.post, APIURL.letterRelease(sent.id!).path)
+            #expect(again.status == .conflict)
+
+            let portal = try await patient.get("/portal")
+            #expect(portal.body.contains("Letters your clinicians shared with you") && portal.body.contains(portalLetter))
+            let letter = try await patient.get(portalLetter)
+            #expect(letter.status == .ok && letter.body.contains("Sleep is better.") && letter.body.contains("Back to my care"))
+            let actions = try await world.auditEntries(for: team.patient).map(\.action)
+            #expect(actions.contains("letter.release") && actions.filter { $0 == "letter.read" }.count >= 1)
+            #expect(try await patient.get("/portal").body.contains("shared a letter with you in your portal"))
+        }
+    }
+}

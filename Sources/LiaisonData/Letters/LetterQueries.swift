@@ -17,6 +17,18 @@ public enum LetterQueries {
         try await LetterRecord.query(on: db).filter(\.$id == id).with(\.$author).with(\.$recipient).with(\.$patient).first()
     }
 
+    /// The letters shared with the patient, newest first, with both people loaded.
+    public static func released(toPatient patientID: UUID, on db: any Database) async throws -> [LetterRecord] {
+        try await LetterRecord.query(on: db).filter(\.$patient.$id == patientID).filter(\.$releasedAt != nil)
+            .with(\.$author).with(\.$recipient).sort(\.$releasedAt, .descending).limit(100).all()
+    }
+
+    /// Shares the letter with the patient; false if it was shared before (one statement, so a
+    /// second click or a second server changes nothing).
+    public static func release(_ id: UUID, at now: Date, on db: any Database) async throws -> Bool {
+        try await db.sql.raw("UPDATE letters SET released_at = \(bind: now) WHERE id = \(bind: id) AND released_at IS NULL RETURNING id").first() != nil
+    }
+
     /// The recipient's first opening; false if it was opened before.
     @discardableResult
     public static func markRead(_ id: UUID, at now: Date, on db: any Database) async throws -> Bool {

@@ -17,6 +17,8 @@ public final class LetterRecord: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     /// When the recipient first opened it.
     @OptionalField(key: "read_at") public var readAt: Date?
+    /// When its author shared it with the patient, who reads it in their portal from then on.
+    @OptionalField(key: "released_at") public var releasedAt: Date?
 
     public init() {}
 

@@ -43,5 +43,6 @@ enum LiaisonMigrations {
         CreateSubmissions(),
         AddCorrectionsToPatients(),
         AddHolidaysToOrganisations(),
+        AddReleaseToLetters(),
     ]
 }

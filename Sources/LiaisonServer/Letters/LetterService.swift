@@ -115,6 +115,41 @@ struct LetterService: Sendable {
         return Opened(record: record, letter: record.letter, kind: LetterKind(rawValue: record.kind) ?? .clinicalUpdate)
     }
 
+    /// The author shares their letter with the patient, who reads it in their portal from then on.
+    /// Only the author decides (it is their clinical judgement), while on the patient's team; a
+    /// second share changes nothing (409).
+    func release(_ id: UUID, by caller: Caller) async throws -> LetterRecord {
+        try await database.write { db in
+            guard let record = try await LetterQueries.letter(id, on: db), record.$author.id == caller.userID,
+                  try await CareTeamQueries.isCurrentMember(caller.userID, of: record.$patient.id, at: clock.now(), on: db)
+            else { throw AppError.notFound }
+            guard try await LetterQueries.release(id, at: clock.now(), on: db) else {
+                throw AppError.conflict("This letter is already shared with the patient.")
+            }
+            record.releasedAt = clock.now()
+            let kind = LetterKind(rawValue: record.kind)?.label.lowercased() ?? "letter"
+            try await timeline.record(
+                .letterSent, "\(caller.identity.displayName) shared their letter to \(record.recipient.displayName) (\(kind)) with the patient.",
+                patient: record.$patient.id, by: caller, on: db)
+            try await auditor.record(.letterRelease, patient: record.$patient.id, subject: "letter:\(id)", by: caller, on: db)
+            return record
+        }
+    }
+
+    /// The letters shared with the patient whose portal account is the caller's.
+    func released(to patient: Patient) async throws -> [LetterRecord] {
+        try await LetterQueries.released(toPatient: try patient.requireID(), on: database.reader())
+    }
+
+    /// A letter shared with the patient, for the patient; anyone else, or a letter not shared: not found.
+    func openReleased(_ id: UUID, by caller: Caller) async throws -> Opened {
+        guard caller.identity.isPatient, let record = try await LetterQueries.letter(id, on: database.reader()),
+              record.releasedAt != nil, record.patient.portalUserID == caller.userID
+        else { throw AppError.notFound }
+        try await auditor.recordRead(.letterRead, patient: record.$patient.id, subject: "letter:\(id)", purpose: "patient access", by: caller, in: database)
+        return Opened(record: record, letter: record.letter, kind: LetterKind(rawValue: record.kind) ?? .clinicalUpdate)
+    }
+
     /// The caller's team membership: only someone treating the patient writes (emergency readers do not).
     private func writer(_ patientID: UUID, _ caller: Caller, on db: any Database) async throws -> (PatientAccessService.Authorized, CareTeamRole) {
         let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)

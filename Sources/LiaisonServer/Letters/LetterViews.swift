@@ -14,6 +14,10 @@ struct LetterPage: Sendable {
     let suggestedWords: Int
     let backPath: String
     let backLabel: String
+    /// "Shared with the patient on …", once it is.
+    var shared: String?
+    /// Where its author shares it with the patient, while it is not shared.
+    var sharePath: String?
 
     init(_ letter: Letter?, kind: LetterKind, from: String, to: String, date: Date, patient: Patient, backPath: String, backLabel: String) {
         title = kind.label

@@ -12,6 +12,7 @@ struct LettersAPI: Sendable {
         routes.clinicians.get(APIURL.patientLetters(.placeholder), use: list)
         routes.clinicians.post(APIURL.patientLetters(.placeholder), use: send)
         routes.clinicians.get(APIURL.letter(.placeholder), use: show)
+        routes.clinicians.post(APIURL.letterRelease(.placeholder), use: release)
     }
 
     struct LetterDTO: ResponseEncodable, Codable {
@@ -30,6 +31,8 @@ struct LettersAPI: Sendable {
         let recipientName: String
         let createdAt: Date
         let readAt: Date?
+        /// When its author shared it with the patient.
+        let releasedAt: Date?
         /// Only when one letter is asked for.
         let sections: [Section]?
 
@@ -43,6 +46,7 @@ struct LettersAPI: Sendable {
             recipientName = record.$recipient.value?.displayName ?? ""
             createdAt = record.createdAt
             readAt = record.readAt
+            releasedAt = record.releasedAt
             sections = withSections ? record.letter?.sections.map { Section(key: $0.key, title: $0.title, text: $0.text) } : nil
         }
     }
@@ -62,6 +66,11 @@ struct LettersAPI: Sendable {
         let record = try await letters.send(draft, about: patientID, by: context.caller)
         record.$author.value = try? await UserAccount.find(context.caller.userID, on: letters.database.reader())
         return EditedResponse(status: .created, response: LetterDTO(record, withSections: true))
+    }
+
+    /// The author shares the letter with the patient (their portal shows it); 409 if already shared.
+    @Sendable func release(_ request: Request, context: ClinicianContext) async throws -> LetterDTO {
+        LetterDTO(try await letters.release(try context.uuid("id"), by: context.caller), withSections: false)
     }
 
     @Sendable func show(_ request: Request, context: ClinicianContext) async throws -> LetterDTO {

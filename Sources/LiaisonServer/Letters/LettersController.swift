@@ -14,6 +14,8 @@ struct LettersController: Sendable {
         routes.clinicians.post(SiteURL.patientLetters(.placeholder), use: send)
         routes.clinicians.get(SiteURL.newLetter(.placeholder), use: new)
         routes.clinicians.get(SiteURL.letter(.placeholder), use: show)
+        routes.clinicians.post(SiteURL.letterRelease(.placeholder), use: release)
+        routes.signedIn.get(SiteURL.portalLetter(.placeholder), use: showToPatient)
     }
 
     struct ListPage: Sendable {
@@ -90,9 +92,31 @@ struct LettersController: Sendable {
     @Sendable func show(_ request: Request, context: ClinicianContext) async throws -> Response {
         let opened = try await letters.open(try context.uuid("id"), by: context.caller)
         let record = opened.record
-        let page = LetterPage(
+        var page = LetterPage(
             opened.letter, kind: opened.kind, from: record.author.displayName, to: record.recipient.displayName, date: record.createdAt,
             patient: record.patient, backPath: SiteURL.patientLetters(record.$patient.id).path, backLabel: "All letters about this patient")
+        page.shared = record.releasedAt.map { "Shared with the patient on \(DisplayDate.day($0)): they read it in their portal." }
+        page.sharePath = record.$author.id == context.caller.userID && record.releasedAt == nil ? SiteURL.letterRelease(record.id!).path : nil
+        return views.page("letters/letter", title: page.title, page, request: request, context: context)
+    }
+
+    @Sendable func release(_ request: Request, context: ClinicianContext) async throws -> Response {
+        let id = try context.uuid("id")
+        do {
+            _ = try await letters.release(id, by: context.caller)
+            return views.redirect(to: .letter(id), flash: "Shared with the patient: they can read it in their portal.")
+        } catch AppError.conflict(let message) {
+            return views.redirect(to: .letter(id), flash: message)
+        }
+    }
+
+    /// A letter shared with the patient, in their portal.
+    @Sendable func showToPatient(_ request: Request, context: SignedInContext) async throws -> Response {
+        let opened = try await letters.openReleased(try context.uuid("id"), by: context.caller)
+        let record = opened.record
+        let page = LetterPage(
+            opened.letter, kind: opened.kind, from: record.author.displayName, to: record.recipient.displayName, date: record.createdAt,
+            patient: record.patient, backPath: SiteURL.portal.path, backLabel: "Back to my care")
         return views.page("letters/letter", title: page.title, page, request: request, context: context)
     }
 }

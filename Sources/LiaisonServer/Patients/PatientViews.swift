@@ -311,7 +311,16 @@ struct PortalPage: Sendable {
         let told: String
     }
 
+    /// A letter its author shared with the patient.
+    struct LetterLine: Sendable {
+        let title: String
+        let between: String
+        let href: String
+    }
+
     let name: String
+    let letters: [LetterLine]
+    let hasLetters: Bool
     let team: [Member]
     let referrals: [ReferralLine]
     let hasReferrals: Bool

@@ -13,6 +13,7 @@ struct PortalController: Sendable {
     let organisations: OrganisationService
     let measurement: MeasurementService
     let careEvents: CareEventService
+    let letters: LetterService
 
     func register(on routes: RouteGroups) {
         routes.signedIn.get(SiteURL.portal, use: portalPage)
@@ -49,8 +50,14 @@ struct PortalController: Sendable {
                 what: "\(event.eventKind.portalWords ?? "An event in your care"), \(event.facility), \(DisplayDate.day(event.occurredAt))",
                 told: "Your care team was told on \(DisplayDate.dateTime(event.recordedAt)).\(acknowledged)")
         }
+        let shared = try await letters.released(to: overview.patient).map { record in
+            PortalPage.LetterLine(
+                title: LetterKind(rawValue: record.kind)?.label ?? "Letter",
+                between: "From \(record.author.displayName) to \(record.recipient.displayName), \(DisplayDate.day(record.createdAt))",
+                href: SiteURL.portalLetter(record.id!).path)
+        }
         let page = PortalPage(
-            name: overview.patient.givenName, team: team, referrals: referrals, hasReferrals: !referrals.isEmpty, events: events, hasEvents: !events.isEmpty,
+            name: overview.patient.givenName, letters: shared, hasLetters: !shared.isEmpty, team: team, referrals: referrals, hasReferrals: !referrals.isEmpty, events: events, hasEvents: !events.isEmpty,
             questionnaires: questionnaires, hasQuestionnaires: !questionnaires.isEmpty,
             crisis: try await measurement.crisisText(for: patientID),
             consent: ConsentPage(

@@ -37,6 +37,7 @@ enum APIURL: RoutePath {
     case patientThread(UUID)
     case patientLetters(UUID)
     case letter(UUID)
+    case letterRelease(UUID)
     case patientConsultations(UUID)
     case consultations
     case consultation(UUID)
@@ -114,6 +115,7 @@ enum APIURL: RoutePath {
         case .patientThread(let id): ["patients", .id(id), "thread"]
         case .patientLetters(let id): ["patients", .id(id), "letters"]
         case .letter(let id): ["letters", .id(id)]
+        case .letterRelease(let id): ["letters", .id(id), "share-with-patient"]
         case .patientConsultations(let id): ["patients", .id(id), "second-opinions"]
         case .consultations: ["second-opinions"]
         case .consultation(let id): ["second-opinions", .id(id)]

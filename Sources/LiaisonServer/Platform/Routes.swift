@@ -53,7 +53,7 @@ func buildRouter(
     PatientsAPI(patients: services.patients, emergency: services.emergency, accessLog: services.accessLog, clock: services.clock).register(on: routes)
     PortalController(
         views: views, portal: services.portal, accessLog: services.accessLog, emergency: services.emergency, organisations: services.organisations,
-        measurement: services.measurement, careEvents: services.careEvents
+        measurement: services.measurement, careEvents: services.careEvents, letters: services.letters
     ).register(on: routes)
     ReferralsController(
         views: views, referrals: services.referrals, worklists: services.worklists, patients: services.patients, directory: services.directory,

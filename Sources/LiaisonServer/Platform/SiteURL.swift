@@ -88,6 +88,8 @@ enum SiteURL: RoutePath {
     case letter(UUID)
     case messages
     case conversation(UUID)
+    case letterRelease(UUID)
+    case portalLetter(UUID)
     case organisationWebhookStep(organisation: UUID, endpoint: UUID, WebhookStep)
     case organisationWebhookRetry(organisation: UUID, call: UUID)
     case referrals
@@ -189,6 +191,8 @@ enum SiteURL: RoutePath {
         case .letter(let id): ["letters", .id(id)]
         case .messages: ["messages"]
         case .conversation(let id): ["messages", .id(id)]
+        case .letterRelease(let id): ["letters", .id(id), "share-with-patient"]
+        case .portalLetter(let id): ["portal", "letters", .id(id)]
         case .organisationWebhookStep(let organisation, let endpoint, let step):
             ["organisations", .id(organisation), "webhooks", .id(endpoint, "endpoint"), .parameter("step", value: step.rawValue)]
         case .organisationWebhookRetry(let organisation, let call): ["organisations", .id(organisation), "webhook-calls", .id(call, "call"), "retry"]
