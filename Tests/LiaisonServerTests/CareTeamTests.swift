@@ -258,8 +258,15 @@ extension CareTeamTests {
             #expect(try await CareTeamMember.find(sato.id, on: world.database.db())?.endedAt == nil)
             let prescriber = world.browser()
             try await prescriber.signIn("sato@clinic.example")
-            #expect(try await prescriber.post(SiteURL.endMembership(patient: c.patient.id!, member: delgado.id!).path, []).status == .seeOther)
-            #expect(try await CareTeamMember.find(delgado.id, on: world.database.db())?.endedAt != nil)
+            try await world.addToTeam(c.patient, c.outsider, as: .caseManager, by: c.delgado)
+            let caseManager = try #require(try await CareTeamMember.query(on: world.database.db()).filter(\.$user.$id == c.outsider.id!).first())
+            #expect(try await prescriber.post(SiteURL.endMembership(patient: c.patient.id!, member: caseManager.id!).path, []).status == .seeOther)
+            #expect(try await CareTeamMember.find(caseManager.id, on: world.database.db())?.endedAt != nil)
+            // Anyone may leave: the answer is the team as it now stands, though they may no longer read it.
+            let left = try await world.apiToken(for: c.delgado).call(.post, APIURL.endMembership(patient: c.patient.id!, member: delgado.id!).path)
+            #expect(left.status == .ok)
+            #expect((try left.json()["members"] as? [[String: Any]])?.contains { $0["id"] as? String == delgado.id!.uuidString && $0["endedAt"] != nil } == true)
+            #expect(try await therapist.get(SiteURL.patient(c.patient.id!).path).status == .notFound)
         }
     }
 }

@@ -207,7 +207,10 @@ struct PatientService: Sendable {
     }
 
     /// Ends a membership (the history keeps it): a member their own, the responsible prescriber anyone's.
-    func endMember(_ memberID: UUID, of patientID: UUID, by caller: Caller) async throws {
+    /// - Returns: the team as it now stands, read in the same transaction: someone who has just
+    ///   left may no longer read it afterwards.
+    @discardableResult
+    func endMember(_ memberID: UUID, of patientID: UUID, by caller: Caller) async throws -> [CareTeamMember] {
         try await database.write { db in
             try await PatientQueries.lockTeam(of: patientID, on: db)
             let authorized = try await access.authorize(patientID, for: caller, need: .write, on: db)
@@ -217,6 +220,7 @@ struct PatientService: Sendable {
                 throw AppError.invalid(error)
             }
             try await careTeams.end(member, patient: patientID, by: caller, on: db)
+            return authorized.team
         }
     }
 

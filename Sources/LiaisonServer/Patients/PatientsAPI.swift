@@ -200,8 +200,9 @@ struct PatientsAPI: Sendable {
     }
 
     @Sendable func endMember(_ request: Request, context: ClinicianContext) async throws -> CareTeamDTO {
-        try await patients.endMember(try context.uuid("member"), of: try context.uuid("id"), by: context.caller)
-        return try await careTeam(request, context: context)
+        // The team as it stands after, from the same transaction: a clinician who has just left may not read it again.
+        let team = try await patients.endMember(try context.uuid("member"), of: try context.uuid("id"), by: context.caller)
+        return CareTeamDTO(members: team.map(MemberDTO.init))
     }
 
     @Sendable func consent(_ request: Request, context: SignedInContext) async throws -> ConsentDTO {

@@ -140,7 +140,12 @@ struct PatientsController: Sendable {
     @Sendable func endMember(_ request: Request, context: ClinicianContext) async throws -> Response {
         let id = try context.uuid("id")
         do {
-            try await patients.endMember(try context.uuid("member"), of: id, by: context.caller)
+            let memberID = try context.uuid("member")
+            let team = try await patients.endMember(memberID, of: id, by: context.caller)
+            // Someone who has left reads the record no more: back to their own patients.
+            if team.first(where: { $0.id == memberID })?.$user.id == context.caller.userID {
+                return views.redirect(to: .patients, flash: "You have left the patient's care team. It stays in the team's history.")
+            }
             return views.redirect(to: .patient(id), flash: "Membership ended. It stays in the team's history.")
         } catch AppError.invalid(let errors) {
             var request = request
