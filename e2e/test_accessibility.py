@@ -1,10 +1,13 @@
 """axe-core (the engine behind Lighthouse's accessibility audit) on the main pages, on a laptop and
 at phone width: no serious or critical violations."""
+import time
+
 import pytest
 from axe_core_python.selenium import Axe
 from selenium.webdriver.common.by import By
 
 from pages import Visitor
+from test_two_factor import DEMO_KEY, app_code
 
 CLINICIAN_PAGES = ["/", "/referrals", "/referrals/new", "/patients", "/directory", "/care-events", "/notifications", "/messages"]
 
@@ -29,6 +32,8 @@ def test_the_main_pages_have_no_serious_accessibility_violations(browser, server
     clinician.open("/patients")
     clinician.click_link("Natarajan, Priya")
     found["patient page"] = violations(browser)
+    clinician.click_link("Correct the patient's details")
+    found["correcting details"] = violations(browser)
     clinician.open("/referrals")
     clinician.click_link("Natarajan, Priya")
     found["referral page"] = violations(browser)
@@ -37,6 +42,18 @@ def test_the_main_pages_have_no_serious_accessibility_violations(browser, server
     patient = Visitor(browser, server)
     patient.sign_in("jamie.calloway@demo.liaison.example")
     found["portal"] = violations(browser)
+    patient.open("/patients/" + browser.find_element(By.XPATH, "//a[normalize-space()='Change your consent choices']").get_attribute("href").split("/patients/")[1])
+    found["consent"] = violations(browser)
+    patient.sign_out()
+
+    # An organisation's administrator (two-factor sign-in, as administrators always have).
+    administrator = Visitor(browser, server)
+    administrator.sign_in("riverside.admin@demo.liaison.example", code=app_code(DEMO_KEY, time.time() + (30 if width < 500 else 0)))
+    administrator.open("/reports/referrals")
+    found["referral report"] = violations(browser)
+    organisation = browser.find_element(By.XPATH, "//nav//a[contains(@href, '/organisations/')]").get_attribute("href")
+    administrator.open(organisation.removeprefix(server) + "/holidays")
+    found["holidays"] = violations(browser)
     problems = {page: found[page] for page in found if found[page]}
     assert problems == {}, problems
 
