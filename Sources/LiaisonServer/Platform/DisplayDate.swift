@@ -1,20 +1,18 @@
 import Foundation
 
 /// Dates as people read them on pages (ISO 8601 in the API): in the reader's time zone, set for
-/// the whole request by `ViewerTimeZoneMiddleware`. A time written in another zone (an
+/// the whole request by `AuthenticationMiddleware`. A time written in another zone (an
 /// organisation's, a hospital's) names its zone, so nobody misreads it.
 enum DisplayDate {
     /// The zone of the person the page is for; GMT outside a signed-in request.
     @TaskLocal static var viewer: TimeZone = .gmt
 
+    /// In the reader's zone by default; in another, with that zone named.
     static func dateTime(_ date: Date, in zone: TimeZone = viewer) -> String {
-        var style = Date.FormatStyle(date: .abbreviated, time: .shortened)
-        style.timeZone = zone
-        let text = date.formatted(style)
-        return zone.identifier == viewer.identifier ? text : "\(text) \(zone.abbreviation(for: date) ?? zone.identifier)"
+        dateTime(date, in: zone, named: zone.identifier != viewer.identifier)
     }
 
-    /// A time with its zone named ("27 Nov 2026, 14:30 EST"), where a reader elsewhere could misread it.
+    /// A time with its zone named ("27 Nov 2026, 14:30 EST") when `named`.
     static func dateTime(_ date: Date, in zone: TimeZone, named: Bool) -> String {
         var style = Date.FormatStyle(date: .abbreviated, time: .shortened)
         style.timeZone = zone
