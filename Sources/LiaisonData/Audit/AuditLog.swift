@@ -54,7 +54,7 @@ public enum AuditLog {
                 patientID: event.patientID, subject: event.subject, purpose: event.purpose, requestID: event.requestID, previousHash: previousHash)
             let hash = sha256(record.canonicalText)
             rows.append([
-                SQLBind(UUID()), SQLBind(record.sequence), SQLBind(record.occurredAtMilliseconds), SQLBind(record.actorID), SQLBind(record.action),
+                SQLBind(UUID.ordered()), SQLBind(record.sequence), SQLBind(record.occurredAtMilliseconds), SQLBind(record.actorID), SQLBind(record.action),
                 SQLBind(record.patientID), SQLBind(record.subject), SQLBind(record.purpose), SQLBind(record.requestID), SQLBind(previousHash), SQLBind(hash),
                 SQLBind(key?.seal(hash)),
             ])

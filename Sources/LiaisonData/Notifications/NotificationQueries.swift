@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import LiaisonCore
 import SQLKit
 
 /// One in-app notice, before it is stored.
@@ -41,7 +42,7 @@ public enum NotificationQueries {
         guard !notices.isEmpty else { return }
         try await db.sql.insertRows(
             into: Notification.schema, columns: ["id", "user_id", "patient_id", "kind", "message", "link", "created_at"],
-            notices.map { [SQLBind(UUID()), SQLBind($0.userID), SQLBind($0.patientID), SQLBind($0.kind), SQLBind($0.message), SQLBind($0.link), SQLBind(moment)] })
+            notices.map { [SQLBind(UUID.ordered()), SQLBind($0.userID), SQLBind($0.patientID), SQLBind($0.kind), SQLBind($0.message), SQLBind($0.link), SQLBind(moment)] })
     }
 
     /// A person's newest notices, newest first.

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import LiaisonCore
 import SQLKit
 
 /// One email, before it is queued.
@@ -33,7 +34,7 @@ public struct NewOutboxMessage: Sendable, Equatable {
     public let notBefore: Date?
 
     public init(
-        id: UUID = UUID(), channel: OutboxChannel, recipient: String, subject: String, body: String, secret: Bool = false, notBefore: Date? = nil
+        id: UUID = .ordered(), channel: OutboxChannel, recipient: String, subject: String, body: String, secret: Bool = false, notBefore: Date? = nil
     ) {
         self.id = id
         self.channel = channel
