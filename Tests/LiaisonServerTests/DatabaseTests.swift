@@ -43,6 +43,35 @@ import Testing
         }
     }
 
+    @Test func checkpointsBesideTheWriterCopyTheLogIntoTheFileWhileTheWriterLeavesThem() async throws {
+        try await withFileDatabase { database in
+            guard case .sqliteFile(let path) = database.location else { return }
+            func fileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int }
+            let checkpoints = Task { await database.checkpointContinuously(every: .milliseconds(20), logPages: 100_000) }
+            // The writer now leaves checkpoints alone until its log is far longer than SQLite's 1,000 pages.
+            for _ in 0..<50 where try await database.sql().raw("PRAGMA wal_autocheckpoint").first(decodingColumn: "wal_autocheckpoint", as: Int.self) != 100_000 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(try await database.sql().raw("PRAGMA wal_autocheckpoint").first(decodingColumn: "wal_autocheckpoint", as: Int.self) == 100_000)
+            try await database.sql().raw("CREATE TABLE filler (body TEXT NOT NULL)").run()
+            let before = try fileSize()
+            // About 8 MB logged (2,000 pages), committed in 20 transactions.
+            for _ in 0..<20 {
+                try await database.write { db in
+                    for _ in 0..<100 {
+                        try await (db as! any SQLDatabase).raw("INSERT INTO filler (body) VALUES (\(bind: String(repeating: "x", count: 4000)))").run()
+                    }
+                }
+            }
+            // The pages reach the database file without the writer checkpointing.
+            for _ in 0..<250 where try fileSize() < before + 7_000_000 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            checkpoints.cancel()
+            #expect(try fileSize() >= before + 7_000_000)
+        }
+    }
+
     @Test func aReaderRefusesToWrite() async throws {
         try await withFileDatabase { database in
             await #expect(throws: (any Error).self) {

@@ -40,6 +40,7 @@ public final class LiaisonDatabase: Sendable {
         case .sqliteFile(let path):
             databases.use(.sqlite(.init(storage: .file(path: path)), sqlLogLevel: .trace), as: .sqlite, isDefault: true)
             databases.use(.sqlite(.init(storage: .file(path: path)), sqlLogLevel: .trace), as: .sqliteReader, isDefault: false)
+            databases.use(.sqlite(.init(storage: .file(path: path)), sqlLogLevel: .trace), as: .sqliteCheckpoints, isDefault: false)
             pinnedLoop = eventLoopGroup.next()
             separateReaders = true
         case .sqliteMemory(let identifier):
@@ -172,6 +173,37 @@ public final class LiaisonDatabase: Sendable {
         return try await migrator.previewPrepareBatch().get().map { $0.0.name }
     }
 
+    /// True for a SQLite file, whose write-ahead log `checkpointContinuously` keeps short.
+    public var checkpointsInBackground: Bool { separateReaders }
+
+    /// Moves committed pages from a SQLite file's write-ahead log into the database file, on a
+    /// connection of its own, until cancelled; the writer then does it only when the log has
+    /// grown past `logPages` (256 MB), should this fall behind.
+    ///
+    /// SQLite otherwise checkpoints inside the commit that takes the log past 1,000 pages, so
+    /// that one write (a clinician's, or a sweep's batch) also copies every page the others
+    /// logged. Here the copy runs beside the writer on another thread (a passive checkpoint
+    /// neither waits for nor blocks writers and readers). Durability is the log's: each commit
+    /// is synced to it before it answers, whoever copies it on.
+    public func checkpointContinuously(every interval: Duration, logPages: Int = 65_536) async {
+        guard separateReaders, let loop = pinnedLoop else { return }
+        let connection = databases.database(.sqliteCheckpoints, logger: logger, on: loop)!.sql
+        do {
+            try await sql().raw("PRAGMA wal_autocheckpoint = \(literal: logPages)").run()
+        } catch {
+            logger.error("could not defer checkpoints; the writer keeps making them", metadata: ["error": .string(String(reflecting: error))])
+            return
+        }
+        while !Task.isCancelled {
+            do {
+                try await connection.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+            } catch {
+                logger.error("checkpoint failed; the next one tries again", metadata: ["error": .string(String(reflecting: error))])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
     /// Checks that the database answers.
     public func ping() async throws {
         _ = try await sql().raw("SELECT 1").all()
@@ -203,6 +235,8 @@ public final class LiaisonDatabase: Sendable {
 extension DatabaseID {
     /// The reading connections beside the single writer on a SQLite file.
     static let sqliteReader = DatabaseID(string: "sqlite-reader")
+    /// The one connection that checkpoints a SQLite file's write-ahead log.
+    static let sqliteCheckpoints = DatabaseID(string: "sqlite-checkpoints")
 }
 
 public struct MigrationLockError: Error, CustomStringConvertible {

@@ -37,6 +37,9 @@ public func buildApplication(_ dependencies: AppDependencies) async throws -> so
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Liaison"),
         logger: dependencies.logger)
     app.addServices(dependencies.database.databases)
+    if dependencies.database.checkpointsInBackground {
+        app.addServices(CheckpointService(database: dependencies.database))
+    }
     if dependencies.runBackgroundJobs {
         app.addServices(ReferralSweepService(
             sweep: services.sweep, waitlists: services.waitlists, digests: services.digests, consultations: services.consultations,
