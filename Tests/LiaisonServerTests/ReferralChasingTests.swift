@@ -220,6 +220,58 @@ import Testing
         }
     }
 
+    @Test func aPassLooksOnlyFromWhereTheLastCompletePassLeftOff() async throws {
+        // In the past, so that marks follow this clock rather than stopping at the real time.
+        let clock = TestClock(Date(timeIntervalSince1970: at("2026-01-15T03:00:00")))
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            let db = world.database.db()
+            _ = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            #expect(try await SweepQueries.mark(.overdue, on: db) == nil)
+            clock.advance(by: 10 * 86400)
+            #expect(try await world.sweep.run().reminders["overdue"] == 1)
+            let mark = try #require(try await SweepQueries.mark(.overdue, on: db))
+            #expect(abs(mark.timeIntervalSince(clock.now().addingTimeInterval(-SweepQueries.markMargin))) < 0.01)
+
+            // Sent after that pass, so due after its mark: a later pass chases it.
+            _ = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            clock.advance(by: 10 * 86400)
+            #expect(try await world.sweep.run().reminders["overdue"] == 1)
+
+            // Behind the mark nothing is looked for (no referral gets a due time there: they are
+            // set from the moment of sending), so the pass stays short after a day's outage.
+            let stray = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            stray.acknowledgementDueAt = mark.addingTimeInterval(-86400)
+            try await stray.save(on: db)
+            #expect(try await world.sweep.run().reminders["overdue"] == 0)
+
+            // A mark never moves back, and a pass as of a future moment stops short of the real time.
+            let latest = try #require(try await SweepQueries.mark(.overdue, on: db))
+            try await SweepQueries.passed(.overdue, at: latest.addingTimeInterval(-5 * 86400), on: db)
+            #expect(try await SweepQueries.mark(.overdue, on: db) == latest)
+            _ = try await ReferralSweep.run(on: world.database, asOf: Date().addingTimeInterval(365 * 86400))
+            let capped = try #require(try await SweepQueries.mark(.overdue, on: db))
+            #expect(capped > latest)
+            #expect(capped <= Date().addingTimeInterval(-SweepQueries.markMargin))
+        }
+    }
+
+    @Test func aReferralAnsweredAfterTheSweepFoundItIsNotChased() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { world in
+            let cast = try await setUp(world)
+            let referral = try await world.referral(cast.patient, from: cast.haddad, to: cast.lindqvist)
+            move(clock, to: "2027-01-21T08:00:00")
+            let found = try await SweepQueries.reminderCandidates(.overdue, at: clock.now(), lead: 86400, limit: 10, on: world.database.reader())
+            #expect(found.map(\.id) == [referral.id!])
+            referral.state = ReferralState.accepted.rawValue
+            try await referral.save(on: world.database.db())
+            let claimed = try await SweepQueries.claimReminders(.overdue, for: [referral.id!], at: clock.now(), on: world.database.db())
+            #expect(claimed == [referral.id!])
+            #expect(try await SweepQueries.stillDue(.overdue, claimed, on: world.database.db()).isEmpty)
+        }
+    }
+
     @Test func twoServersSweepingAtOnceSendEachReminderOnce() async throws {
         let clock = TestClock()
         try await withApp(clock: clock) { world in

@@ -38,6 +38,12 @@ public struct BenchData: Sendable {
     func count(_ base: Int) -> Int { max(1, Int((Double(base) * scale).rounded())) }
 
     /// Fills `database`; every account's password has `passwordHash` (of `BenchData.password`).
+    /// The moment a generated dataset describes (its organisations were created then), or nil
+    /// when the database holds none.
+    public static func generatedAt(on db: any Database) async throws -> Date? {
+        try await db.sql.raw("SELECT max(created_at) AS moment FROM organisations").first()?.decode(column: "moment", as: Date?.self)
+    }
+
     public func generate(into database: LiaisonDatabase, passwordHash hash: String, now: Date = Date()) async throws -> Summary {
         let start = Date()
         var random = SplitMix64(seed: seed)

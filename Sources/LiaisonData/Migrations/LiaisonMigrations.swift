@@ -44,5 +44,7 @@ enum LiaisonMigrations {
         AddCorrectionsToPatients(),
         AddHolidaysToOrganisations(),
         AddReleaseToLetters(),
+        NarrowSweepIndexes(),
+        CreateSweepMarks(),
     ]
 }

@@ -52,6 +52,14 @@ public enum WebhookQueries {
             """)
     }
 
+    /// Whether any endpoint in use asked for `event`: most installations have none, and a bulk
+    /// step (the sweep's expiries) then skips working out which organisations each referral concerns.
+    public static func anySubscriber(to event: String, on db: any Database) async throws -> Bool {
+        try await db.sql.raw("""
+            SELECT 1 AS found FROM webhook_endpoints WHERE removed_at IS NULL AND ',' || events || ',' LIKE \(bind: "%," + event + ",%") LIMIT 1
+            """).first() != nil
+    }
+
     /// Endpoints in use among `ids`, for the delivery worker (a removed one is absent).
     public static func targets(_ ids: [UUID], on db: any Database) async throws -> [UUID: WebhookTarget] {
         guard !ids.isEmpty else { return [:] }

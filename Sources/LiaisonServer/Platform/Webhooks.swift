@@ -53,28 +53,38 @@ struct Webhooks: Sendable {
         try await queue(event, about: subject, for: targets.map { ($0.id, $0.organisationID) }, on: db)
     }
 
-    /// Queues a referral step's event for the organisations each referral concerns.
+    /// Queues a referral step's event for the organisations each referral concerns: one query for
+    /// the organisations, one for their endpoints and one insert, however many referrals.
     func publish(_ event: WebhookEvent, referrals: [(id: UUID, state: ReferralState)], on db: any Database) async throws {
+        guard !referrals.isEmpty, try await WebhookQueries.anySubscriber(to: event.rawValue, on: db) else { return }
         let involved = try await ReferralQueries.organisationsInvolved(in: referrals.map(\.id), on: db)
-        for referral in referrals {
-            guard let organisations = involved[referral.id], !organisations.isEmpty else { continue }
-            try await publish(event, about: .referral(id: referral.id, state: referral.state), to: Array(organisations), on: db)
+        let endpoints = Dictionary(
+            grouping: try await WebhookQueries.subscribers(to: event.rawValue, organisations: Array(Set(involved.values.joined())), on: db),
+            by: \.organisationID)
+        guard !endpoints.isEmpty else { return }
+        let now = clock.now()
+        let messages = try referrals.flatMap { referral in
+            try (involved[referral.id] ?? []).flatMap { endpoints[$0] ?? [] }.map {
+                try message(event, about: .referral(id: referral.id, state: referral.state), for: ($0.id, $0.organisationID), at: now)
+            }
         }
+        try await OutboxQueries.enqueue(messages, at: now, on: db)
     }
 
     /// Queues `event` for these endpoints (the test event goes to one, whatever it asked for).
     func queue(_ event: WebhookEvent, about subject: Subject, for endpoints: [(id: UUID, organisationID: UUID)], on db: any Database) async throws {
         guard !endpoints.isEmpty else { return }
         let now = clock.now()
-        let messages = try endpoints.map { endpoint in
-            let id = UUID()
-            let body = Body(
-                id: id.uuidString.lowercased(), type: event.rawValue, createdAt: now, organisationId: endpoint.organisationID, data: data(subject))
-            return NewOutboxMessage(
-                id: id, channel: .webhook, recipient: endpoint.id.uuidString, subject: event.rawValue,
-                body: String(decoding: try Self.encoder.encode(body), as: UTF8.self))
-        }
-        try await OutboxQueries.enqueue(messages, at: now, on: db)
+        try await OutboxQueries.enqueue(try endpoints.map { try message(event, about: subject, for: $0, at: now) }, at: now, on: db)
+    }
+
+    /// One call to one endpoint.
+    private func message(_ event: WebhookEvent, about subject: Subject, for endpoint: (id: UUID, organisationID: UUID), at now: Date) throws -> NewOutboxMessage {
+        let id = UUID.ordered()
+        let body = Body(id: id.uuidString.lowercased(), type: event.rawValue, createdAt: now, organisationId: endpoint.organisationID, data: data(subject))
+        return NewOutboxMessage(
+            id: id, channel: .webhook, recipient: endpoint.id.uuidString, subject: event.rawValue,
+            body: String(decoding: try Self.encoder.encode(body), as: UTF8.self))
     }
 
     private func data(_ subject: Subject) -> Body.Data {

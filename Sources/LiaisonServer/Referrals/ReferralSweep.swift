@@ -9,10 +9,13 @@ import ServiceLifecycle
 /// the organisation's administrators, expires referrals nobody answered, and chases closing notes.
 ///
 /// Works on sets, a batch of referrals per transaction: one query finds the candidates with what
-/// the messages need, one statement claims them, and the notifications, emails and audit entries
-/// are written in bulk. Safe with several servers and across restarts: a reminder is claimed by
-/// inserting its (referral, kind) row under a unique constraint, ignoring conflicts, and an expiry
-/// by an update that re-checks the state, so whichever server claims a referral first acts on it.
+/// the messages need (on a reading connection, so the five kinds' searches overlap each other's
+/// writes), one statement claims them, and the notifications, emails and audit entries are
+/// written in bulk. Safe with several servers and across restarts: a reminder is claimed by
+/// inserting its (referral, kind) row under a unique constraint, ignoring conflicts, and sent only
+/// if the referral is still in the kind's states; an expiry is an update that re-checks the state.
+/// So whichever server claims a referral first acts on it, and a referral answered since it was
+/// found is left alone.
 public struct ReferralSweep: Sendable {
     let database: LiaisonDatabase
     let clock: any Clock
@@ -51,16 +54,36 @@ public struct ReferralSweep: Sendable {
         return outcome
     }
 
-    /// One pass over every open loop. Returns what it did.
+    /// One pass over every open loop: expiries and the four kinds of reminder at once, each in
+    /// batches until a batch finds fewer than it may take. Returns what it did.
     @discardableResult
     func run() async throws -> Outcome {
         let now = clock.now()
-        var outcome = Outcome()
-        outcome.expired = try await inBatches { db in try await expire(now: now, on: db) }
-        for kind in ReminderKind.allCases {
-            outcome.reminders[kind.rawValue] = try await inBatches { db in try await remind(kind, now: now, on: db) }
+        return try await withThrowingTaskGroup(of: (kind: ReminderKind?, done: Int).self) { group in
+            group.addTask {
+                let done = try await inBatches {
+                    let found = try await SweepQueries.expiryCandidates(at: now, limit: batchSize, on: $0)
+                    return (found.count, found)
+                } act: { try await expire($0, now: now, on: $1) }
+                return (nil, done)
+            }
+            for kind in ReminderKind.allCases {
+                group.addTask {
+                    let done = try await inBatches {
+                        let found = try await SweepQueries.reminderCandidates(kind, at: now, lead: ServiceLevelTargets.standard.reminderLead, limit: batchSize, on: $0)
+                        return (found.count, try await messages(kind, about: found, on: $0))
+                    } act: { try await remind(kind, $0, now: now, on: $1) }
+                    // Every referral the kind's time has passed for has its reminder now.
+                    if kind != .dueSoon { try await database.write { db in try await SweepQueries.passed(kind, at: now, on: db) } }
+                    return (kind, done)
+                }
+            }
+            var outcome = Outcome()
+            for try await (kind, done) in group {
+                if let kind { outcome.reminders[kind.rawValue] = done } else { outcome.expired = done }
+            }
+            return outcome
         }
-        return outcome
     }
 
     /// Forgets submission keys a week old (see `Submissions`): a double click repeats within
@@ -71,19 +94,24 @@ public struct ReferralSweep: Sendable {
         return try await database.write { db in try await SubmissionQueries.forget(before: cutoff, on: db) }
     }
 
-    /// Runs `batch` in its own transaction until a batch finds fewer candidates than it may take.
-    private func inBatches(_ batch: @Sendable @escaping (any Database) async throws -> (found: Int, done: Int)) async throws -> Int {
+    /// Finds a batch on a reading connection, with what its messages need, and acts on it in a
+    /// transaction of its own, until a batch finds fewer than it may take. Returns how many were
+    /// acted on. Only the claims and what follows from them hold the writer.
+    private func inBatches<Batch: Sendable>(
+        find: @Sendable @escaping (any Database) async throws -> (found: Int, batch: Batch),
+        act: @Sendable @escaping (Batch, any Database) async throws -> Int
+    ) async throws -> Int {
         var done = 0
         while true {
-            let result = try await database.write { db in try await batch(db) }
-            done += result.done
-            if result.found < batchSize { return done }
+            let (found, batch) = try await find(database.reader())
+            if found > 0 {
+                done += try await database.write { db in try await act(batch, db) }
+            }
+            if found < batchSize { return done }
         }
     }
 
-    private func expire(now: Date, on db: any Database) async throws -> (found: Int, done: Int) {
-        let found = try await SweepQueries.expiryCandidates(at: now, limit: batchSize, on: db)
-        guard !found.isEmpty else { return (0, 0) }
+    private func expire(_ found: [SweepCandidate], now: Date, on db: any Database) async throws -> Int {
         let claimed = try await SweepQueries.expire(found.map(\.id), reason: "No answer before the referral expired.", at: now, on: db)
         let expired = found.filter { claimed.contains($0.id) }
         try await notifier.notify(
@@ -95,32 +123,44 @@ public struct ReferralSweep: Sendable {
         try await auditor.recordSystem(
             .referralExpire, expired.map { (patient: $0.patientID, subject: "referral:\($0.id)") }, purpose: "service-level target", at: now, on: db)
         try await webhooks.publish(.referralExpired, referrals: expired.map { ($0.id, .expired) }, on: db)
-        return (found.count, expired.count)
+        return expired.count
     }
 
-    private func remind(_ kind: ReminderKind, now: Date, on db: any Database) async throws -> (found: Int, done: Int) {
-        let found = try await SweepQueries.reminderCandidates(kind, at: now, lead: ServiceLevelTargets.standard.reminderLead, limit: batchSize, on: db)
-        guard !found.isEmpty else { return (0, 0) }
-        let claimed = try await SweepQueries.claimReminders(kind, for: found.map(\.id), at: now, on: db)
-        let chased = found.filter { claimed.contains($0.id) }
-        var notices: [Notifier.Notice] = [], emails: [Outbox.Notice] = []
+    /// What a batch of reminders says, to whom, for each referral: written before the claim, sent
+    /// for the referrals claimed.
+    struct Messages: Sendable {
+        var referrals: [SweepCandidate] = []
+        var notices: [(referral: UUID, notice: Notifier.Notice)] = []
+        var emails: [(referral: UUID, email: Outbox.Notice)] = []
+    }
+
+    private func remind(_ kind: ReminderKind, _ messages: Messages, now: Date, on db: any Database) async throws -> Int {
+        let claimed = try await SweepQueries.claimReminders(kind, for: messages.referrals.map(\.id), at: now, on: db)
+        let chased = try await SweepQueries.stillDue(kind, claimed, on: db)
+        try await notifier.notify(messages.notices.filter { chased.contains($0.referral) }.map(\.notice), on: db)
+        try await outbox.notices(messages.emails.filter { chased.contains($0.referral) }.map(\.email), urgent: false, on: db)
+        return chased.count
+    }
+
+    private func messages(_ kind: ReminderKind, about found: [SweepCandidate], on db: any Database) async throws -> Messages {
+        var messages = Messages(referrals: found)
         /// Tells each person once: in the app with `notice`, and by email (when `email` is given)
         /// with words that name no patient, only the referral's reference and a link.
         func tell(_ people: [UserAccount], _ noticeKind: NotificationKind, _ notice: String, _ referral: SweepCandidate, email: String?) {
             var told = Set<UUID>()
             for person in people where told.insert(person.id!).inserted {
-                notices.append(.init(userID: person.id!, patientID: nil, kind: noticeKind, message: notice, link: Self.link(referral)))
+                messages.notices.append((referral.id, .init(userID: person.id!, patientID: nil, kind: noticeKind, message: notice, link: Self.link(referral))))
                 if let email {
-                    emails.append(.init(
-                        userID: person.id!, address: person.email, subject: "Liaison: a referral needs you", body: "\(email) \(baseURL)\(Self.link(referral))"))
+                    messages.emails.append((referral.id, .init(
+                        userID: person.id!, address: person.email, subject: "Liaison: a referral needs you", body: "\(email) \(baseURL)\(Self.link(referral))")))
                 }
             }
         }
         switch kind {
         case .dueSoon, .overdue, .closingOverdue:
-            let recipients = try await recipients(of: chased, on: db)
-            let referrers = kind == .overdue ? try await AccountQueries.users(chased.map(\.referrerID), on: db) : [:]
-            for referral in chased {
+            let recipients = try await recipients(of: found, on: db)
+            let referrers = kind == .overdue ? try await AccountQueries.users(found.map(\.referrerID), on: db) : [:]
+            for referral in found {
                 let owed = recipients[referral.id] ?? []
                 let patient = referral.patientName, referrer = referral.referrerName, reference = ReferralReference.short(referral.id)
                 switch kind {
@@ -139,15 +179,13 @@ public struct ReferralSweep: Sendable {
             }
         case .escalated:
             // Administrators are not treating the patient: the reference, never the name.
-            let administrators = try await OrganisationQueries.administrators(of: chased.compactMap(\.recipientOrganisationID), on: db)
-            for referral in chased {
+            let administrators = try await OrganisationQueries.administrators(of: found.compactMap(\.recipientOrganisationID), on: db)
+            for referral in found {
                 let words = "Referral \(ReferralReference.short(referral.id)) from \(referral.referrerName) is still unacknowledged well past its due time."
                 tell(referral.recipientOrganisationID.flatMap { administrators[$0] } ?? [], .referralEscalated, words, referral, email: words)
             }
         }
-        try await notifier.notify(notices, on: db)
-        try await outbox.notices(emails, urgent: false, on: db)
-        return (found.count, chased.count)
+        return messages
     }
 
     private static func link(_ referral: SweepCandidate) -> String { SiteURL.referral(referral.id).path }
