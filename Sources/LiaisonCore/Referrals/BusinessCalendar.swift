@@ -33,15 +33,43 @@ public struct BusinessCalendar: Sendable {
 
     /// Business days from the day after `start`'s to `end`'s day, inclusive: how late something
     /// due at `start` is at `end` ("overdue by 2 business days"); 0 when `end` is not later.
+    /// Counted on day numbers, not by stepping a calendar day by day: a worklist asks it for
+    /// every line it shows.
     public func businessDays(after start: Date, until end: Date) -> Int {
-        var day = calendar.startOfDay(for: start)
-        let last = calendar.startOfDay(for: end)
-        var count = 0
-        while day < last, count < 3660 {
-            day = calendar.date(byAdding: .day, value: 1, to: day)!
-            if isBusinessDay(day) { count += 1 }
+        let first = dayNumber(of: start) + 1, last = dayNumber(of: end)
+        guard last >= first else { return 0 }
+        let span = last - first + 1, weeks = span / 7
+        var count = weeks * businessDays.count
+        for day in stride(from: first + weeks * 7, through: last, by: 1) where businessDays.contains(Self.weekday(ofDay: day)) {
+            count += 1
+        }
+        for holiday in holidays {
+            let day = Self.dayNumber(year: holiday.year, month: holiday.month, day: holiday.day)
+            if day >= first, day <= last, businessDays.contains(Self.weekday(ofDay: day)) { count -= 1 }
         }
         return count
+    }
+
+    /// The local day containing `moment`, as days since 1970-01-01.
+    private func dayNumber(of moment: Date) -> Int {
+        let parts = calendar.dateComponents([.year, .month, .day], from: moment)
+        return Self.dayNumber(year: parts.year!, month: parts.month!, day: parts.day!)
+    }
+
+    /// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (the civil-from-days
+    /// inverse: 400-year eras of 146,097 days, years starting in March so leap days come last).
+    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// 1970-01-01 was a Thursday.
+    static func weekday(ofDay day: Int) -> Weekday {
+        Weekday(rawValue: ((day % 7 + 7 + 4) % 7) + 1)!
     }
 
     /// The end of the `count`th business day after `moment`'s day. With `count` 0: the end of

@@ -46,5 +46,6 @@ enum LiaisonMigrations {
         AddReleaseToLetters(),
         NarrowSweepIndexes(),
         CreateSweepMarks(),
+        OrderPatientReferrals(),
     ]
 }

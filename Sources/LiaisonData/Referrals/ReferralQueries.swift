@@ -21,11 +21,16 @@ public enum ReferralQueries {
             .with(\.$recipient).with(\.$recipientOrganisation).sort(\.$createdAt, .descending).limit(50).all()
     }
 
-    /// Every referral made for a patient, drafts included, newest first, with both ends loaded:
-    /// what the patient's team record lists.
-    public static func all(ofPatient patientID: UUID, limit: Int = 100, on db: any Database) async throws -> [Referral] {
-        try await Referral.query(on: db).filter(\.$patient.$id == patientID)
-            .with(\.$referrer).with(\.$recipient).with(\.$recipientOrganisation).sort(\.$createdAt, .descending).limit(limit).all()
+    /// A patient's referrals for their record, newest first, with the names the page shows: one
+    /// query, whatever their number.
+    public static func summaries(ofPatient patientID: UUID, limit: Int = 50, on db: any Database) async throws -> [PatientReferralRow] {
+        try await db.sql.rows(PatientReferralRow.self, """
+            SELECT r.id, r.state, r.referrer_id, r.recipient_id, r.recipient_organisation_id, r.created_at, r.sent_at, r.first_appointment_at,
+                   f.display_name AS referrer_name, t.display_name AS recipient_name, o.name AS organisation_name
+            FROM referrals r JOIN users f ON f.id = r.referrer_id LEFT JOIN users t ON t.id = r.recipient_id
+            LEFT JOIN organisations o ON o.id = r.recipient_organisation_id
+            WHERE r.patient_id = \(bind: patientID) ORDER BY r.created_at DESC LIMIT \(literal: limit)
+            """)
     }
 
     /// The organisations each referral concerns: the one it was addressed to, and those of the
@@ -56,4 +61,28 @@ public enum ReferralQueries {
         referral.$recipientOrganisation.value = .some(organisation)
         return referral
     }
+}
+
+/// One of a patient's referrals as their record lists it.
+public struct PatientReferralRow: Decodable, Sendable, Equatable {
+    public let id: UUID
+    public let state: String
+    public let referrerID: UUID
+    public let recipientID: UUID?
+    public let recipientOrganisationID: UUID?
+    public let createdAt: Date
+    public let sentAt: Date?
+    public let firstAppointmentAt: Date?
+    public let referrerName: String
+    public let recipientName: String?
+    public let organisationName: String?
+
+    /// The columns, named once here rather than converted at every row.
+    private enum CodingKeys: String, CodingKey {
+        case id, state, referrerID = "referrer_id", recipientID = "recipient_id", recipientOrganisationID = "recipient_organisation_id"
+        case createdAt = "created_at", sentAt = "sent_at", firstAppointmentAt = "first_appointment_at"
+        case referrerName = "referrer_name", recipientName = "recipient_name", organisationName = "organisation_name"
+    }
+
+    public var referralState: ReferralState { ReferralState(rawValue: state) ?? .draft }
 }

@@ -144,7 +144,7 @@ struct PatientService: Sendable {
             let events = try await PatientQueries.events(of: patientID, on: db)
             let identifiers = try await PatientQueries.identifiers(of: patientID, on: db)
             let onTeam = if case .careTeam = authorized.access { true } else { false }
-            let referrals = try await ReferralQueries.all(ofPatient: patientID, on: db).map {
+            let referrals = try await ReferralQueries.summaries(ofPatient: patientID, on: db).map {
                 ($0, ReferralService.side(of: caller, in: $0, onCareTeam: onTeam) != nil)
             }
             return PatientRecord(
@@ -302,7 +302,7 @@ struct PatientRecord: Sendable {
     let responses: [QuestionnaireResponse]
     let openAlerts: Int
     /// Every referral made for the patient, newest first, and whether the viewer may open each.
-    let referrals: [(referral: Referral, mayOpen: Bool)]
+    let referrals: [(referral: PatientReferralRow, mayOpen: Bool)]
     /// How many fields of the patient's details have been corrected.
     let corrections: Int
 }

@@ -155,11 +155,11 @@ struct PatientPage: Sendable {
         referrals = record.referrals.map { referral, mayOpen in
             ReferralLine(
                 made: DisplayDate.day(referral.sentAt ?? referral.createdAt),
-                from: referral.referrer.displayName,
-                to: referral.recipient?.displayName ?? "\(referral.recipientOrganisation?.name ?? "Organisation") intake",
+                from: referral.referrerName,
+                to: referral.recipientName ?? "\(referral.organisationName ?? "Organisation") intake",
                 state: referral.referralState.label,
                 firstAppointment: referral.firstAppointmentAt.map { DisplayDate.day($0) },
-                href: mayOpen ? SiteURL.referral(referral.id!).path : nil)
+                href: mayOpen ? SiteURL.referral(referral.id).path : nil)
         }
         hasReferrals = !referrals.isEmpty
         roles = Choice.all(CareTeamRole.self, selected: form.values["role"] ?? CareTeamRole.therapist.rawValue)

@@ -161,8 +161,8 @@ struct PatientsAPI: Sendable {
             preferredLanguage: patient.preferredLanguage, access: access, careTeam: record.team.map(MemberDTO.init),
             referrals: record.referrals.map { referral, _ in
                 PatientReferralDTO(
-                    id: referral.id!, state: referral.state, referrerID: referral.$referrer.id, recipientID: referral.$recipient.id,
-                    recipientOrganisationID: referral.$recipientOrganisation.id, createdAt: referral.createdAt, sentAt: referral.sentAt,
+                    id: referral.id, state: referral.state, referrerID: referral.referrerID, recipientID: referral.recipientID,
+                    recipientOrganisationID: referral.recipientOrganisationID, createdAt: referral.createdAt, sentAt: referral.sentAt,
                     firstAppointmentAt: referral.firstAppointmentAt)
             })
     }

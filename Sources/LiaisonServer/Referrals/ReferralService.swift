@@ -183,12 +183,20 @@ struct ReferralService: Sendable {
 
     /// Which side of the loop `caller` is on, or nil if neither (they get "not found"); `ReferralAccess` decides.
     static func side(of caller: Caller, in referral: Referral, onCareTeam: Bool) -> ReferralSide? {
-        ReferralAccess.side(
-            of: caller.userID, organisations: Set(caller.identity.actor.memberships.keys),
-            in: .init(
-                referrerID: referral.$referrer.id, recipientID: referral.$recipient.id, recipientOrganisationID: referral.$recipientOrganisation.id,
-                state: referral.referralState),
-            onCareTeam: onCareTeam)
+        side(of: caller, in: .init(
+            referrerID: referral.$referrer.id, recipientID: referral.$recipient.id, recipientOrganisationID: referral.$recipientOrganisation.id,
+            state: referral.referralState), onCareTeam: onCareTeam)
+    }
+
+    /// The same, for a referral as the patient's record lists it.
+    static func side(of caller: Caller, in referral: PatientReferralRow, onCareTeam: Bool) -> ReferralSide? {
+        side(of: caller, in: .init(
+            referrerID: referral.referrerID, recipientID: referral.recipientID, recipientOrganisationID: referral.recipientOrganisationID,
+            state: referral.referralState), onCareTeam: onCareTeam)
+    }
+
+    private static func side(of caller: Caller, in ends: ReferralAccess.Loop, onCareTeam: Bool) -> ReferralSide? {
+        ReferralAccess.side(of: caller.userID, organisations: Set(caller.identity.actor.memberships.keys), in: ends, onCareTeam: onCareTeam)
     }
 
     /// The people who owe the answer: the named recipient, or every clinician of the intake organisation.

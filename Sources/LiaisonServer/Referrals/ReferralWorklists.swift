@@ -90,11 +90,15 @@ struct ReferralWorklists: Sendable {
     private func lines(_ page: WorklistPage, named: Bool = true, owed: (ReferralState, Date?) -> String, counterpart: (WorklistRow) -> String) -> List {
         let now = clock.now()
         let lead = ServiceLevelTargets.standard.reminderLead
+        // Most lines share a few organisations' calendars: each is built once.
+        var calendars: [[String?]: BusinessCalendar] = [:]
         let items = page.rows.map { row in
             let state = ReferralState(rawValue: row.state) ?? .draft
-            let calendar = BusinessCalendar(
+            let key = [row.timeZone, row.businessDays, row.holidays]
+            let calendar = calendars[key] ?? BusinessCalendar(
                 timeZone: row.timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt, businessDays: Weekday.decode(row.businessDays ?? ""),
                 holidays: Set(Holidays.decode(row.holidays ?? "").map(\.day)))
+            calendars[key] = calendar
             return Item(
                 referralID: row.id, patient: named ? (row.givenName, row.familyName) : nil, counterpart: counterpart(row),
                 urgency: Urgency(rawValue: row.urgency) ?? .routine, state: state, owed: owed(state, row.due), due: row.due,
