@@ -191,9 +191,10 @@ public final class LiaisonDatabase: Sendable {
         do {
             try await sql().raw("PRAGMA wal_autocheckpoint = \(literal: logPages)").run()
         } catch {
+            // The writer goes on checkpointing at SQLite's usual size, and these beside it still help.
             logger.error("could not defer checkpoints; the writer keeps making them", metadata: ["error": .string(String(reflecting: error))])
-            return
         }
+        // Runs until cancelled, never returning earlier: a server's services stop it together.
         while !Task.isCancelled {
             do {
                 try await connection.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
