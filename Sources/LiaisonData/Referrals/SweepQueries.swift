@@ -9,6 +9,14 @@ public enum ReminderKind: String, CaseIterable, Sendable {
     case overdue
     case escalated
     case closingOverdue = "closing-overdue"
+
+    /// Sent once a time has passed, so a complete pass leaves a mark behind which the next need
+    /// not look. Due-soon reminders look ahead of the moment, and a referral with a same-day target
+    /// can be sent due within the lead, so they keep none.
+    public var keepsMark: Bool { self != .dueSoon }
+
+    /// The states a referral is reminded in.
+    var states: [ReferralState] { self == .closingOverdue ? [.inCare] : SweepQueries.awaiting }
 }
 
 /// A referral the sweep acts on, with the names its messages use.
@@ -73,10 +81,10 @@ public enum SweepQueries {
         let since = try await mark(kind, on: db) ?? .distantPast
         let due: SQLQueryString = switch kind {
         case .dueSoon:
-            "\(state(in: awaiting)) AND r.acknowledgement_due_at > \(bind: now) AND r.acknowledgement_due_at <= \(bind: now.addingTimeInterval(lead))"
-        case .overdue: "\(state(in: awaiting)) AND r.acknowledgement_due_at >= \(bind: since) AND r.acknowledgement_due_at < \(bind: now)"
-        case .escalated: "\(state(in: awaiting)) AND r.escalate_at >= \(bind: since) AND r.escalate_at < \(bind: now)"
-        case .closingOverdue: "\(state(in: [.inCare])) AND r.closing_due_at >= \(bind: since) AND r.closing_due_at < \(bind: now)"
+            "\(state(in: kind.states)) AND r.acknowledgement_due_at > \(bind: now) AND r.acknowledgement_due_at <= \(bind: now.addingTimeInterval(lead))"
+        case .overdue: "\(state(in: kind.states)) AND r.acknowledgement_due_at >= \(bind: since) AND r.acknowledgement_due_at < \(bind: now)"
+        case .escalated: "\(state(in: kind.states)) AND r.escalate_at >= \(bind: since) AND r.escalate_at < \(bind: now)"
+        case .closingOverdue: "\(state(in: kind.states)) AND r.closing_due_at >= \(bind: since) AND r.closing_due_at < \(bind: now)"
         }
         return try await candidates(
             "\(due) AND NOT EXISTS (SELECT 1 FROM referral_reminders m WHERE m.referral_id = r.id AND m.kind = \(bind: kind.rawValue))",
@@ -87,16 +95,15 @@ public enum SweepQueries {
     /// since the sweep found it keeps its claimed row but is not chased.
     public static func stillDue(_ kind: ReminderKind, _ ids: Set<UUID>, on db: any Database) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
-        let states = kind == .closingOverdue ? [ReferralState.inCare] : awaiting
         return try await Set(db.sql.raw("""
-            SELECT id FROM referrals WHERE id IN (\(binds: Array(ids))) AND state IN (\(binds: states.map(\.rawValue)))
+            SELECT id FROM referrals WHERE id IN (\(binds: Array(ids))) AND state IN (\(binds: kind.states.map(\.rawValue)))
             """).all().map { try $0.decode(column: "id", as: UUID.self) })
     }
 
-    /// Where the sweep for `kind` looks from; nil before its first complete pass (and for due-soon
-    /// reminders, which look ahead of the moment, not behind it).
+    /// Where the sweep for `kind` looks from; nil before its first complete pass, and for a kind
+    /// that keeps no mark.
     public static func mark(_ kind: ReminderKind, on db: any Database) async throws -> Date? {
-        guard kind != .dueSoon else { return nil }
+        guard kind.keepsMark else { return nil }
         return try await db.sql.raw("SELECT through FROM sweep_marks WHERE kind = \(bind: kind.rawValue)").first()?.decode(column: "through", as: Date.self)
     }
 
@@ -106,7 +113,7 @@ public enum SweepQueries {
     /// moment, `liaison sweep --at`, does not move it past referrals still to be sent) by a margin
     /// for servers' clocks, and it never moves back (a slower server's pass may finish later).
     public static func passed(_ kind: ReminderKind, at now: Date, on db: any Database) async throws {
-        guard kind != .dueSoon else { return }
+        guard kind.keepsMark else { return }
         let through = min(now, Date()).addingTimeInterval(-markMargin)
         try await db.sql.raw("""
             INSERT INTO sweep_marks (kind, through) VALUES (\(bind: kind.rawValue), \(bind: through))

@@ -74,7 +74,7 @@ public struct ReferralSweep: Sendable {
                         return (found.count, try await messages(kind, about: found, on: $0))
                     } act: { try await remind(kind, $0, now: now, on: $1) }
                     // Every referral the kind's time has passed for has its reminder now.
-                    if kind != .dueSoon { try await database.write { db in try await SweepQueries.passed(kind, at: now, on: db) } }
+                    if kind.keepsMark { try await database.write { db in try await SweepQueries.passed(kind, at: now, on: db) } }
                     return (kind, done)
                 }
             }
